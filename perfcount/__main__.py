@@ -1,0 +1,5 @@
+import sys
+
+from perfcount.cli import main
+
+sys.exit(main())

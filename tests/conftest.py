@@ -1,0 +1,47 @@
+"""Shared test configuration: capability markers that skip with the reason."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+
+import pytest
+
+
+@functools.cache
+def pmu_reason() -> str | None:
+    """None when the hardware instruction counter opens here, else why not."""
+    try:
+        from perfcount import _native  # noqa: F401
+        from perfcount.counters import measure
+    except Exception as exc:  # pragma: no cover - broken build
+        return f"native extension unavailable: {exc}"
+    try:
+        with measure(["instructions"], backend="perf"):
+            pass
+    except Exception as exc:
+        return f"no hardware PMU here: {exc}".splitlines()[0]
+    return None
+
+
+@functools.cache
+def gpu_reason() -> str | None:
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+        n = pynvml.nvmlDeviceGetCount()
+        pynvml.nvmlShutdown()
+    except Exception as exc:
+        return f"no NVIDIA GPU/driver here: {exc}"
+    return None if n else "NVML reports 0 GPUs"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("needs_pmu") and (why := pmu_reason()):
+            item.add_marker(pytest.mark.skip(reason=why))
+        if item.get_closest_marker("needs_gpu") and (why := gpu_reason()):
+            item.add_marker(pytest.mark.skip(reason=why))
+        if item.get_closest_marker("needs_valgrind") and shutil.which("valgrind") is None:
+            item.add_marker(pytest.mark.skip(reason="valgrind is not installed (apt-get install -y valgrind)"))
