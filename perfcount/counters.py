@@ -76,7 +76,9 @@ class Counts(Mapping[str, float]):
 
     def __repr__(self) -> str:
         body = ", ".join(
-            f"{k}={v:,.0f}{'*' if k in self.scaled else ''}" if isinstance(v, (int, float)) else f"{k}={v!r}"
+            f"{k}={v:,.0f}{'*' if k in self.scaled else ''}"
+            if isinstance(v, (int, float))
+            else f"{k}={v!r}"
             for k, v in self.values.items()
         )
         return f"Counts({body}; backend={self.backend!r})"

@@ -18,7 +18,17 @@ from perfcount.errors import PerfcountError
 
 # subcommand name -> module under perfcount.cli; a missing module is skipped so
 # that partially installed trees still offer what they have.
-SUBCOMMANDS = ["info", "measure", "run", "score", "evaluate", "compare", "curate", "cluster", "plot"]
+SUBCOMMANDS = [
+    "info",
+    "measure",
+    "run",
+    "score",
+    "evaluate",
+    "compare",
+    "curate",
+    "cluster",
+    "plot",
+]
 
 
 class Command(Protocol):
