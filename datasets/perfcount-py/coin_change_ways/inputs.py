@@ -28,6 +28,6 @@ def test_inputs() -> list[list]:
 def perf_input_gen(scale: int) -> list[list]:
     rng = random.Random(3000 + scale)
     amount = 50 * scale
-    coins = rng.sample(range(2, 40), 7) + [1]
+    coins = [*rng.sample(range(2, 40), 7), 1]
     rng.shuffle(coins)
     return [[amount, coins]]
