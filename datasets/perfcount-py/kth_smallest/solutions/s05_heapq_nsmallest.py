@@ -1,0 +1,5 @@
+import heapq
+
+
+def kth_smallest(xs, k):
+    return heapq.nsmallest(k, xs)[-1]
