@@ -1,0 +1,100 @@
+"""``python -m perfcount evaluate samples.jsonl``: DPE over a samples file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _task_list(text: str) -> list[str]:
+    ids = [t.strip() for t in text.split(",") if t.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError("--tasks needs at least one task id")
+    return ids
+
+
+class Command:
+    name = "evaluate"
+    help = (
+        "Check and profile LLM samples (JSONL: task_id, solution) against a dataset's "
+        "references and report pass@1, DPS and DPS_norm."
+    )
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("samples", help="samples JSONL: one {task_id, solution, ...} per line")
+        parser.add_argument(
+            "--dataset", default="perfcount-py", help="dataset name or path (default: perfcount-py)"
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            help="results JSONL (default: <samples stem>.results.jsonl next to the samples file); "
+            "an existing file of the same run is resumed",
+        )
+        parser.add_argument(
+            "--workers", type=int, help="worker processes, one task each (default: cores - 1, ≥ 1)"
+        )
+        parser.add_argument(
+            "--backend",
+            default="auto",
+            choices=["auto", "perf", "valgrind", "software"],
+            help="how costs are measured (default: auto)",
+        )
+        parser.add_argument(
+            "--no-resume",
+            dest="resume",
+            action="store_false",
+            help="do not continue an existing results file (refused unless --overwrite)",
+        )
+        parser.add_argument(
+            "--overwrite", action="store_true", help="replace an existing results file"
+        )
+        parser.add_argument(
+            "--tasks", type=_task_list, help="only these task ids (comma-separated)"
+        )
+        parser.add_argument(
+            "--min-correct",
+            type=int,
+            default=1,
+            help="profile a task only when it has at least this many correct samples (default: 1)",
+        )
+        parser.add_argument(
+            "--max-profile",
+            type=int,
+            default=10,
+            help="profile at most this many correct samples per task (default: 10; 0 = all)",
+        )
+        parser.add_argument("--timeout", type=float, help="per-run wall timeout in seconds")
+        parser.add_argument("--memory-mb", type=int, help="per-candidate memory limit (MiB)")
+        parser.add_argument(
+            "--no-cache", dest="cache", action="store_false", help="re-measure references"
+        )
+        parser.add_argument(
+            "--no-progress", dest="progress", action="store_false", help="no progress bar / tables"
+        )
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from perfcount.evaluation import evaluate
+
+        ev = evaluate(
+            args.samples,
+            args.dataset,
+            workers=args.workers,
+            output=args.output,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            backend=args.backend,
+            min_correct=args.min_correct,
+            max_profile=args.max_profile or None,
+            timeout=args.timeout,
+            memory_mb=args.memory_mb,
+            tasks=args.tasks,
+            cache=args.cache,
+            progress=args.progress and not args.json,
+        )
+        if args.json:
+            json.dump(ev.summary, sys.stdout, indent=2, default=str)
+            print()
+        return 0

@@ -1,0 +1,1166 @@
+"""DPE end to end: ``score()`` one solution, ``evaluate()`` a samples file.
+
+The path of one candidate (DESIGN.md, "The data path"):
+
+1. **correctness first** — ``Runner.check`` on the task's ``tests`` against its
+   stored ``expected`` outputs. A task without tests (EvalPerf files) is
+   checked on ``pe_input`` against the outputs of its fastest reference,
+   derived once and cached with the reference costs.
+2. **profile** the passing candidate on ``pe_input`` with the chosen backend.
+3. **references, lazily** — the task's references are re-profiled on this
+   machine with the same backend, from the fastest to the slowest, only as far
+   as the candidate needs: the scan stops at the first (fastest) reference
+   that is slower than the candidate, which decides the score. Costs are
+   cached on disk per machine/backend (``perfcount.refcache``).
+4. **score** — ``DPS = scores[j]`` and ``DPS_norm = 100·(j+1)/m`` for that
+   reference ``j`` (0-based, slow→fast; ``cluster = j``), 0 and ``-1`` when
+   every reference is as fast or faster. This is DESIGN.md's ``max({0} ∪ {r_i
+   : t_i > t*})``: the strict ``>`` means a candidate exactly as costly as a
+   reference gets no credit for it.
+
+A reference that fails when re-profiled (timeout, crash, ...) is skipped for
+matching and reported in the result's ``error`` / the task line's
+``warnings``; one that is no slower than the next faster one is reported as an
+order warning, as EvalPerf does.
+
+The unit of parallel (and distributed) work is one task:
+:func:`evaluate_task` profiles a task's references and all its candidates on
+one worker with one ``Runner`` and returns plain dicts; it is a top-level,
+global-state-free function so executors (``concurrent.futures``, Dask) can
+ship it anywhere.
+
+Sample statuses: the runner's (``ok``, ``failed``, ``timeout``, ``memory``,
+``crashed``, ``output_too_large``), plus ``not_profiled`` (correct, but the
+task had fewer than ``min_correct`` correct samples or this sample came after
+the first ``max_profile`` correct ones) and ``reference_error`` (correct, but
+no reference could be measured, or expected outputs could not be derived).
+"""
+
+from __future__ import annotations
+
+import ast
+import concurrent.futures as cf
+import difflib
+import hashlib
+import inspect
+import json
+import os
+import queue
+import socket
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from perfcount import plain
+from perfcount._version import __version__
+from perfcount.errors import DatasetError, InvalidArgument
+from perfcount.refcache import ReferenceCache, content_hash
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfcount.datasets import Dataset, Task
+    from perfcount.scoring import ScoreResult
+
+__all__ = [
+    "DEFAULT_DATASET",
+    "DEFAULT_MAX_PROFILE",
+    "DEFAULT_MIN_CORRECT",
+    "Evaluation",
+    "compare",
+    "default_output",
+    "evaluate",
+    "evaluate_task",
+    "load_samples",
+    "make_config",
+    "normalize_source",
+    "score",
+    "solution_source",
+    "summarize",
+]
+
+DEFAULT_DATASET = "perfcount-py"
+
+# EvalPerf's efficiency gate, as described in the COLM paper: a task is scored
+# when it has at least one correct sample, and up to 10 correct samples are
+# profiled. (The later evalplus `evalperf.py` script raises min_correct to 10
+# out of 100 samples and profiles every correct one: pass min_correct=10,
+# max_profile=None for that behaviour.)
+DEFAULT_MIN_CORRECT = 1
+DEFAULT_MAX_PROFILE: int | None = 10
+
+_CONFIG_DEFAULTS: dict[str, Any] = {
+    "backend": "auto",
+    "timeout": None,
+    "memory_mb": None,
+    "min_correct": DEFAULT_MIN_CORRECT,
+    "max_profile": DEFAULT_MAX_PROFILE,
+    "cache": True,
+    "cache_dir": None,
+    "dataset": None,
+    "dataset_version": None,
+}
+
+# sample-line keys written by perfcount; a sample's extra field with one of
+# these names is carried as "extra_<name>" instead
+_RESERVED = frozenset(
+    {
+        "kind",
+        "task_id",
+        "sample",
+        "passed",
+        "status",
+        "dps",
+        "dps_norm",
+        "cluster",
+        "cost",
+        "metric",
+        "backend",
+        "reference_costs",
+        "error",
+        "solution_sha256",
+        "duplicate_of",
+        "counts",
+        "solution",
+    }
+)
+
+
+# --------------------------------------------------------------------------
+# solutions
+
+
+def normalize_source(source: str) -> str:
+    """Whitespace-normalised source: identical solutions compare equal.
+
+    Line endings unified, trailing whitespace and blank lines dropped, common
+    indentation removed. Indentation inside is kept (it is Python syntax).
+    """
+    text = textwrap.dedent(source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8))
+    return "\n".join(line.rstrip() for line in text.split("\n") if line.strip())
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def solution_source(solution: str | Callable[..., Any], entry_point: str | None = None) -> str:
+    """Source text of a solution given as text or as a function object.
+
+    For a function, its source is read with ``inspect.getsource`` (works for
+    functions defined in files, IPython/Jupyter cells and ``python -c`` is the
+    one place it cannot), dedented, and its decorators are stripped (a
+    decorator such as ``@perfcount.measure`` must not run inside the
+    candidate). If the function's name differs from the task's entry point an
+    alias line ``entry_point = name`` is appended. The function must be
+    self-contained: imports it needs go inside it.
+    """
+    if isinstance(solution, str):
+        if not solution.strip():
+            raise InvalidArgument("the solution is empty", hint="pass source text or a function")
+        return solution
+    fn = inspect.unwrap(solution) if callable(solution) else solution
+    if not (inspect.isfunction(fn) or inspect.isclass(fn)):
+        raise InvalidArgument(
+            f"cannot use a {type(solution).__name__} as a solution",
+            hint="pass the source text (str) or a plain function defined with def",
+        )
+    name = fn.__name__
+    if name == "<lambda>":
+        raise InvalidArgument(
+            "cannot extract the source of a lambda",
+            hint="define the solution with def, or pass its source text",
+        )
+    try:
+        raw = inspect.getsource(fn)
+    except (OSError, TypeError) as exc:
+        raise InvalidArgument(
+            f"cannot find the source code of {name!r} ({exc})",
+            hint="functions typed at an interactive prompt or created with exec have no "
+            "source file; pass the solution's source text instead",
+        ) from None
+    text = textwrap.dedent(raw)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        raise InvalidArgument(
+            f"the source found for {name!r} does not parse ({exc.msg})",
+            hint="pass the solution's source text instead",
+        ) from None
+    node = tree.body[0] if tree.body else None
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        lines = text.splitlines()
+        text = "\n".join(lines[node.lineno - 1 :]) + "\n"  # lineno is the def line
+    if entry_point and entry_point != name:
+        text += f"\n{entry_point} = {name}\n"
+    return text
+
+
+# --------------------------------------------------------------------------
+# datasets, tasks and samples
+
+
+def _load_dataset(dataset: Any) -> Dataset:
+    from perfcount.datasets import load_dataset
+
+    if dataset is None:
+        dataset = DEFAULT_DATASET
+    if isinstance(dataset, (str, os.PathLike)):
+        return load_dataset(dataset)
+    if isinstance(dataset, Mapping):
+        return dataset  # type: ignore[return-value]
+    raise InvalidArgument(
+        f"dataset must be a name, a path or a Dataset, not {type(dataset).__name__}"
+    )
+
+
+def _unknown_task(task_id: str, known: Iterable[str], where: str = "") -> str:
+    known = list(known)
+    close = difflib.get_close_matches(task_id, known, n=3, cutoff=0.5)
+    msg = f"unknown task id {task_id!r}{where}"
+    if close:
+        msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
+    else:
+        msg += f" ({len(known)} tasks, e.g. {', '.join(repr(k) for k in known[:3])})"
+    return msg
+
+
+def _resolve_task(task: Any, dataset: Any) -> tuple[Task, str | None, str | None]:
+    """(task, dataset name, dataset version) for a task id or a Task."""
+    if isinstance(task, str):
+        ds = _load_dataset(dataset)
+        if task not in ds:
+            name = getattr(ds, "name", "dataset")
+            raise InvalidArgument(_unknown_task(task, ds, f" in dataset {name!r}"))
+        return ds[task], getattr(ds, "name", None), _str_or_none(getattr(ds, "version", None))
+    if hasattr(task, "task_id") and hasattr(task, "reference"):
+        name = version = None
+        if dataset is not None and not isinstance(dataset, (str, os.PathLike)):
+            name, version = getattr(dataset, "name", None), getattr(dataset, "version", None)
+        elif isinstance(dataset, str):
+            name = dataset
+        return task, name, _str_or_none(version)
+    raise InvalidArgument(f"task must be a task id or a Task, not {type(task).__name__}")
+
+
+def _str_or_none(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _check_has_references(task: Task) -> None:
+    refs = list(getattr(task, "reference", None) or [])
+    if not refs:
+        raise DatasetError(
+            f"task {task.task_id!r} has no reference solutions, so it cannot be scored",
+            hint="a dataset task needs `reference` (slow→fast) and `scores`; "
+            "build one with `perfcount curate`",
+        )
+
+
+def load_samples(
+    samples: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+    known_tasks: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Samples JSONL (or a list of dicts) → validated dicts with a ``sample`` index.
+
+    Each needs ``task_id`` (str) and ``solution`` (str); other fields are
+    carried into the results. Errors name ``file:line`` (or ``samples[i]``):
+    bad JSON, a missing or mistyped field, an unknown task id (with close
+    matches). Blank lines are skipped; ``sample`` is the 0-based position.
+    """
+    known = None if known_tasks is None else set(known_tasks)
+    out: list[dict[str, Any]] = []
+    if isinstance(samples, (str, os.PathLike)):
+        path = str(samples)
+        try:
+            fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise DatasetError("samples file not found", path=path) from None
+        with fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DatasetError(
+                        f"bad JSON: {exc.msg} (column {exc.colno})", path=path, line=lineno
+                    ) from None
+                out.append(_validate_sample(obj, len(out), known, path, lineno))
+    else:
+        for i, obj in enumerate(samples):
+            out.append(_validate_sample(obj, i, known, None, None))
+    if not out:
+        raise DatasetError("no samples", path=str(samples) if isinstance(samples, str) else None)
+    return out
+
+
+def _validate_sample(
+    obj: Any, index: int, known: set[str] | None, path: str | None, line: int | None
+) -> dict[str, Any]:
+    def err(msg: str, fieldname: str | None = None) -> DatasetError:
+        if path is None:
+            return DatasetError(
+                msg, field=f"samples[{index}]" + (f".{fieldname}" if fieldname else "")
+            )
+        return DatasetError(msg, path=path, line=line, field=fieldname)
+
+    if not isinstance(obj, Mapping):
+        raise err(f"a sample must be a JSON object, not {type(obj).__name__}")
+    for key in ("task_id", "solution"):
+        if key not in obj:
+            raise err("missing required field", key)
+        if not isinstance(obj[key], str):
+            raise err(f"must be a string, not {type(obj[key]).__name__}", key)
+    if known is not None and obj["task_id"] not in known:
+        raise err(_unknown_task(obj["task_id"], sorted(known)), "task_id")
+    sample = {"task_id": obj["task_id"], "solution": obj["solution"], "sample": index}
+    for k, v in obj.items():
+        if k in ("task_id", "solution"):
+            continue
+        sample[f"extra_{k}" if k in _RESERVED else k] = v
+    return sample
+
+
+# --------------------------------------------------------------------------
+# one task
+
+
+def make_config(**overrides: Any) -> dict[str, Any]:
+    """The plain-dict config :func:`evaluate_task` takes (unknown keys refused)."""
+    unknown = set(overrides) - set(_CONFIG_DEFAULTS)
+    if unknown:
+        raise InvalidArgument(f"unknown evaluation config keys: {sorted(unknown)}")
+    cfg = {**_CONFIG_DEFAULTS, **overrides}
+    if int(cfg["min_correct"]) < 0:
+        raise InvalidArgument("min_correct must be ≥ 0")
+    if cfg["max_profile"] is not None and int(cfg["max_profile"]) < 1:
+        raise InvalidArgument("max_profile must be ≥ 1 (or None for no limit)")
+    return cfg
+
+
+def _task_inputs(task: Task) -> list[Any]:
+    fn = getattr(task, "inputs", None)
+    return list(fn()) if callable(fn) else list(plain.decode(task.pe_input))
+
+
+def _task_tests(task: Task) -> list[Any] | None:
+    if not getattr(task, "tests", None):
+        return None
+    fn = getattr(task, "test_inputs", None)
+    return list(fn()) if callable(fn) else list(plain.decode(task.tests))
+
+
+def _check_error(chk: Any) -> str | None:
+    err = getattr(chk, "error", None)
+    if err:
+        return str(err)
+    failures = getattr(chk, "failures", None)
+    if failures:
+        first = failures[0] if isinstance(failures, (list, tuple)) else failures
+        return first if isinstance(first, str) else json.dumps(first, default=str)[:2000]
+    return None
+
+
+class _TaskEvaluator:
+    """References (lazy, cached) and candidates of one task on one Runner."""
+
+    def __init__(self, task: Task, runner: Any, cfg: Mapping[str, Any]) -> None:
+        from perfcount.machine import fingerprint
+
+        _check_has_references(task)
+        self.task = task
+        self.runner = runner
+        self.cfg = cfg
+        self.refs = list(task.reference)
+        self.scores = [float(s) for s in task.scores]
+        self.m = len(self.refs)
+        if len(self.scores) != self.m:
+            raise DatasetError(
+                f"task {task.task_id!r}: {self.m} references but {len(self.scores)} scores"
+            )
+        self.inputs = _task_inputs(task)
+        self.fingerprint = fingerprint()
+        key = {
+            "dataset": cfg.get("dataset"),
+            "dataset_version": cfg.get("dataset_version"),
+            "task_id": task.task_id,
+            "fingerprint": self.fingerprint,
+            "backend": runner.backend,
+            "metric": runner.metric,
+            "perfcount": __version__,
+            "content": content_hash([task.entry_point, self.refs, task.pe_input]),
+        }
+        self.cache = ReferenceCache(
+            key, directory=cfg.get("cache_dir"), enabled=bool(cfg.get("cache"))
+        )
+        # per reference: {"index", "score", "cost", "status", "error", "cached"}
+        self.ref_info: list[dict[str, Any] | None] = [None] * self.m
+        self.warnings: list[str] = []
+        self._expected: list[Any] | None = None
+        self._expected_error: str | None = None
+
+    # references -----------------------------------------------------------
+
+    def _profile_reference(self, i: int) -> dict[str, Any]:
+        prof = self.runner.profile(self.refs[i], self.task.entry_point, self.inputs)
+        info: dict[str, Any] = {
+            "index": i,
+            "score": self.scores[i],
+            "cost": float(prof.cost) if prof.status == "ok" else None,
+            "status": prof.status,
+            "error": None if prof.status == "ok" else (prof.error or prof.status),
+            "cached": False,
+        }
+        if prof.status == "ok":
+            self.cache.put(i, {"cost": info["cost"], "metric": self.runner.metric})
+            if i == self.m - 1 or self._expected is None:
+                self._remember_outputs(i, prof.outputs)
+        else:
+            self.warnings.append(
+                f"reference {i} (score {self.scores[i]:g}) failed on this machine "
+                f"({prof.status}): {str(info['error']).strip().splitlines()[-1] if info['error'] else ''}"
+                "; it is skipped when matching"
+            )
+        return info
+
+    def _remember_outputs(self, i: int, outputs: Any) -> None:
+        if self._expected is None and outputs is not None:
+            self._expected = list(outputs)
+            self.cache.put_extra("expected", {"from_reference": i, "outputs": self._expected})
+
+    def reference(self, i: int) -> dict[str, Any]:
+        info = self.ref_info[i]
+        if info is not None:
+            return info
+        cached = self.cache.get(i)
+        if cached is not None:
+            info = {
+                "index": i,
+                "score": self.scores[i],
+                "cost": float(cached["cost"]),
+                "status": "ok",
+                "error": None,
+                "cached": True,
+            }
+        else:
+            info = self._profile_reference(i)
+        self.ref_info[i] = info
+        # EvalPerf's order check: a slower reference must cost more than the next faster one
+        if info["cost"] is not None and i + 1 < self.m:
+            nxt = self.ref_info[i + 1]
+            if nxt is not None and nxt["cost"] is not None and info["cost"] <= nxt["cost"]:
+                self.warnings.append(
+                    f"reference {i} is not slower than reference {i + 1} on this machine "
+                    f"({info['cost']:,.0f} ≤ {nxt['cost']:,.0f} {self.runner.metric})"
+                )
+        return info
+
+    def match(self, cost: float) -> int | None:
+        """Fastest reference strictly slower than ``cost`` (-1: none); None if none measurable."""
+        measured = False
+        for j in range(self.m - 1, -1, -1):
+            info = self.reference(j)
+            if info["cost"] is None:
+                continue
+            measured = True
+            if info["cost"] > cost:
+                return j
+        return -1 if measured else None
+
+    def expected(self) -> tuple[list[Any] | None, str | None]:
+        """Expected outputs on ``pe_input`` for a task without tests (fastest working reference)."""
+        if self._expected is not None or self._expected_error is not None:
+            return self._expected, self._expected_error
+        stored = self.cache.get_extra("expected")
+        if stored is not None:
+            self._expected = list(stored["outputs"])
+            return self._expected, None
+        for j in range(self.m - 1, -1, -1):
+            info = self.ref_info[j]
+            if info is None:
+                info = self.ref_info[j] = self._profile_reference(j)
+            elif info["cached"] and info["status"] == "ok":
+                # the cost is cached but its outputs are not: run it once more
+                prof = self.runner.profile(self.refs[j], self.task.entry_point, self.inputs)
+                if prof.status == "ok":
+                    self._remember_outputs(j, prof.outputs)
+            if self._expected is not None:
+                return self._expected, None
+        self._expected_error = (
+            "no reference ran successfully on pe_input, so expected outputs are unknown"
+        )
+        return None, self._expected_error
+
+    def reference_costs(self) -> list[float | None]:
+        return [None if r is None else r["cost"] for r in self.ref_info]
+
+    # candidates -----------------------------------------------------------
+
+    def check(self, source: str) -> tuple[str, bool, str | None]:
+        """(status, passed, error) of the correctness gate."""
+        task = self.task
+        tests = _task_tests(task)
+        if tests is not None:
+            expected = list(task.expected)
+        else:
+            expected_or_none, why = self.expected()
+            if expected_or_none is None:
+                return "reference_error", False, why
+            tests, expected = self.inputs, expected_or_none
+        chk = self.runner.check(
+            source,
+            task.entry_point,
+            tests,
+            expected,
+            atol=float(getattr(task, "atol", 0) or 0),
+            rtol=float(getattr(task, "rtol", 0) or 0),
+        )
+        if chk.passed:
+            return "ok", True, None
+        status = chk.status if chk.status != "ok" else "failed"
+        return status, False, _check_error(chk) or "wrong output"
+
+    def profile_and_match(self, source: str) -> dict[str, Any]:
+        prof = self.runner.profile(source, self.task.entry_point, self.inputs)
+        out: dict[str, Any] = {
+            "status": prof.status,
+            "cost": float(prof.cost) if prof.status == "ok" else None,
+            "counts": _counts_dict(prof),
+            "error": None if prof.status == "ok" else (prof.error or prof.status),
+            "dps": 0.0,
+            "dps_norm": 0.0,
+            "cluster": -1,
+        }
+        if prof.status != "ok":
+            return out
+        j = self.match(out["cost"])
+        if j is None:
+            out.update(
+                status="reference_error",
+                dps=None,
+                dps_norm=None,
+                cluster=None,
+                error="no reference could be measured on this machine: " + "; ".join(self.warnings),
+            )
+            return out
+        if j >= 0:
+            out.update(dps=self.scores[j], dps_norm=100.0 * (j + 1) / self.m, cluster=j)
+        return out
+
+    def run(self, samples: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        t0 = time.monotonic()
+        task = self.task
+        metric, backend = self.runner.metric, self.runner.backend
+        # identical solutions (after whitespace normalisation) run once
+        first_of: dict[str, int] = {}
+        rows: list[dict[str, Any]] = []
+        for pos, s in enumerate(samples):
+            norm = normalize_source(s["solution"])
+            sha = _sha(norm)
+            row = {
+                "kind": "sample",
+                "task_id": task.task_id,
+                "sample": s.get("sample", pos),
+                "passed": False,
+                "status": None,
+                "dps": None,
+                "dps_norm": None,
+                "cluster": None,
+                "cost": None,
+                "metric": metric,
+                "backend": backend,
+                "reference_costs": None,
+                "error": None,
+                "solution_sha256": sha,
+                "duplicate_of": None,
+            }
+            if sha in first_of:
+                row["duplicate_of"] = rows[first_of[sha]]["sample"]
+            else:
+                first_of[sha] = pos
+            rows.append(row)
+        # 1. correctness, once per distinct solution
+        for pos, row in enumerate(rows):
+            if row["duplicate_of"] is not None:
+                continue
+            status, passed, error = self.check(samples[pos]["solution"])
+            row.update(status=status, passed=passed, error=error)
+        for row in rows:
+            if row["duplicate_of"] is not None:
+                src = rows[first_of[row["solution_sha256"]]]
+                row.update(status=src["status"], passed=src["passed"], error=src["error"])
+        n_passed = sum(r["passed"] for r in rows)
+        # 2. profile the first max_profile correct samples (duplicates share a profile)
+        min_correct = int(self.cfg.get("min_correct") or 0)
+        max_profile = self.cfg.get("max_profile")
+        profiled: dict[str, dict[str, Any]] = {}
+        n_profiled = 0
+        for pos, row in enumerate(rows):
+            if not row["passed"]:
+                row.update(dps=0.0, dps_norm=0.0, cluster=-1)
+                continue
+            if n_passed < min_correct:
+                row.update(
+                    status="not_profiled",
+                    error=f"task has {n_passed} correct samples < min_correct={min_correct}",
+                )
+                continue
+            if max_profile is not None and n_profiled >= int(max_profile):
+                row.update(
+                    status="not_profiled", error=f"beyond the first max_profile={max_profile}"
+                )
+                continue
+            n_profiled += 1
+            sha = row["solution_sha256"]
+            if sha not in profiled:
+                profiled[sha] = self.profile_and_match(samples[pos]["solution"])
+            res = profiled[sha]
+            row.update(
+                {k: res[k] for k in ("status", "cost", "counts", "dps", "dps_norm", "cluster")}
+            )
+            row["error"] = res["error"]
+        ref_costs = self.reference_costs()
+        ref_warning = "; ".join(w for w in self.warnings if "failed" in w) or None
+        for pos, row in enumerate(rows):
+            row["reference_costs"] = ref_costs
+            if ref_warning and row["status"] == "ok":
+                row["error"] = ref_warning
+            for k, v in samples[pos].items():
+                if k not in ("task_id", "solution", "sample"):
+                    row[k] = v
+        scored = [r for r in rows if r["passed"] and r["dps"] is not None]
+        task_line = {
+            "kind": "task",
+            "task_id": task.task_id,
+            "n_samples": len(rows),
+            "n_passed": n_passed,
+            "pass@1": 100.0 * n_passed / len(rows) if rows else 0.0,
+            "n_profiled": len(scored),
+            "n_distinct": len(first_of),
+            **_stats("dps", [r["dps"] for r in scored]),
+            **_stats("dps_norm", [r["dps_norm"] for r in scored]),
+            "references": [
+                r
+                if r is not None
+                else {
+                    "index": i,
+                    "score": self.scores[i],
+                    "cost": None,
+                    "status": "not_needed",
+                    "error": None,
+                    "cached": False,
+                }
+                for i, r in enumerate(self.ref_info)
+            ],
+            "reference_costs": ref_costs,
+            "warnings": list(self.warnings) + ([self.cache.problem] if self.cache.problem else []),
+            "backend": backend,
+            "metric": metric,
+            "fingerprint": self.fingerprint,
+            "hostname": socket.gethostname(),
+            "cache": {"hits": self.cache.hits, "misses": self.cache.misses},
+            "elapsed_s": round(time.monotonic() - t0, 3),
+        }
+        return [*rows, task_line]
+
+
+def _stats(name: str, values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {name: None, f"{name}_min": None, f"{name}_max": None}
+    return {
+        name: sum(values) / len(values),
+        f"{name}_min": min(values),
+        f"{name}_max": max(values),
+    }
+
+
+def _counts_dict(prof: Any) -> dict[str, Any] | None:
+    counts = getattr(prof, "counts", None)
+    if counts is None:
+        return None
+    try:
+        return dict(counts.values)
+    except AttributeError:
+        return dict(counts)
+
+
+def evaluate_task(
+    task: Task, samples: Sequence[Mapping[str, Any]], config: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Evaluate every sample of one task on this worker; plain dicts out.
+
+    References and candidates share one ``Runner`` (one fork server), so the
+    references are measured on the same machine with the same backend as the
+    candidates. Returns the sample lines (``kind="sample"``, in input order)
+    followed by one task line (``kind="task"``). ``config`` is a plain dict
+    (see :func:`make_config`). Idempotent and free of global state: safe to
+    retry or to run on a remote worker.
+    """
+    from perfcount.runner import Runner
+
+    cfg = make_config(**dict(config))
+    with Runner(cfg["backend"], timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]) as runner:
+        return _TaskEvaluator(task, runner, cfg).run(samples)
+
+
+# --------------------------------------------------------------------------
+# score()
+
+
+def score(
+    solution: str | Callable[..., Any],
+    task: str | Task,
+    *,
+    dataset: str | os.PathLike[str] | Dataset | None = None,
+    backend: str = "auto",
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    cache: bool = True,
+) -> ScoreResult:
+    """Score one solution against a task's references on this machine.
+
+    ``solution`` is source text or a function (see :func:`solution_source`);
+    ``task`` a task id (looked up in ``dataset``, default ``"perfcount-py"``)
+    or a ``Task``. Correctness first; a failing candidate gets
+    ``passed=False`` and DPS 0 with the runner's status. References are
+    profiled lazily and cached on disk (``cache=False`` to measure afresh).
+    """
+    from perfcount.scoring import ScoreResult
+
+    t, ds_name, ds_version = _resolve_task(task, dataset)
+    _check_has_references(t)
+    source = solution_source(solution, t.entry_point)
+    cfg = make_config(
+        backend=backend,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        min_correct=1,
+        max_profile=1,
+        cache=cache,
+        dataset=ds_name,
+        dataset_version=ds_version,
+    )
+    lines = evaluate_task(t, [{"task_id": t.task_id, "solution": source, "sample": 0}], cfg)
+    return _score_result(ScoreResult, lines[0])
+
+
+def _score_result(cls: Any, row: Mapping[str, Any]) -> ScoreResult:
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(cls)}
+    data = {k: v for k, v in row.items() if k in names}
+    if hasattr(cls, "from_dict"):
+        return cls.from_dict(data)
+    return cls(**data)
+
+
+# --------------------------------------------------------------------------
+# evaluate()
+
+
+def default_output(samples_path: str | os.PathLike[str]) -> str:
+    """``dir/name.jsonl`` → ``dir/name.results.jsonl`` (next to the samples file)."""
+    p = Path(samples_path)
+    stem = p.name[: -len(".jsonl")] if p.name.endswith(".jsonl") else p.stem
+    return str(p.with_name(f"{stem}.results.jsonl"))
+
+
+def _backend_and_metric(backend: str) -> tuple[str, str, str]:
+    """(resolved backend, metric, reason) without starting a runner."""
+    from perfcount.backends import get, resolve
+
+    name, reason = resolve(backend)
+    metric = getattr(get(name), "metric", None) or "cost"
+    return name, str(metric), reason
+
+
+def _machine() -> tuple[dict[str, Any], str]:
+    from perfcount.machine import describe, fingerprint
+
+    return describe(), fingerprint()
+
+
+@dataclass
+class Evaluation:
+    """The results of an evaluation run: header, per-sample and per-task rows.
+
+    ``samples`` and ``tasks`` are lists of plain dicts (one per results-file
+    line); ``summary`` the dataset-level numbers; ``to_pandas()`` the
+    DataFrames. ``Evaluation.load(path)`` reads a results file back.
+    """
+
+    header: dict[str, Any]
+    samples: list[dict[str, Any]]
+    tasks: list[dict[str, Any]]
+    path: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return summarize(self.tasks, self.samples, self.header)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Evaluation:
+        from perfcount.results import read_results
+
+        data = read_results(path)
+        return cls(data.header, data.samples, data.tasks, str(path), list(data.notes))
+
+    def to_pandas(self, which: str = "tasks") -> Any:
+        """``which="tasks"`` (one row per task) or ``"samples"`` → DataFrame."""
+        from perfcount import report
+
+        return report.evaluation_frame(self, which)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        dps = "n/a" if s["dps"] is None else f"{s['dps']:.1f}"
+        return (
+            f"Evaluation({s['n_tasks']} tasks, {s['n_samples']} samples, "
+            f"pass@1={s['pass@1']:.1f}, DPS={dps}, backend={s['backend']!r})"
+        )
+
+
+def summarize(
+    tasks: Sequence[Mapping[str, Any]],
+    samples: Sequence[Mapping[str, Any]],
+    header: Mapping[str, Any] | None = None,
+    *,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Dataset-level numbers (the paper's Table 3 columns).
+
+    ``pass@1`` is the mean over tasks of the per-task share of correct samples
+    (percent). DPS / DPS_norm ``avg``/``min``/``max`` are, per task, the mean /
+    min / max over its profiled correct samples, then averaged over the tasks
+    that have a score (the paper's "efficiency over passing tasks"). ``dps_ci``
+    is a seeded percentile bootstrap interval of the mean task DPS.
+    """
+    header = header or {}
+    scored = [t for t in tasks if t.get("dps") is not None]
+
+    def mean(key: str) -> float | None:
+        vals = [float(t[key]) for t in scored]
+        return sum(vals) / len(vals) if vals else None
+
+    task_dps = [float(t["dps"]) for t in scored]
+    out: dict[str, Any] = {
+        "n_tasks": len(tasks),
+        "n_samples": len(samples),
+        "n_scored_tasks": len(scored),
+        "pass@1": (sum(float(t["pass@1"]) for t in tasks) / len(tasks)) if tasks else 0.0,
+        "dps": mean("dps"),
+        "dps_min": mean("dps_min"),
+        "dps_max": mean("dps_max"),
+        "dps_norm": mean("dps_norm"),
+        "dps_norm_min": mean("dps_norm_min"),
+        "dps_norm_max": mean("dps_norm_max"),
+        "dps_ci": _bootstrap_ci(task_dps, confidence, seed),
+        "confidence": confidence,
+        "backend": header.get("backend"),
+        "metric": header.get("metric"),
+        "dataset": header.get("dataset"),
+        "machine": header.get("machine"),
+        "perfcount": header.get("perfcount"),
+    }
+    return out
+
+
+def _bootstrap_ci(values: list[float], confidence: float, seed: int) -> list[float] | None:
+    """Percentile bootstrap CI of the mean (scipy); a single value gives [v, v]."""
+    if not values:
+        return None
+    if len(values) == 1 or len(set(values)) == 1:
+        return [values[0], values[0]]
+    import numpy as np
+    from scipy import stats
+
+    res = stats.bootstrap(
+        (np.asarray(values, dtype=float),),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=2000,
+        method="percentile",
+        random_state=np.random.default_rng(seed),
+    )
+    return [float(res.confidence_interval.low), float(res.confidence_interval.high)]
+
+
+def _default_workers() -> int:
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, n - 1)
+
+
+def evaluate(
+    samples: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+    dataset: str | os.PathLike[str] | Dataset | None = DEFAULT_DATASET,
+    *,
+    workers: int | None = None,
+    executor: Any = None,
+    output: str | os.PathLike[str] | None = None,
+    resume: bool = True,
+    overwrite: bool = False,
+    backend: str = "auto",
+    min_correct: int = DEFAULT_MIN_CORRECT,
+    max_profile: int | None = DEFAULT_MAX_PROFILE,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    tasks: Iterable[str] | None = None,
+    cache: bool = True,
+    progress: bool = True,
+) -> Evaluation:
+    """Evaluate samples (JSONL path or list of dicts) on a dataset with DPE.
+
+    Every sample is checked for correctness; the first ``max_profile`` correct
+    samples of each task are profiled when the task has at least
+    ``min_correct`` correct ones (EvalPerf's gate; defaults 1 and 10 as in the
+    paper). One task is the unit of work (:func:`evaluate_task`), run on
+    ``workers`` processes (default: cores − 1, at least 1; 1 runs in this
+    process) or submitted to ``executor`` (anything with ``submit`` returning
+    futures with ``add_done_callback``/``result``, e.g. a ProcessPoolExecutor
+    or a ``distributed.Client``).
+
+    ``output``: results JSONL, appended as each task finishes. Default for a
+    samples *file* is ``<samples stem>.results.jsonl`` next to it; for samples
+    given as a list, no file unless ``output`` is set. ``resume=True``
+    continues that file (skipping finished tasks, repairing a torn tail) when
+    it belongs to the same run, and refuses a different run's file;
+    ``resume=False`` refuses an existing file unless ``overwrite=True``.
+    ``tasks`` restricts the run to those task ids.
+    """
+    from perfcount.results import ResultsWriter, read_results
+
+    ds = _load_dataset(dataset)
+    ds_name = getattr(ds, "name", None)
+    ds_version = _str_or_none(getattr(ds, "version", None))
+    all_samples = load_samples(samples, known_tasks=ds.keys())
+    samples_path = str(samples) if isinstance(samples, (str, os.PathLike)) else None
+    if output is None and samples_path is not None:
+        output = default_output(samples_path)
+    selected: set[str] | None = None
+    if tasks is not None:
+        selected = set(tasks)
+        for tid in sorted(selected):
+            if tid not in ds:
+                raise InvalidArgument(_unknown_task(tid, ds, f" in --tasks (dataset {ds_name!r})"))
+    by_task: dict[str, list[dict[str, Any]]] = {}
+    for s in all_samples:
+        if selected is None or s["task_id"] in selected:
+            by_task.setdefault(s["task_id"], []).append(s)
+    for tid in by_task:
+        _check_has_references(ds[tid])
+
+    backend_name, metric, reason = _backend_and_metric(backend)
+    machine, fp = _machine()
+    config = make_config(
+        backend=backend_name,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        min_correct=min_correct,
+        max_profile=max_profile,
+        cache=cache,
+        dataset=ds_name,
+        dataset_version=ds_version,
+    )
+    header = {
+        "perfcount": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "dataset": {"name": ds_name, "version": ds_version},
+        "backend": backend_name,
+        "backend_reason": reason,
+        "metric": metric,
+        "config": {
+            "min_correct": min_correct,
+            "max_profile": max_profile,
+            "timeout": timeout,
+            "memory_mb": memory_mb,
+        },
+        "samples": samples_path,
+        "samples_sha256": content_hash([{k: v for k, v in s.items()} for s in all_samples]),
+        "machine": machine,
+        "fingerprint": fp,
+    }
+    writer = None
+    notes: list[str] = []
+    if output is not None:
+        writer = ResultsWriter(output, header, resume=resume, overwrite=overwrite)
+        notes.extend(writer.notes)
+        header = writer.header
+        for note in notes:
+            print(f"perfcount: {note}", file=sys.stderr)
+    done = writer.done if writer is not None else set()
+    todo = [(tid, s) for tid, s in by_task.items() if tid not in done]
+    new_lines: list[list[dict[str, Any]]] = []
+    try:
+        _run_tasks(
+            ds,
+            todo,
+            config,
+            workers=workers,
+            executor=executor,
+            on_result=lambda lines: _record(lines, writer, new_lines),
+            progress=progress,
+            n_done=len(done & set(by_task)),
+            n_total=len(by_task),
+        )
+    finally:
+        if writer is not None:
+            writer.close()
+    if output is not None:
+        data = read_results(output)
+        wanted = set(by_task)
+        ev = Evaluation(
+            data.header,
+            [s for s in data.samples if s["task_id"] in wanted],
+            [t for t in data.tasks if t["task_id"] in wanted],
+            str(output),
+            notes + data.notes,
+        )
+    else:
+        flat_samples = [ln for group in new_lines for ln in group[:-1]]
+        ev = Evaluation(
+            {"kind": "header", **header}, flat_samples, [g[-1] for g in new_lines], None, notes
+        )
+    if progress:
+        from perfcount import report
+
+        report.print_evaluation(ev)
+    return ev
+
+
+def _record(
+    lines: list[dict[str, Any]], writer: Any, collected: list[list[dict[str, Any]]]
+) -> None:
+    if writer is None or writer.write_task(lines):
+        collected.append(lines)
+
+
+def _run_tasks(
+    ds: Mapping[str, Task],
+    todo: list[tuple[str, list[dict[str, Any]]]],
+    config: dict[str, Any],
+    *,
+    workers: int | None,
+    executor: Any,
+    on_result: Callable[[list[dict[str, Any]]], None],
+    progress: bool,
+    n_done: int,
+    n_total: int,
+) -> None:
+    from perfcount import report
+
+    with report.task_progress(n_total, completed=n_done, enabled=progress) as advance:
+        if not todo:
+            return
+        n_workers = workers if workers is not None else _default_workers()
+        if n_workers < 1:
+            raise InvalidArgument("workers must be ≥ 1")
+        if executor is None and n_workers == 1:
+            for tid, samples in todo:
+                lines = evaluate_task(ds[tid], samples, config)
+                on_result(lines)
+                advance(tid, lines[-1])
+            return
+        own = executor is None
+        if own:
+            import multiprocessing
+
+            executor = cf.ProcessPoolExecutor(
+                max_workers=min(n_workers, len(todo)),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+        finished: queue.Queue[Any] = queue.Queue()
+        futures = []
+        try:
+            for tid, samples in todo:
+                fut = executor.submit(evaluate_task, ds[tid], samples, config)
+                fut.add_done_callback(finished.put)
+                futures.append(fut)
+            for _ in range(len(futures)):
+                fut = finished.get()
+                lines = fut.result()  # a worker error propagates; finished tasks are saved
+                on_result(lines)
+                advance(lines[-1]["task_id"], lines[-1])
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+        finally:
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------
+# compare
+
+
+def compare(
+    a: Evaluation | str | os.PathLike[str], b: Evaluation | str | os.PathLike[str]
+) -> dict[str, Any]:
+    """Pairwise comparison of two runs over the tasks both passed (scored).
+
+    Refuses runs whose backend or metric differ (their costs and therefore
+    their scores are not comparable) or whose datasets differ. Per common task
+    the mean DPS is compared: ``wins`` (a > b), ``ties``, ``losses`` and their
+    rates, and the mean DPS / DPS_norm of each run on that common set.
+    """
+    ea = a if isinstance(a, Evaluation) else Evaluation.load(a)
+    eb = b if isinstance(b, Evaluation) else Evaluation.load(b)
+    for key in ("backend", "metric", "dataset"):
+        va, vb = ea.header.get(key), eb.header.get(key)
+        if va != vb:
+            raise InvalidArgument(
+                f"cannot compare runs with different {key}: {va!r} vs {vb!r}",
+                hint="evaluate both sample sets with the same dataset and --backend",
+            )
+    ta = {t["task_id"]: t for t in ea.tasks if t.get("dps") is not None}
+    tb = {t["task_id"]: t for t in eb.tasks if t.get("dps") is not None}
+    common = sorted(set(ta) & set(tb))
+    rows = []
+    wins = ties = losses = 0
+    for tid in common:
+        da, db = float(ta[tid]["dps"]), float(tb[tid]["dps"])
+        if da > db:
+            wins += 1
+        elif da < db:
+            losses += 1
+        else:
+            ties += 1
+        rows.append(
+            {
+                "task_id": tid,
+                "dps_a": da,
+                "dps_b": db,
+                "dps_norm_a": ta[tid]["dps_norm"],
+                "dps_norm_b": tb[tid]["dps_norm"],
+            }
+        )
+    n = len(common)
+
+    def avg(key: str) -> float | None:
+        return sum(float(r[key]) for r in rows) / n if n else None
+
+    return {
+        "a": ea.path,
+        "b": eb.path,
+        "backend": ea.header.get("backend"),
+        "metric": ea.header.get("metric"),
+        "n_common": n,
+        "only_a": sorted(set(ta) - set(tb)),
+        "only_b": sorted(set(tb) - set(ta)),
+        "dps_a": avg("dps_a"),
+        "dps_b": avg("dps_b"),
+        "dps_norm_a": avg("dps_norm_a"),
+        "dps_norm_b": avg("dps_norm_b"),
+        "wins": wins,
+        "ties": ties,
+        "losses": losses,
+        "win_rate": wins / n if n else None,
+        "tie_rate": ties / n if n else None,
+        "loss_rate": losses / n if n else None,
+        "tasks": rows,
+    }
