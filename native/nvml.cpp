@@ -1,6 +1,928 @@
-// Placeholder: filled in by the nvml work item.
+// NVML GPU metrics around a region or a child process.
+//
+// libnvidia-ml.so.1 is dlopen'ed at run time (no build-time CUDA/NVML
+// dependency). One Library per path is shared by all samplers and dlclose'd
+// when the last one closes. A sampler selects devices (explicit indices/UUIDs,
+// else CUDA_VISIBLE_DEVICES, else all), reads each device's total-energy
+// counter (mJ, Volta+) before and after the window and runs a std::thread that
+// samples power, utilisation, memory used and SM clock every interval. The
+// thread never touches Python; the bindings release the GIL around NVML calls
+// and the join.
+//
+// Energy per device, in order of trust:
+//   energy_counter     counter delta > 0;
+//   power_integration  no counter (NVML_ERROR_NOT_SUPPORTED): trapezoid over
+//                      the power samples;
+//   window_too_short   counter delta 0 although a GPU never draws 0 W: the window
+//                      was shorter than the counter's update period, energy from
+//                      power integration (None without power samples), never 0 J;
+//   unavailable        neither counter nor power readings.
+#include <dlfcn.h>
+#include <unistd.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "errors.hpp"
+
+namespace py = pybind11;
 
 namespace perfcount {
-void register_nvml(pybind11::module_& /*m*/) {}
+namespace {
+
+// ---- the NVML C API subset we use (nvml.h, stable ABI) --------------------
+
+using nvmlReturn_t = int;
+using nvmlDevice_t = void*;
+struct nvmlUtilization_t {
+    unsigned int gpu;
+    unsigned int memory;
+};
+struct nvmlMemory_t {
+    unsigned long long total;
+    unsigned long long free;
+    unsigned long long used;
+};
+struct nvmlMemory_v2_t {
+    unsigned int version;
+    unsigned long long total;
+    unsigned long long reserved;
+    unsigned long long free;
+    unsigned long long used;
+};
+// NVML_STRUCT_VERSION(Memory, 2) = sizeof(nvmlMemory_v2_t) | (2 << 24)
+constexpr unsigned int kMemoryV2Version = static_cast<unsigned int>(sizeof(nvmlMemory_v2_t)) | (2u << 24);
+static_assert(sizeof(nvmlMemory_v2_t) == 0x28, "nvmlMemory_v2_t layout");
+
+constexpr nvmlReturn_t NVML_SUCCESS = 0;
+constexpr nvmlReturn_t NVML_ERROR_NOT_SUPPORTED = 3;
+constexpr nvmlReturn_t NVML_ERROR_NO_PERMISSION = 4;
+constexpr nvmlReturn_t NVML_ERROR_NOT_FOUND = 6;
+constexpr nvmlReturn_t NVML_ERROR_DRIVER_NOT_LOADED = 9;
+constexpr nvmlReturn_t NVML_ERROR_LIBRARY_NOT_FOUND = 12;
+constexpr nvmlReturn_t NVML_ERROR_FUNCTION_NOT_FOUND = 13;
+constexpr nvmlReturn_t NVML_ERROR_GPU_IS_LOST = 15;
+constexpr nvmlReturn_t NVML_ERROR_LIB_RM_VERSION_MISMATCH = 18;
+constexpr nvmlReturn_t NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25;
+constexpr int NVML_CLOCK_SM = 1;
+constexpr unsigned int kUuidBufferSize = 96;  // NVML_DEVICE_UUID_V2_BUFFER_SIZE (>= 80)
+constexpr unsigned int kNameBufferSize = 96;  // NVML_DEVICE_NAME_V2_BUFFER_SIZE
+constexpr unsigned int kVersionBufferSize = 80;
+
+struct Api {
+    nvmlReturn_t (*init)() = nullptr;  // nvmlInit_v2
+    nvmlReturn_t (*shutdown)() = nullptr;
+    const char* (*error_string)(nvmlReturn_t) = nullptr;
+    nvmlReturn_t (*driver_version)(char*, unsigned int) = nullptr;
+    nvmlReturn_t (*count)(unsigned int*) = nullptr;                   // nvmlDeviceGetCount_v2
+    nvmlReturn_t (*by_index)(unsigned int, nvmlDevice_t*) = nullptr;  // nvmlDeviceGetHandleByIndex_v2
+    nvmlReturn_t (*by_uuid)(const char*, nvmlDevice_t*) = nullptr;
+    nvmlReturn_t (*uuid)(nvmlDevice_t, char*, unsigned int) = nullptr;
+    nvmlReturn_t (*name)(nvmlDevice_t, char*, unsigned int) = nullptr;
+    nvmlReturn_t (*energy)(nvmlDevice_t, unsigned long long*) = nullptr;
+    nvmlReturn_t (*power)(nvmlDevice_t, unsigned int*) = nullptr;
+    nvmlReturn_t (*utilization)(nvmlDevice_t, nvmlUtilization_t*) = nullptr;
+    nvmlReturn_t (*memory)(nvmlDevice_t, nvmlMemory_t*) = nullptr;
+    nvmlReturn_t (*memory_v2)(nvmlDevice_t, nvmlMemory_v2_t*) = nullptr;
+    nvmlReturn_t (*clock)(nvmlDevice_t, int, unsigned int*) = nullptr;
+};
+
+std::string error_string(const Api& api, nvmlReturn_t code) {
+    const char* s = api.error_string ? api.error_string(code) : nullptr;
+    return s ? std::string(s) : "NVML error " + std::to_string(code);
+}
+
+std::string hint_for(nvmlReturn_t code) {
+    switch (code) {
+        case NVML_ERROR_DRIVER_NOT_LOADED:
+            return "install the NVIDIA driver / check nvidia-smi";
+        case NVML_ERROR_LIBRARY_NOT_FOUND:
+            return "libnvidia-ml.so.1 not found: no NVIDIA driver on this machine";
+        case NVML_ERROR_NO_PERMISSION:
+            return "this user may not query the GPU: check the permissions of /dev/nvidia*";
+        case NVML_ERROR_GPU_IS_LOST:
+            return "the GPU fell off the bus or hung: check dmesg and nvidia-smi";
+        case NVML_ERROR_LIB_RM_VERSION_MISMATCH:
+            return "libnvidia-ml and the loaded NVIDIA kernel module differ: reboot or reinstall the driver";
+        case NVML_ERROR_FUNCTION_NOT_FOUND:
+            return "the NVIDIA driver is too old for this query: update it";
+        default:
+            return "check that nvidia-smi works";
+    }
+}
+
+Error nvml_error(const Api& api, const std::string& call, nvmlReturn_t code,
+                 const std::string& context = {}) {
+    std::string msg = "NVML " + call + " failed: " + error_string(api, code) + " (nvmlReturn_t " +
+                      std::to_string(code) + ")";
+    if (!context.empty()) msg += " " + context;
+    return Error(ErrorKind::Gpu, code, msg, hint_for(code));
+}
+
+[[noreturn]] void fail(const Api& api, const std::string& call, nvmlReturn_t code,
+                       const std::string& context = {}) {
+    throw nvml_error(api, call, code, context);
+}
+
+// ---- the shared library ----------------------------------------------------
+
+class Library {
+public:
+    Library(std::string path, void* handle) : path_(std::move(path)), handle_(handle) {}
+    ~Library() { dlclose(handle_); }
+    Library(const Library&) = delete;
+    Library& operator=(const Library&) = delete;
+
+    const std::string& path() const { return path_; }
+    const Api& api() const { return api_; }
+
+    // The loaded library for PATH, shared with every other user of that path.
+    static std::shared_ptr<Library> open(const std::string& path) {
+        // Leaked on purpose: Library destructors may run during interpreter
+        // shutdown, after function-local statics would have been destroyed.
+        static auto* mutex = new std::mutex;
+        static auto* loaded = new std::map<std::string, std::weak_ptr<Library>>;
+        std::lock_guard<std::mutex> lock(*mutex);
+        if (auto existing = (*loaded)[path].lock()) return existing;
+
+        dlerror();
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (handle == nullptr) {
+            const char* why = dlerror();
+            throw Error(ErrorKind::Gpu, NVML_ERROR_LIBRARY_NOT_FOUND,
+                        "cannot load the NVML library '" + path + "': " + (why ? why : "dlopen failed"),
+                        hint_for(NVML_ERROR_LIBRARY_NOT_FOUND) +
+                            " (or set PERFCOUNT_NVML_LIBRARY to its path)");
+        }
+        auto lib = std::make_shared<Library>(path, handle);
+        lib->resolve();
+        (*loaded)[path] = lib;
+        return lib;
+    }
+
+private:
+    template <class F>
+    void sym(F& fn, const char* name, bool required) {
+        fn = reinterpret_cast<F>(dlsym(handle_, name));
+        if (fn == nullptr && required) {
+            throw Error(ErrorKind::Gpu, NVML_ERROR_FUNCTION_NOT_FOUND,
+                        "the NVML library '" + path_ + "' has no symbol " + name,
+                        "it is not libnvidia-ml or the NVIDIA driver is too old: update the driver");
+        }
+    }
+
+    void resolve() {
+        sym(api_.error_string, "nvmlErrorString", false);
+        sym(api_.init, "nvmlInit_v2", true);
+        sym(api_.shutdown, "nvmlShutdown", true);
+        sym(api_.count, "nvmlDeviceGetCount_v2", true);
+        sym(api_.by_index, "nvmlDeviceGetHandleByIndex_v2", true);
+        sym(api_.driver_version, "nvmlSystemGetDriverVersion", false);
+        sym(api_.by_uuid, "nvmlDeviceGetHandleByUUID", false);
+        sym(api_.uuid, "nvmlDeviceGetUUID", false);
+        sym(api_.name, "nvmlDeviceGetName", false);
+        sym(api_.energy, "nvmlDeviceGetTotalEnergyConsumption", false);
+        sym(api_.power, "nvmlDeviceGetPowerUsage", false);
+        sym(api_.utilization, "nvmlDeviceGetUtilizationRates", false);
+        sym(api_.memory, "nvmlDeviceGetMemoryInfo", false);
+        sym(api_.memory_v2, "nvmlDeviceGetMemoryInfo_v2", false);
+        sym(api_.clock, "nvmlDeviceGetClockInfo", false);
+    }
+
+    std::string path_;
+    void* handle_;
+    Api api_;
+};
+
+// ---- devices and their accumulators ----------------------------------------
+
+using Clock = std::chrono::steady_clock;
+
+enum Metric { kEnergy, kPower, kUtil, kMemory, kClock, kMetricCount };
+const char* const kMetricNames[kMetricCount] = {"energy_counter", "power", "utilization", "memory",
+                                                "sm_clock"};
+
+struct Window {
+    unsigned long long energy_start = 0, energy_end = 0;
+    bool have_power = false;
+    Clock::time_point last_t{};
+    double last_power_mw = 0;
+    double integral_mj = 0;  // mW x s
+    double peak_power_mw = 0;
+    double util_sum = 0, mem_util_sum = 0, clock_sum = 0;
+    unsigned long long peak_mem = 0;
+    long long power_n = 0, util_n = 0, mem_n = 0, clock_n = 0;
+};
+
+struct Device {
+    unsigned int index = 0;
+    std::string uuid, name;
+    nvmlDevice_t handle = nullptr;
+    bool supported[kMetricCount] = {false, false, false, false, false};
+    std::string unsupported_why[kMetricCount];
+    bool memory_v2 = false;
+    unsigned long long memory_total = 0;
+    Window w;
+};
+
+// A sampling failure recorded by the thread and raised by stop().
+struct Failure {
+    std::string call;
+    nvmlReturn_t code = NVML_SUCCESS;
+    unsigned int device = 0;
+};
+
+bool all_digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string trim(const std::string& s) {
+    const char* ws = " \t\r\n";
+    auto b = s.find_first_not_of(ws);
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+class Sampler {
+public:
+    Sampler(std::optional<std::vector<std::string>> devices, double interval_ms,
+            std::optional<std::string> library) {
+        if (!(interval_ms >= 0.1 && interval_ms <= 60'000.0)) {
+            throw Error(ErrorKind::InvalidArgument, 0,
+                        "interval_ms=" + std::to_string(interval_ms) + " is out of range",
+                        "pass a sampling interval between 0.1 and 60000 ms (default 10)");
+        }
+        interval_ = std::chrono::nanoseconds(static_cast<long long>(interval_ms * 1e6));
+        interval_ms_ = interval_ms;
+
+        std::string path = "libnvidia-ml.so.1";
+        if (library && !library->empty()) {
+            path = *library;
+        } else if (const char* env = std::getenv("PERFCOUNT_NVML_LIBRARY"); env && *env) {
+            path = env;
+        }
+        lib_ = Library::open(path);
+        library_path_ = path;
+        const Api& api = lib_->api();
+        if (nvmlReturn_t r = api.init(); r != NVML_SUCCESS) {
+            Error err = nvml_error(api, "nvmlInit_v2", r, "(library " + path + ")");
+            lib_.reset();  // may dlclose: the message is built first
+            throw err;
+        }
+        initialised_ = true;
+        try {
+            char version[kVersionBufferSize] = {};
+            if (api.driver_version && api.driver_version(version, kVersionBufferSize) == NVML_SUCCESS) {
+                driver_version_ = version;
+            }
+            select(devices);
+            for (auto& d : devices_) probe(d);
+        } catch (...) {
+            close();
+            throw;
+        }
+    }
+
+    ~Sampler() {
+        try {
+            close();
+        } catch (...) {
+        }
+    }
+    Sampler(const Sampler&) = delete;
+    Sampler& operator=(const Sampler&) = delete;
+
+    void start() {
+        std::lock_guard<std::mutex> api_lock(api_mutex_);
+        ensure_open("start");
+        if (running_) {
+            throw Error(ErrorKind::InvalidArgument, 0, "the GPU sampler is already running",
+                        "call stop() before start() again");
+        }
+        const Api& api = lib_->api();
+        failure_.reset();
+        for (auto& d : devices_) d.w = Window{};
+        t0_ = Clock::now();
+        for (auto& d : devices_) {
+            if (!d.supported[kEnergy]) continue;
+            if (nvmlReturn_t r = api.energy(d.handle, &d.w.energy_start); r != NVML_SUCCESS) {
+                fail(api, "nvmlDeviceGetTotalEnergyConsumption", r, device_label(d));
+            }
+        }
+        ticks_ = 0;
+        peak_total_power_mw_ = 0;
+        peak_total_mem_ = 0;
+        if (!tick(t0_)) raise_failure();
+        stop_requested_ = false;
+        running_ = true;
+        thread_ = std::make_unique<std::thread>([this] { loop(); });
+    }
+
+    struct Result {
+        std::vector<Device> devices;  // snapshot of the window's accumulators
+        long long duration_ns = 0;
+        long long ticks = 0;
+        double peak_total_power_mw = 0;
+        unsigned long long peak_total_mem = 0;
+    };
+
+    Result stop() {
+        std::lock_guard<std::mutex> api_lock(api_mutex_);
+        ensure_open("stop");
+        if (!running_) {
+            throw Error(ErrorKind::InvalidArgument, 0, "the GPU sampler is not running",
+                        "call start() before stop()");
+        }
+        join();
+        if (failure_) raise_failure();
+        const Api& api = lib_->api();
+        for (auto& d : devices_) {
+            if (!d.supported[kEnergy]) continue;
+            if (nvmlReturn_t r = api.energy(d.handle, &d.w.energy_end); r != NVML_SUCCESS) {
+                fail(api, "nvmlDeviceGetTotalEnergyConsumption", r, device_label(d));
+            }
+        }
+        Clock::time_point t1 = Clock::now();
+        if (!tick(t1)) raise_failure();
+        Result res;
+        res.duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0_).count();
+        res.ticks = ticks_;
+        res.peak_total_power_mw = peak_total_power_mw_;
+        res.peak_total_mem = peak_total_mem_;
+        res.devices = devices_;
+        return res;
+    }
+
+    // Stops the thread (discarding its window), shuts NVML down, releases the library.
+    void close() {
+        std::lock_guard<std::mutex> api_lock(api_mutex_);
+        if (getpid() != owner_pid_) {
+            // A forked copy: the sampling thread and NVML's state belong to the
+            // parent. Leak the thread object (joining it here would hang) and
+            // leave NVML alone.
+            (void)thread_.release();
+            running_ = false;
+            initialised_ = false;
+            lib_.reset();
+            return;
+        }
+        if (running_) join();
+        if (initialised_) {
+            initialised_ = false;
+            lib_->api().shutdown();
+        }
+        lib_.reset();
+    }
+
+    const std::vector<Device>& devices() const { return devices_; }
+    const std::string& driver_version() const { return driver_version_; }
+    const std::string& library_path() const { return library_path_; }
+    const std::string& selection() const { return selection_; }
+    double interval_ms() const { return interval_ms_; }
+    bool running() const { return running_; }
+    bool closed() const { return !lib_; }
+
+private:
+    void ensure_open(const char* what) const {
+        if (!lib_) {
+            throw Error(ErrorKind::InvalidArgument, 0,
+                        std::string("cannot ") + what + " a closed GPU sampler",
+                        "create a new sampler (perfcount.gpu.sampler_for)");
+        }
+        if (getpid() != owner_pid_) {
+            throw Error(ErrorKind::InvalidArgument, 0,
+                        std::string("cannot ") + what + " a GPU sampler inherited through fork()",
+                        "create the sampler in the process that uses it");
+        }
+    }
+
+    static std::string device_label(const Device& d) { return "on GPU " + std::to_string(d.index) + " (" + d.uuid + ")"; }
+
+    // Fill devices_ from the explicit list, else CUDA_VISIBLE_DEVICES, else all.
+    void select(const std::optional<std::vector<std::string>>& wanted) {
+        const Api& api = lib_->api();
+        unsigned int count = 0;
+        if (nvmlReturn_t r = api.count(&count); r != NVML_SUCCESS) fail(api, "nvmlDeviceGetCount_v2", r);
+        if (count == 0) {
+            throw Error(ErrorKind::Gpu, NVML_ERROR_NOT_FOUND, "NVML reports no GPU on this machine",
+                        "check that nvidia-smi lists a GPU");
+        }
+        std::vector<Device> all(count);
+        for (unsigned int i = 0; i < count; ++i) {
+            Device& d = all[i];
+            d.index = i;
+            if (nvmlReturn_t r = api.by_index(i, &d.handle); r != NVML_SUCCESS) {
+                fail(api, "nvmlDeviceGetHandleByIndex_v2", r, "for GPU " + std::to_string(i));
+            }
+            char buf[kUuidBufferSize] = {};
+            if (api.uuid && api.uuid(d.handle, buf, kUuidBufferSize) == NVML_SUCCESS) d.uuid = buf;
+            char name[kNameBufferSize] = {};
+            if (api.name && api.name(d.handle, name, kNameBufferSize) == NVML_SUCCESS) d.name = name;
+        }
+        auto known = [&] {
+            std::string s;
+            for (const auto& d : all) s += (s.empty() ? "" : ", ") + std::to_string(d.index) + " " + d.uuid;
+            return s;
+        };
+        // nullptr when NAME matches no device; throws when a UUID prefix is ambiguous.
+        auto find = [&](const std::string& name) -> const Device* {
+            if (all_digits(name)) {
+                unsigned long idx = std::strtoul(name.c_str(), nullptr, 10);
+                return idx < count ? &all[idx] : nullptr;
+            }
+            const Device* hit = nullptr;
+            for (const auto& d : all) {  // exact UUID, then a unique prefix (as CUDA allows)
+                if (d.uuid == name) return &d;
+            }
+            for (const auto& d : all) {
+                if (!d.uuid.empty() && d.uuid.compare(0, name.size(), name) == 0) {
+                    if (hit) {
+                        throw Error(ErrorKind::InvalidArgument, 0,
+                                    "GPU '" + name + "' is ambiguous: it prefixes several UUIDs (" + known() + ")",
+                                    "give more characters of the UUID");
+                    }
+                    hit = &d;
+                }
+            }
+            if (!hit && api.by_uuid) {  // UUID forms our listing may not show (e.g. MIG)
+                nvmlDevice_t h = nullptr;
+                if (api.by_uuid(name.c_str(), &h) == NVML_SUCCESS) {
+                    for (const auto& d : all) {
+                        if (d.handle == h) return &d;
+                    }
+                }
+            }
+            return hit;
+        };
+        auto add = [&](const Device* d) {
+            for (const auto& have : devices_) {
+                if (have.index == d->index) return false;
+            }
+            devices_.push_back(*d);
+            return true;
+        };
+
+        if (wanted) {
+            selection_ = "explicit";
+            if (wanted->empty()) {
+                throw Error(ErrorKind::InvalidArgument, 0, "devices=[] selects no GPU",
+                            "pass None for all GPUs, or indices/UUIDs");
+            }
+            for (const auto& raw : *wanted) {
+                std::string name = trim(raw);
+                if (name.empty()) {
+                    throw Error(ErrorKind::InvalidArgument, 0, "an empty GPU name in devices",
+                                "pass GPU indices or UUIDs");
+                }
+                const Device* d = find(name);
+                if (!d) {
+                    throw Error(ErrorKind::Gpu, NVML_ERROR_NOT_FOUND,
+                                "no GPU matches '" + name + "' (NVML sees " + known() + ")",
+                                "pass an index below " + std::to_string(count) +
+                                    " or a UUID from `nvidia-smi -L`");
+                }
+                if (!add(d)) {
+                    throw Error(ErrorKind::InvalidArgument, 0, "GPU '" + name + "' is selected twice",
+                                "list each GPU once");
+                }
+            }
+            return;
+        }
+        const char* env = std::getenv("CUDA_VISIBLE_DEVICES");
+        if (env == nullptr) {
+            selection_ = "all";
+            devices_ = all;
+            return;
+        }
+        // CUDA's rule: entries up to the first one that names no device.
+        // Indices are NVML's (PCI bus order), which is CUDA's order only with
+        // CUDA_DEVICE_ORDER=PCI_BUS_ID; UUIDs are unambiguous.
+        selection_ = "CUDA_VISIBLE_DEVICES";
+        std::string list = env;
+        size_t pos = 0;
+        while (pos <= list.size()) {
+            size_t comma = list.find(',', pos);
+            if (comma == std::string::npos) comma = list.size();
+            std::string name = trim(list.substr(pos, comma - pos));
+            const Device* d = name.empty() ? nullptr : find(name);
+            if (!d) break;
+            add(d);
+            pos = comma + 1;
+        }
+        if (devices_.empty()) {
+            throw Error(ErrorKind::Gpu, NVML_ERROR_NOT_FOUND,
+                        "CUDA_VISIBLE_DEVICES='" + list + "' makes no GPU visible (NVML sees " + known() + ")",
+                        "unset CUDA_VISIBLE_DEVICES or pass devices= explicitly");
+        }
+    }
+
+    // Which metrics this device answers; NOT_SUPPORTED (and missing symbols)
+    // disable a metric, any other error is raised.
+    void probe(Device& d) {
+        const Api& api = lib_->api();
+        auto judge = [&](Metric m, const char* call, bool have_symbol, nvmlReturn_t r) {
+            if (!have_symbol) {
+                d.unsupported_why[m] = std::string(call) + " is not in this libnvidia-ml";
+            } else if (r == NVML_SUCCESS) {
+                d.supported[m] = true;
+            } else if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION ||
+                       r == NVML_ERROR_FUNCTION_NOT_FOUND) {
+                d.unsupported_why[m] = std::string(call) + ": " + error_string(api, r);
+            } else {
+                fail(api, call, r, device_label(d));
+            }
+        };
+        unsigned long long e = 0;
+        judge(kEnergy, "nvmlDeviceGetTotalEnergyConsumption", api.energy != nullptr,
+              api.energy ? api.energy(d.handle, &e) : 0);
+        unsigned int p = 0;
+        judge(kPower, "nvmlDeviceGetPowerUsage", api.power != nullptr, api.power ? api.power(d.handle, &p) : 0);
+        nvmlUtilization_t u{};
+        judge(kUtil, "nvmlDeviceGetUtilizationRates", api.utilization != nullptr,
+              api.utilization ? api.utilization(d.handle, &u) : 0);
+        unsigned int c = 0;
+        judge(kClock, "nvmlDeviceGetClockInfo", api.clock != nullptr,
+              api.clock ? api.clock(d.handle, NVML_CLOCK_SM, &c) : 0);
+        // Memory: _v2 ("used" excludes the driver's reserved memory), else v1.
+        if (api.memory_v2) {
+            nvmlMemory_v2_t m{};
+            m.version = kMemoryV2Version;
+            nvmlReturn_t r = api.memory_v2(d.handle, &m);
+            if (r == NVML_SUCCESS) {
+                d.memory_v2 = true;
+                d.supported[kMemory] = true;
+                d.memory_total = m.total;
+                return;
+            }
+            if (r != NVML_ERROR_NOT_SUPPORTED && r != NVML_ERROR_ARGUMENT_VERSION_MISMATCH &&
+                r != NVML_ERROR_FUNCTION_NOT_FOUND) {
+                fail(api, "nvmlDeviceGetMemoryInfo_v2", r, device_label(d));
+            }
+        }
+        nvmlMemory_t m{};
+        judge(kMemory, "nvmlDeviceGetMemoryInfo", api.memory != nullptr,
+              api.memory ? api.memory(d.handle, &m) : 0);
+        if (d.supported[kMemory]) d.memory_total = m.total;
+    }
+
+    // One sample of every device at time T. False (with failure_ set) on an NVML error.
+    bool tick(Clock::time_point t) {
+        const Api& api = lib_->api();
+        double total_power = 0;
+        unsigned long long total_mem = 0;
+        for (auto& d : devices_) {
+            Window& w = d.w;
+            auto bad = [&](const char* call, nvmlReturn_t r, Metric m) {
+                if (r == NVML_ERROR_NOT_SUPPORTED) {  // stopped answering: drop the metric
+                    d.supported[m] = false;
+                    d.unsupported_why[m] = std::string(call) + ": " + error_string(api, r);
+                    return true;
+                }
+                failure_ = Failure{call, r, d.index};
+                return false;
+            };
+            if (d.supported[kPower]) {
+                unsigned int mw = 0;
+                if (nvmlReturn_t r = api.power(d.handle, &mw); r != NVML_SUCCESS) {
+                    if (!bad("nvmlDeviceGetPowerUsage", r, kPower)) return false;
+                } else {
+                    double p = mw;
+                    if (w.have_power) {
+                        double dt = std::chrono::duration<double>(t - w.last_t).count();
+                        w.integral_mj += 0.5 * (p + w.last_power_mw) * dt;
+                    }
+                    w.have_power = true;
+                    w.last_t = t;
+                    w.last_power_mw = p;
+                    w.peak_power_mw = std::max(w.peak_power_mw, p);
+                    ++w.power_n;
+                    total_power += p;
+                }
+            }
+            if (d.supported[kUtil]) {
+                nvmlUtilization_t u{};
+                if (nvmlReturn_t r = api.utilization(d.handle, &u); r != NVML_SUCCESS) {
+                    if (!bad("nvmlDeviceGetUtilizationRates", r, kUtil)) return false;
+                } else {
+                    w.util_sum += u.gpu;
+                    w.mem_util_sum += u.memory;
+                    ++w.util_n;
+                }
+            }
+            if (d.supported[kMemory]) {
+                unsigned long long used = 0;
+                nvmlReturn_t r;
+                if (d.memory_v2) {
+                    nvmlMemory_v2_t m{};
+                    m.version = kMemoryV2Version;
+                    r = api.memory_v2(d.handle, &m);
+                    used = m.used;
+                } else {
+                    nvmlMemory_t m{};
+                    r = api.memory(d.handle, &m);
+                    used = m.used;
+                }
+                if (r != NVML_SUCCESS) {
+                    if (!bad(d.memory_v2 ? "nvmlDeviceGetMemoryInfo_v2" : "nvmlDeviceGetMemoryInfo", r, kMemory)) {
+                        return false;
+                    }
+                } else {
+                    w.peak_mem = std::max(w.peak_mem, used);
+                    ++w.mem_n;
+                    total_mem += used;
+                }
+            }
+            if (d.supported[kClock]) {
+                unsigned int mhz = 0;
+                if (nvmlReturn_t r = api.clock(d.handle, NVML_CLOCK_SM, &mhz); r != NVML_SUCCESS) {
+                    if (!bad("nvmlDeviceGetClockInfo", r, kClock)) return false;
+                } else {
+                    w.clock_sum += mhz;
+                    ++w.clock_n;
+                }
+            }
+        }
+        ++ticks_;
+        peak_total_power_mw_ = std::max(peak_total_power_mw_, total_power);
+        peak_total_mem_ = std::max(peak_total_mem_, total_mem);
+        return true;
+    }
+
+    // The sampling thread: a tick every interval on a fixed grid (missed slots skipped).
+    void loop() {
+        Clock::time_point next = t0_ + interval_;
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!cv_.wait_until(lock, next, [this] { return stop_requested_; })) {
+            lock.unlock();
+            Clock::time_point now = Clock::now();
+            bool ok = tick(now);
+            lock.lock();
+            if (!ok) return;
+            while (next <= Clock::now()) next += interval_;
+        }
+    }
+
+    void join() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stop_requested_ = true;
+        }
+        cv_.notify_all();
+        if (thread_ && thread_->joinable()) thread_->join();
+        thread_.reset();
+        running_ = false;
+    }
+
+    [[noreturn]] void raise_failure() {
+        Failure f = *failure_;
+        failure_.reset();
+        const Device* dev = nullptr;
+        for (const auto& d : devices_) {
+            if (d.index == f.device) dev = &d;
+        }
+        fail(lib_->api(), f.call, f.code, "while sampling " + (dev ? device_label(*dev) : std::string()));
+    }
+
+    std::shared_ptr<Library> lib_;
+    bool initialised_ = false;
+    std::vector<Device> devices_;
+    std::string driver_version_, selection_;
+    std::string library_path_;
+    pid_t owner_pid_ = getpid();
+    std::chrono::nanoseconds interval_{};
+    double interval_ms_ = 10;
+
+    std::mutex api_mutex_;  // serialises start/stop/close from Python threads
+    std::mutex mutex_;      // guards stop_requested_ for the thread
+    std::condition_variable cv_;
+    std::unique_ptr<std::thread> thread_;
+    bool stop_requested_ = false;
+    bool running_ = false;
+    Clock::time_point t0_{};
+    long long ticks_ = 0;
+    double peak_total_power_mw_ = 0;
+    unsigned long long peak_total_mem_ = 0;
+    std::optional<Failure> failure_;
+};
+
+// ---- results as plain Python data -------------------------------------------
+
+const char* const kSources[] = {"energy_counter", "power_integration", "window_too_short", "unavailable"};
+
+py::object opt(bool have, double value) { return have ? py::object(py::float_(value)) : py::object(py::none()); }
+
+// Per-device summary; SOURCE receives the index into kSources.
+py::dict summarize_device(const Device& d, long long duration_ns, long long ticks, int& source) {
+    const Window& w = d.w;
+    double duration_ms = static_cast<double>(duration_ns) / 1e6;
+    bool integrated = w.power_n >= 2 && duration_ns > 0;
+    py::object counter = py::none();
+    py::object energy = py::none();
+    if (d.supported[kEnergy] && w.energy_end > w.energy_start) {
+        counter = py::float_(static_cast<double>(w.energy_end - w.energy_start));
+        energy = counter;
+        source = 0;
+    } else if (d.supported[kEnergy] && w.energy_end == w.energy_start) {
+        counter = py::float_(0.0);
+        source = 2;  // a GPU never draws 0 W: the counter did not tick in this window
+        if (integrated) energy = py::float_(w.integral_mj);
+    } else if (integrated) {  // no counter, or it went backwards (driver reload)
+        source = 1;
+        energy = py::float_(w.integral_mj);
+    } else {
+        source = 3;
+    }
+    py::dict out;
+    out["index"] = d.index;
+    out["uuid"] = d.uuid;
+    out["name"] = d.name;
+    out["energy_mj"] = energy;
+    out["energy_source"] = kSources[source];
+    out["energy_counter_mj"] = counter;
+    out["power_integrated_mj"] = opt(integrated, w.integral_mj);
+    double avg = 0;
+    bool have_avg = false;
+    if (integrated) {
+        avg = w.integral_mj / duration_ms;  // mJ / ms = W
+        have_avg = true;
+    } else if (source == 0 && duration_ms > 0) {
+        avg = py::cast<double>(counter) / duration_ms;
+        have_avg = true;
+    }
+    out["avg_power_w"] = opt(have_avg, avg);
+    out["peak_power_w"] = opt(w.power_n > 0, w.peak_power_mw / 1000.0);
+    out["peak_mem_bytes"] = w.mem_n > 0 ? py::object(py::int_(w.peak_mem)) : py::object(py::none());
+    out["mem_total_bytes"] = d.supported[kMemory] || w.mem_n > 0 ? py::object(py::int_(d.memory_total))
+                                                                  : py::object(py::none());
+    out["mean_util_pct"] = opt(w.util_n > 0, w.util_n ? w.util_sum / static_cast<double>(w.util_n) : 0);
+    out["mean_mem_util_pct"] =
+        opt(w.util_n > 0, w.util_n ? w.mem_util_sum / static_cast<double>(w.util_n) : 0);
+    out["sm_clock_mhz_mean"] = opt(w.clock_n > 0, w.clock_n ? w.clock_sum / static_cast<double>(w.clock_n) : 0);
+    out["duration_ns"] = duration_ns;
+    out["samples"] = ticks;
+    py::dict unsupported;
+    for (int m = 0; m < kMetricCount; ++m) {
+        if (!d.supported[m]) unsupported[kMetricNames[m]] = d.unsupported_why[m];
+    }
+    out["unsupported"] = unsupported;
+    return out;
+}
+
+// Mean of the non-None values under KEY, or None.
+py::object mean_of(const py::list& devices, const char* key) {
+    double sum = 0;
+    int n = 0;
+    for (auto item : devices) {
+        py::object v = item.cast<py::dict>()[key];
+        if (!v.is_none()) {
+            sum += v.cast<double>();
+            ++n;
+        }
+    }
+    return n ? py::object(py::float_(sum / n)) : py::object(py::none());
+}
+
+// Sum of the values under KEY, or None when any device lacks it.
+py::object sum_of(const py::list& devices, const char* key) {
+    double sum = 0;
+    for (auto item : devices) {
+        py::object v = item.cast<py::dict>()[key];
+        if (v.is_none()) return py::none();
+        sum += v.cast<double>();
+    }
+    return py::float_(sum);
+}
+
+py::dict summarize(const Sampler& s, const Sampler::Result& r) {
+    py::list devices;
+    int worst = 0;
+    bool all_power = true, all_mem = true;
+    for (const auto& d : r.devices) {
+        int source = 0;
+        devices.append(summarize_device(d, r.duration_ns, r.ticks, source));
+        worst = std::max(worst, source);
+        all_power = all_power && d.w.power_n > 0;
+        all_mem = all_mem && d.w.mem_n > 0;
+    }
+    py::dict out;
+    out["energy_mj"] = sum_of(devices, "energy_mj");
+    out["energy_source"] = kSources[worst];  // the aggregate is as good as its weakest device
+    out["avg_power_w"] = sum_of(devices, "avg_power_w");
+    out["peak_power_w"] = opt(all_power, r.peak_total_power_mw / 1000.0);  // peak of the summed power
+    out["peak_mem_bytes"] = all_mem ? py::object(py::int_(r.peak_total_mem)) : py::object(py::none());
+    out["mean_util_pct"] = mean_of(devices, "mean_util_pct");
+    out["mean_mem_util_pct"] = mean_of(devices, "mean_mem_util_pct");
+    out["sm_clock_mhz_mean"] = mean_of(devices, "sm_clock_mhz_mean");
+    out["duration_ns"] = r.duration_ns;
+    out["samples"] = r.ticks;
+    out["interval_ms"] = s.interval_ms();
+    out["selection"] = s.selection();
+    out["driver_version"] = s.driver_version().empty() ? py::object(py::none()) : py::object(py::str(s.driver_version()));
+    out["devices"] = devices;
+    return out;
+}
+
+py::dict describe(const Device& d) {
+    py::dict out;
+    out["index"] = d.index;
+    out["uuid"] = d.uuid;
+    out["name"] = d.name;
+    out["mem_total_bytes"] = d.supported[kMemory] ? py::object(py::int_(d.memory_total)) : py::object(py::none());
+    py::dict supported;
+    for (int m = 0; m < kMetricCount; ++m) supported[kMetricNames[m]] = d.supported[m];
+    out["supported"] = supported;
+    return out;
+}
+
+// None | int | str | iterable of int/str -> device names (digits = index).
+std::optional<std::vector<std::string>> device_names(const py::object& devices) {
+    if (devices.is_none()) return std::nullopt;
+    auto one = [](const py::handle& item) -> std::string {
+        if (py::isinstance<py::bool_>(item)) {
+            throw Error(ErrorKind::InvalidArgument, 0, "devices: a bool is not a GPU index",
+                        "pass GPU indices (int) or UUIDs (str)");
+        }
+        if (py::isinstance<py::int_>(item)) {
+            long long v = item.cast<long long>();
+            if (v < 0) {
+                throw Error(ErrorKind::InvalidArgument, 0, "devices: GPU index " + std::to_string(v) + " is negative",
+                            "GPU indices start at 0");
+            }
+            return std::to_string(v);
+        }
+        if (py::isinstance<py::str>(item)) return item.cast<std::string>();
+        throw Error(ErrorKind::InvalidArgument, 0,
+                    "devices: " + std::string(py::str(py::type::of(item).attr("__name__"))) +
+                        " is not a GPU index or UUID",
+                    "pass GPU indices (int) or UUIDs (str)");
+    };
+    std::vector<std::string> names;
+    if (py::isinstance<py::str>(devices) || py::isinstance<py::int_>(devices)) {
+        names.push_back(one(devices));
+    } else if (py::isinstance<py::iterable>(devices)) {
+        for (auto item : devices) names.push_back(one(item));
+    } else {
+        names.push_back(one(devices));
+    }
+    return names;
+}
+
+}  // namespace
+
+void register_nvml(py::module_& m) {
+    py::class_<Sampler>(m, "NvmlSampler",
+                        "NVML metrics of selected GPUs over start()..stop() windows (see perfcount.gpu).")
+        .def(py::init([](const py::object& devices, double interval_ms, std::optional<std::string> library) {
+                 auto names = device_names(devices);
+                 py::gil_scoped_release release;
+                 return std::make_unique<Sampler>(std::move(names), interval_ms, std::move(library));
+             }),
+             py::arg("devices") = py::none(), py::arg("interval_ms") = 10.0, py::arg("library") = py::none(),
+             "Load NVML (LIBRARY, else $PERFCOUNT_NVML_LIBRARY, else libnvidia-ml.so.1), initialise it and "
+             "select DEVICES (indices/UUIDs; None: $CUDA_VISIBLE_DEVICES, else all GPUs).")
+        .def("start", &Sampler::start, py::call_guard<py::gil_scoped_release>(),
+             "Read the energy counters, take the first sample and start the sampling thread.")
+        .def(
+            "stop",
+            [](Sampler& s) {
+                Sampler::Result r;
+                {
+                    py::gil_scoped_release release;
+                    r = s.stop();
+                }
+                return summarize(s, r);
+            },
+            "Stop and join the thread, read the energy counters; the window's metrics as a dict.")
+        .def("close", &Sampler::close, py::call_guard<py::gil_scoped_release>(),
+             "Stop the thread if running (discarding the window), shut NVML down, release the library.")
+        .def_property_readonly("devices",
+                               [](const Sampler& s) {
+                                   py::list out;
+                                   for (const auto& d : s.devices()) out.append(describe(d));
+                                   return out;
+                               })
+        .def_property_readonly("driver_version",
+                               [](const Sampler& s) {
+                                   return s.driver_version().empty() ? py::object(py::none())
+                                                                     : py::object(py::str(s.driver_version()));
+                               })
+        .def_property_readonly("library", &Sampler::library_path)
+        .def_property_readonly("selection", &Sampler::selection)
+        .def_property_readonly("interval_ms", &Sampler::interval_ms)
+        .def_property_readonly("running", &Sampler::running)
+        .def_property_readonly("closed", &Sampler::closed);
+}
+
 }  // namespace perfcount
