@@ -22,8 +22,9 @@ class Counts(Mapping[str, float]):
     metrics when they were asked for, or is ``None`` with ``gpu_reason``.
     """
 
-    values: Mapping[str, float]
-    backend: str
+    # field() is needed: a bare annotation would take Mapping.values as its default
+    values: Mapping[str, float] = field()
+    backend: str = field()
     scaled: frozenset[str] = frozenset()
     not_counted: frozenset[str] = frozenset()
     overhead: Mapping[str, float] = field(default_factory=dict)
