@@ -158,7 +158,7 @@ static void configure(void) {
     for (unsigned int i = 0; i < device_count; ++i) {
         struct fake_device* d = &devices[i];
         d->index = i;
-        snprintf(d->uuid, sizeof d->uuid, "GPU-fa4e0000-0000-4000-8000-%012u", i);
+        snprintf(d->uuid, sizeof d->uuid, "GPU-%x0fa4e00-0000-4000-8000-%012u", i, i);
         snprintf(d->name, sizeof d->name, "Fake NVIDIA GPU %u", i);
         d->power_mw = env_value("FAKE_NVML_POWER_MW", i, 150000);
         d->util = env_value("FAKE_NVML_UTIL", i, 50);
