@@ -1,0 +1,481 @@
+"""The fork server: a pre-imported zygote that forks one fresh child per candidate.
+
+Started by :class:`perfcount.runner.Runner` as ``python -m perfcount._server``
+(for the valgrind backend, under ``valgrind --tool=callgrind
+--instr-atstart=no``). It speaks length-prefixed JSON over its stdin (requests)
+and stdout (replies); right at start it moves those two pipes to private fds
+and points fds 0/1 at /dev/null and stderr, so nothing a candidate prints can
+reach the protocol stream.
+
+Protocol: every message is an 8-byte big-endian length and that many bytes of
+UTF-8 JSON. The server first sends ``{"event": "hello", ...}``. Each request
+``{"op": "run", ...}`` gets ``{"event": "started", "pid": P}`` as soon as the
+child exists, then ``{"event": "done", ...}`` with the raw facts (exit status,
+rusage, what the child reported, whether it timed out or overflowed its output
+channel). The parent classifies them. ``{"op": "exit"}`` ends the server.
+
+A child: new session, own pids cgroup, resource limits, fresh working
+directory, stdin from /dev/null, stdout+stderr to a size-limited capture file,
+then compile the candidate, warm up, ``gc.collect()``; ``gc.disable()``, and
+only then the measured region around the calls. Arguments are decoded from
+plain data afresh for every call (outside the region); return values are
+encoded to plain data after the region and written to a pipe the child
+inherited from the server.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import errno
+import gc
+import json
+import linecache
+import os
+import select
+import shutil
+import signal
+import struct
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from perfcount import plain
+from perfcount.sandbox import Limits, PidsCgroup, apply_rlimits, kill_group
+
+_HEADER = struct.Struct(">Q")
+CANDIDATE_FILE = "<candidate>"
+
+
+# -- framing -------------------------------------------------------------------
+def write_message(fd: int, message: dict[str, Any]) -> None:
+    data = json.dumps(message, separators=(",", ":"), allow_nan=False).encode()
+    _write_all(fd, _HEADER.pack(len(data)) + data)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(fd: int) -> dict[str, Any] | None:
+    head = _read_exact(fd, _HEADER.size)
+    if head is None:
+        return None
+    (size,) = _HEADER.unpack(head)
+    body = _read_exact(fd, size)
+    if body is None:
+        return None
+    return json.loads(body)
+
+
+# -- server --------------------------------------------------------------------
+class Server:
+    def __init__(self, work_root: Path, cgroup: Path | None) -> None:
+        self.work_root = work_root
+        self.cgroup = cgroup
+        # the protocol pipes move to private fds; 0 and 1 become harmless
+        self.req = os.dup(0)
+        self.resp = os.dup(1)
+        os.set_inheritable(self.req, False)
+        os.set_inheritable(self.resp, False)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(2, 1)
+        os.close(devnull)
+        # SIGCHLD wakes the select loop through this pipe
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_w, False)
+        os.set_blocking(self.wake_r, False)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.valgrind = 0
+        with contextlib.suppress(ImportError):
+            from perfcount import _native
+
+            self.valgrind = _native.running_on_valgrind()
+
+    def serve(self) -> None:
+        write_message(
+            self.resp,
+            {
+                "event": "hello",
+                "pid": os.getpid(),
+                "valgrind": self.valgrind,
+                "python": sys.version.split()[0],
+                "hashseed": os.environ.get("PYTHONHASHSEED"),
+            },
+        )
+        while True:
+            msg = read_message(self.req)
+            if msg is None or msg.get("op") == "exit":
+                return
+            if msg.get("op") == "ping":
+                write_message(self.resp, {"event": "pong"})
+                continue
+            if msg.get("op") != "run":
+                write_message(
+                    self.resp, {"event": "error", "error": f"unknown op {msg.get('op')!r}"}
+                )
+                continue
+            self.run(msg)
+
+    def run(self, req: dict[str, Any]) -> None:
+        limits = Limits(**req["limits"])
+        rid = str(req["id"])
+        workdir = self.work_root / f"w{rid}"
+        workdir.mkdir()
+        capture = self.work_root / f"out{rid}"
+        cg_path: Path | None = None
+        cg_error = None
+        if self.cgroup is not None:
+            cg_path = self.cgroup / f"c{rid}"
+            try:
+                PidsCgroup.make_child(cg_path, limits.pids)
+            except OSError as exc:
+                cg_error = f"cannot create {cg_path}: {exc}"
+                cg_path = None
+        r, w = os.pipe()
+        gc.collect()
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                child_main(
+                    req,
+                    limits,
+                    workdir,
+                    capture,
+                    cg_path,
+                    w,
+                    close=(r, self.req, self.resp, self.wake_r, self.wake_w),
+                )
+            finally:
+                os._exit(70)
+        os.close(w)
+        write_message(
+            self.resp, {"event": "started", "pid": pid, "cgroup": str(cg_path) if cg_path else None}
+        )
+        try:
+            done = self._wait(pid, r, limits, start, cg_path)
+        finally:
+            os.close(r)
+        done["cgroup_error"] = cg_error
+        done["stdout"] = _tail(capture, 4096)
+        with contextlib.suppress(OSError):
+            capture.unlink()
+        shutil.rmtree(workdir, ignore_errors=True)
+        if cg_path is not None:
+            PidsCgroup.remove(cg_path)
+        write_message(self.resp, done)
+
+    def _wait(
+        self, pid: int, r: int, limits: Limits, start: float, cg_path: Path | None
+    ) -> dict[str, Any]:
+        max_bytes = limits.output_mb << 20
+        data = bytearray()
+        deadline = start + limits.timeout
+        timed_out = too_large = False
+        term_sent_at: float | None = None
+        status: tuple[int, int, Any] | None = None
+        eof = False
+        os.set_blocking(r, False)
+        while status is None or not eof:
+            now = time.monotonic()
+            if status is None and not timed_out and now >= deadline:
+                timed_out = True
+                term_sent_at = now
+                kill_group(pid, signal.SIGTERM)
+                # SIGTERM only reaches the group; grandchildren in other sessions
+                # are caught by the cgroup kill below
+            if term_sent_at is not None and status is None and now >= term_sent_at + limits.grace:
+                self._kill_everything(pid, cg_path)
+                term_sent_at = None
+            if status is not None and not eof:
+                # the child is gone but someone (a grandchild) holds the pipe open
+                self._kill_everything(pid, cg_path)
+            if too_large and status is None:
+                self._kill_everything(pid, cg_path)
+            if (timed_out and term_sent_at is None) or status is not None:
+                wait_for = 0.05
+            elif term_sent_at is not None:
+                wait_for = max(0.0, term_sent_at + limits.grace - now)
+            else:
+                wait_for = max(0.0, deadline - now)
+            fds = [self.wake_r] if eof else [r, self.wake_r]
+            try:
+                ready, _, _ = select.select(fds, [], [], wait_for)
+            except InterruptedError:  # pragma: no cover - PEP 475 retries
+                ready = []
+            if self.wake_r in ready:
+                with contextlib.suppress(BlockingIOError):
+                    while os.read(self.wake_r, 4096):
+                        pass
+            if r in ready and not eof:
+                try:
+                    while True:
+                        chunk = os.read(r, 1 << 20)
+                        if not chunk:
+                            eof = True
+                            break
+                        if not too_large:
+                            data += chunk
+                            if len(data) > max_bytes:
+                                too_large = True
+                                data = bytearray()
+                except BlockingIOError:
+                    pass
+            if status is None:
+                wpid, wstatus, rusage = os.wait4(pid, os.WNOHANG)
+                if wpid == pid:
+                    status = (wpid, wstatus, rusage)
+        end = time.monotonic()
+        # anything left in the group or cgroup (daemonised grandchildren) dies now
+        self._kill_everything(pid, cg_path)
+        _, wstatus, rusage = status
+        result: dict[str, Any] | None = None
+        parse_error = None
+        if data and not too_large:
+            try:
+                result = json.loads(bytes(data))
+            except ValueError as exc:
+                parse_error = f"the candidate process sent an unreadable result ({exc})"
+        return {
+            "event": "done",
+            "pid": pid,
+            "exitcode": os.WEXITSTATUS(wstatus) if os.WIFEXITED(wstatus) else None,
+            "signal": os.WTERMSIG(wstatus) if os.WIFSIGNALED(wstatus) else None,
+            "timed_out": timed_out,
+            "too_large": too_large,
+            "result": result,
+            "parse_error": parse_error,
+            "elapsed_ns": int((end - start) * 1e9),
+            "max_rss_kb": rusage.ru_maxrss,
+            "cpu_s": rusage.ru_utime + rusage.ru_stime,
+        }
+
+    @staticmethod
+    def _kill_everything(pid: int, cg_path: Path | None) -> None:
+        kill_group(pid, signal.SIGKILL)
+        if cg_path is not None:
+            PidsCgroup.kill_all(cg_path, deadline=2.0)
+
+
+def _tail(path: Path, n: int) -> str:
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - n))
+            data = f.read()
+    except OSError:
+        return ""
+    text = data.decode("utf-8", "replace")
+    return ("..." + text) if size > n else text
+
+
+# -- child ---------------------------------------------------------------------
+def child_main(
+    req: dict[str, Any],
+    limits: Limits,
+    workdir: Path,
+    capture: Path,
+    cg_path: Path | None,
+    w: int,
+    close: tuple[int, ...],
+) -> None:
+    """Runs in the forked child; never returns normally (``os._exit``)."""
+    signal.set_wakeup_fd(-1)
+    # Python ignores SIGXFSZ; restore the default so exceeding RLIMIT_FSIZE
+    # (stdout/stderr capture included) ends the candidate as output_too_large
+    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ):
+        signal.signal(sig, signal.SIG_DFL)
+    for fd in close:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    os.setsid()
+    if cg_path is not None:
+        with contextlib.suppress(OSError):
+            PidsCgroup.join(cg_path)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    out = os.open(capture, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+    os.dup2(devnull, 0)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(devnull)
+    os.close(out)
+    os.chdir(workdir)
+    os.environ["HOME"] = str(workdir)
+    os.environ["TMPDIR"] = str(workdir)
+    apply_rlimits(limits)
+    result = run_candidate(req)
+    try:
+        data = json.dumps(result, separators=(",", ":"), allow_nan=False).encode()
+    except MemoryError:
+        data = json.dumps(
+            {"status": "memory", "error": "MemoryError while encoding the outputs"}
+        ).encode()
+    except (ValueError, TypeError) as exc:
+        data = json.dumps(
+            {"status": "failed", "error": f"outputs are not serialisable: {exc}"}
+        ).encode()
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    try:
+        _write_all(w, data)
+    except OSError:
+        os._exit(71)
+    os._exit(0)
+
+
+def _error(
+    status: str, exc: BaseException | None = None, message: str = "", index: int | None = None
+) -> dict[str, Any]:
+    text = message
+    if exc is not None:
+        tb = exc.__traceback__
+        # drop the harness's own frames: start at the candidate's code
+        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next
+        lines = traceback.format_exception(type(exc), exc, tb)
+        formatted = "".join(lines)
+        if len(formatted) > 20_000:
+            formatted = formatted[:10_000] + "\n...\n" + formatted[-10_000:]
+        text = f"{message}\n{formatted}" if message else formatted
+    out: dict[str, Any] = {"status": status, "error": text.strip()}
+    if index is not None:
+        out["index"] = index
+    return out
+
+
+def _classify(exc: BaseException, index: int | None, where: str) -> dict[str, Any]:
+    if isinstance(exc, MemoryError):
+        return _error("memory", exc, f"MemoryError {where}", index)
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return _error(
+            "output_too_large", exc, f"file size limit (RLIMIT_FSIZE) exceeded {where}", index
+        )
+    if isinstance(exc, SystemExit):
+        return _error("failed", exc, f"the candidate called sys.exit({exc.code!r}) {where}", index)
+    return _error("failed", exc, f"{type(exc).__name__} {where}", index)
+
+
+def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
+    """Compile, warm up and run the candidate; the JSON-ready result of this child."""
+    source: str = req["source"]
+    entry: str = req["entry_point"]
+    mode: str = req["mode"]
+    try:
+        encoded_inputs = req["inputs"]
+        code = compile(source, CANDIDATE_FILE, "exec")
+    except BaseException as exc:
+        return _error("failed", exc, "the candidate does not compile")
+    linecache.cache[CANDIDATE_FILE] = (len(source), None, source.splitlines(True), CANDIDATE_FILE)
+    ns: dict[str, Any] = {"__name__": "__candidate__", "__builtins__": builtins}
+    try:
+        exec(code, ns)
+    except BaseException as exc:
+        return _classify(exc, None, "while running the candidate's module code")
+    fn = ns.get(entry)
+    if fn is None or not callable(fn):
+        defined = sorted(k for k, v in ns.items() if callable(v) and not k.startswith("__"))
+        return _error(
+            "failed",
+            message=f"entry point {entry!r} is not defined by the candidate (it defines: {', '.join(defined) or 'nothing callable'})",
+        )
+
+    def fresh() -> list[tuple[Any, ...]]:
+        out = []
+        for args in encoded_inputs:
+            decoded = plain.decode(args)
+            out.append(tuple(decoded) if isinstance(decoded, (list, tuple)) else (decoded,))
+        return out
+
+    if mode == "check":
+        outputs: list[Any] = []
+        for i, args in enumerate(fresh()):
+            try:
+                value = fn(*args)
+            except BaseException as exc:
+                return _classify(exc, i, f"on test input {i}")
+            try:
+                outputs.append(plain.encode(value))
+            except plain.UnsupportedValue as exc:
+                return _error("failed", message=f"test input {i}: the return value {exc}", index=i)
+            except MemoryError as exc:
+                return _classify(exc, i, f"encoding the output of test input {i}")
+        return {"status": "ok", "outputs": outputs}
+
+    from perfcount.backends import BACKENDS
+
+    spec = req["backend"]
+    backend = BACKENDS[spec["name"]](spec["events"], spec["repeats"])
+    label: str = req["label"]
+    warmup = int(req.get("warmup", 0))
+    i = -1
+    try:
+        for _ in range(warmup):
+            for i, args in enumerate(fresh()):  # noqa: B007 - i reports the failing input
+                fn(*args)
+    except BaseException as exc:
+        return _classify(exc, i, f"during warm-up on input {i}")
+
+    regions: list[dict[str, Any]] = []
+    walls: list[int] = []
+    results: list[Any] = []
+    for repeat in range(max(1, backend.repeats)):
+        calls = fresh()
+        results = []
+        append = results.append
+        i = -1
+        gc.collect()
+        gc.disable()
+        try:
+            try:
+                with backend.region(label) as region:
+                    t0 = time.perf_counter_ns()
+                    for i, args in enumerate(calls):  # noqa: B007 - i reports the failing input
+                        append(fn(*args))
+                    t1 = time.perf_counter_ns()
+            finally:
+                gc.enable()
+        except BaseException as exc:
+            return _classify(exc, i, f"on input {i}" + (f" (repeat {repeat})" if repeat else ""))
+        regions.append(region.to_dict())
+        walls.append(t1 - t0)
+        del calls
+    try:
+        outputs = [plain.encode(v) for v in results]
+    except plain.UnsupportedValue as exc:
+        return _error("failed", message=f"the return value {exc}")
+    except MemoryError as exc:
+        return _classify(exc, None, "encoding the outputs")
+    return {"status": "ok", "outputs": outputs, "regions": regions, "wall_ns": walls}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    work_root = Path(args[0])
+    cgroup = Path(args[1]) if len(args) > 1 and args[1] else None
+    Server(work_root, cgroup).serve()
+
+
+if __name__ == "__main__":
+    main()

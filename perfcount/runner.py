@@ -1,0 +1,675 @@
+"""Isolated execution of untrusted candidates: ``Runner``, ``profile()``, ``check()``.
+
+A candidate is Python source text, an entry point and a workload (a list of
+argument lists). A :class:`Runner` owns a fork server (``perfcount._server``,
+started once, lazily) that forks one fresh, sandboxed child per candidate; the
+child opens the backend's measured region only around the calls, so imports,
+compilation and module-level work are not counted. Outputs return as plain data
+(:mod:`perfcount.plain`) over a channel the evaluator owns, and are compared
+there; candidate objects never reach the evaluator.
+
+Every outcome is a status, never an exception from the candidate: ``ok``,
+``failed``, ``timeout``, ``memory``, ``crashed``, ``output_too_large``. The
+runner survives candidates that kill their fork server (it is restarted
+transparently) and contains fork bombs (cgroup v1 ``pids``, see
+:mod:`perfcount.sandbox`).
+
+Timeouts are given in native seconds; the valgrind backend multiplies them by
+:data:`perfcount.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an
+``RLIMIT_AS`` limit on the candidate process (default 4096 MiB, 0 = none); it
+works under valgrind too, because valgrind checks the guest's address-space
+requests against the guest's limit rather than applying it to its own
+reservations (measured: a 20 GB allocation under ``memory_mb=512`` raises
+``MemoryError`` both natively and under callgrind).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from perfcount import plain
+from perfcount.backends import Backend, get, resolve
+from perfcount.counters import Counts
+from perfcount.errors import BackendError, InvalidArgument, PerfcountError
+from perfcount.sandbox import DEFAULT_TIMEOUT, Limits, PidsCgroup, kill_group
+
+__all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
+
+log = logging.getLogger("perfcount.runner")
+
+STATUSES = ("ok", "failed", "timeout", "memory", "crashed", "output_too_large")
+_SERVER_START_TIMEOUT = 120.0  # valgrind start-up on a loaded 2-core machine
+_SHOWN_INPUT = 120  # characters of a failing input shown in a Check
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One profiled candidate.
+
+    ``cost`` is in ``metric`` (instructions for perf/valgrind, nanoseconds of
+    task-clock for software) and is ``None`` unless ``status == "ok"``.
+    ``outputs`` are plain-encoded return values, one per workload input.
+    ``wall_ns`` is the wall time of the measured region (median over repeats),
+    ``repeats``/``cv`` how often it was measured and the coefficient of
+    variation of the cost across repeats (software backend).
+    """
+
+    status: str
+    backend: str
+    metric: str
+    cost: float | None = None
+    counts: Counts | None = None
+    outputs: list[Any] | None = None
+    error: str = ""
+    wall_ns: int | None = None
+    repeats: int = 0
+    cv: float | None = None
+    reason: str = ""
+    stdout: str = ""
+    max_rss_kb: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["counts"] = None if self.counts is None else self.counts.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        data = dict(data)
+        if data.get("counts") is not None:
+            data["counts"] = Counts.from_dict(data["counts"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failing test: its index, what differs (or the error) and the input, shortened."""
+
+    index: int
+    diff: str
+    input: str
+
+    def __str__(self) -> str:
+        return f"test {self.index} {self.input}: {self.diff}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """Correctness of a candidate on ``tests`` against plain-encoded ``expected``.
+
+    ``status`` is ``ok`` when the candidate ran on every test (its outputs may
+    still be wrong, then ``status`` is ``failed``); ``failures`` lists the
+    failing tests, first failure first.
+    """
+
+    passed: bool
+    status: str
+    failures: list[Failure] = field(default_factory=list)
+    outputs: list[Any] | None = None
+    error: str = ""
+    stdout: str = ""
+
+    @property
+    def first_failure(self) -> Failure | None:
+        return self.failures[0] if self.failures else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- fork-server handle -----------------------------------------------------------
+class _ServerDied(Exception):
+    pass
+
+
+class _Server:
+    """One running ``perfcount._server`` process and its pipes."""
+
+    def __init__(self, kind: str, root: Path, cgroup: Path | None, env: dict[str, str]) -> None:
+        self.kind = kind
+        self.work_root = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=root))
+        self.out_dir = self.work_root  # callgrind dumps land here too
+        argv = [sys.executable, "-m", "perfcount._server", str(self.work_root), str(cgroup or "")]
+        if kind == "valgrind":
+            argv = [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={self.out_dir}/cg.%p",
+                "--dump-instr=no",
+                "--dump-line=no",
+                f"--log-file={self.work_root}/valgrind.%p.log",
+                *argv,
+            ]
+        self.log_path = self.work_root / "server.log"
+        with open(self.log_path, "wb") as logf:
+            self.proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=logf,
+                env=env,
+                cwd=self.work_root,
+                start_new_session=True,
+                close_fds=True,
+            )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._in = self.proc.stdin.fileno()
+        self._out = self.proc.stdout.fileno()
+        self._buf = bytearray()
+        try:
+            hello = self.recv(time.monotonic() + _SERVER_START_TIMEOUT)
+        except (_ServerDied, TimeoutError) as exc:
+            self.kill()
+            raise BackendError(
+                f"the {kind} fork server did not start ({exc}); its log says: {self.log_tail()}",
+                hint="check that `python -m perfcount._server` imports"
+                + (" and valgrind runs" if kind == "valgrind" else ""),
+            ) from exc
+        self.pid = int(hello["pid"])
+        if kind == "valgrind" and not hello.get("valgrind"):
+            self.kill()
+            raise BackendError("the valgrind fork server is not running under valgrind")
+
+    def log_tail(self, n: int = 600) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").strip()
+        except OSError:
+            return ""
+        return text[-n:]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def send(self, message: dict[str, Any]) -> None:
+        from perfcount._server import write_message
+
+        try:
+            write_message(self._in, message)
+        except (BrokenPipeError, OSError) as exc:
+            raise _ServerDied(str(exc)) from exc
+
+    def recv(self, deadline: float) -> dict[str, Any]:
+        """Next message; ``_ServerDied`` on EOF, ``TimeoutError`` past ``deadline``."""
+        import json
+
+        from perfcount._server import _HEADER
+
+        while True:
+            if len(self._buf) >= _HEADER.size:
+                (size,) = _HEADER.unpack(self._buf[: _HEADER.size])
+                if len(self._buf) >= _HEADER.size + size:
+                    body = bytes(self._buf[_HEADER.size : _HEADER.size + size])
+                    del self._buf[: _HEADER.size + size]
+                    return json.loads(body)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no answer from the fork server in time")
+            ready, _, _ = select.select([self._out], [], [], remaining)
+            if ready:
+                chunk = os.read(self._out, 1 << 20)
+                if not chunk:
+                    raise _ServerDied(f"fork server exited ({self.proc.poll()})")
+                self._buf += chunk
+
+    def kill(self) -> None:
+        kill_group(self.proc.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(10)
+        for f in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                f.close()  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        if self.alive():
+            with contextlib.suppress(_ServerDied):
+                self.send({"op": "exit"})
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(30)
+        self.kill()
+        shutil.rmtree(self.work_root, ignore_errors=True)
+
+
+# -- the runner -------------------------------------------------------------------
+class Runner:
+    """Runs candidates in sandboxed processes forked from a reusable fork server.
+
+    ``backend`` is ``auto``, ``perf``, ``valgrind`` or ``software``;
+    ``timeout`` (native seconds per candidate, default 60, scaled for
+    valgrind), ``memory_mb`` (RLIMIT_AS, default 4096, 0 = none), ``events``
+    (perf/software), ``repeats`` (software default 5). ``file_mb`` bounds
+    captured stdout/stderr and files written, ``output_mb`` the returned
+    outputs, ``max_pids`` the processes a candidate may create, ``open_files``
+    its file descriptors. ``verify=False`` defers the check that the backend
+    works here to the first :meth:`profile` (``check`` never needs it).
+
+    Safe to use from one thread at a time (calls are serialised); a server
+    killed by a candidate is restarted on the next call. Use as a context
+    manager or call :meth:`close`.
+    """
+
+    _ids = itertools.count()
+
+    def __init__(
+        self,
+        backend: str = "auto",
+        *,
+        timeout: float | None = None,
+        memory_mb: int | None = None,
+        events: Sequence[str] | None = None,
+        repeats: int | None = None,
+        file_mb: int = 16,
+        output_mb: int = 64,
+        max_pids: int = 64,
+        open_files: int = 256,
+        grace: float = 0.5,
+        verify: bool = True,
+    ) -> None:
+        if repeats is not None and (not isinstance(repeats, int) or repeats < 1):
+            raise InvalidArgument(f"repeats must be a positive integer, got {repeats!r}")
+        self.backend, self.reason = resolve(backend)
+        self._backend: Backend = get(self.backend, events=events, repeats=repeats)
+        self._verified = False
+        if verify:
+            self._verify()
+        self.metric = self._backend.metric
+        self.limits = Limits(
+            timeout=DEFAULT_TIMEOUT if timeout is None else float(timeout),
+            memory_mb=4096 if memory_mb is None else memory_mb,
+            file_mb=file_mb,
+            output_mb=output_mb,
+            open_files=open_files,
+            pids=max_pids,
+            grace=grace,
+        )
+        self._lock = threading.Lock()
+        self._seq = itertools.count(1)
+        self._id = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:6]}"
+        self._dir = Path(tempfile.mkdtemp(prefix="perfcount-runner-"))
+        self._cgroup = PidsCgroup.create(self._id)
+        self.sandbox = self._cgroup.reason
+        self._servers: dict[str, _Server] = {}
+        self._closed = False
+        self._env = dict(os.environ)
+        self._env["PYTHONHASHSEED"] = "0"
+        self._env["PYTHONDONTWRITEBYTECODE"] = "1"
+        self._env.pop("PYTHONSTARTUP", None)
+        src = str(Path(__file__).resolve().parent.parent)
+        self._env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (src, os.environ.get("PYTHONPATH", "")) if p
+        )
+
+    def _verify(self) -> None:
+        if not self._verified:
+            self._backend.check_available()
+            self._verified = True
+
+    # -- lifecycle --
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def close(self) -> None:
+        """Stop the fork servers and remove temporary folders and cgroups."""
+        if getattr(self, "_closed", True):
+            return
+        with self._lock:
+            self._closed = True
+            for server in self._servers.values():
+                server.close()
+            self._servers.clear()
+            self._cgroup.close()
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _server(self, kind: str) -> _Server:
+        if self._closed:
+            raise InvalidArgument("this Runner is closed", hint="create a new Runner")
+        server = self._servers.get(kind)
+        if server is not None and not server.alive():
+            log.info("%s fork server died; restarting", kind)
+            server.close()
+            server = None
+        if server is None:
+            server = _Server(kind, self._dir, self._cgroup.path, self._env)
+            self._servers[kind] = server
+        return server
+
+    # -- public API --
+    def profile(
+        self,
+        solution: str,
+        entry_point: str,
+        inputs: Sequence[Sequence[Any]],
+        warmup: int = 0,
+    ) -> Profile:
+        """Run ``entry_point`` of ``solution`` on every input (argument list) and measure it."""
+        encoded = _encode_inputs(inputs)
+        _check_source(solution, entry_point)
+        if not isinstance(warmup, int) or warmup < 0:
+            raise InvalidArgument(f"warmup must be a non-negative integer, got {warmup!r}")
+        self._verify()
+        b = self._backend
+        limits = _scaled(self.limits, b.timeout_factor * max(1, b.repeats) + warmup)
+        base = {"backend": self.backend, "metric": self.metric, "reason": self.reason}
+        with self._lock:
+            seq = next(self._seq)
+            label = f"perfcount-{self._id}-{seq}"
+            req = {
+                "op": "run",
+                "id": seq,
+                "mode": "profile",
+                "source": solution,
+                "entry_point": entry_point,
+                "inputs": encoded,
+                "warmup": warmup,
+                "backend": b.spec(),
+                "label": label,
+                "limits": limits.to_dict(),
+            }
+            done, server = self._run(b.server, req, limits)
+            status, error = _classify(done, limits)
+            result = done.get("result") or {}
+            common = {
+                **base,
+                "stdout": done.get("stdout", ""),
+                "max_rss_kb": done.get("max_rss_kb"),
+            }
+            if status != "ok":
+                if server is not None and b.server == "valgrind":
+                    _drop_dumps(server.out_dir, done.get("pid"))
+                return Profile(status=status, error=error, **common)
+            try:
+                summary = b.summarise(
+                    result.get("regions", []),
+                    pid=int(done["pid"]),
+                    label=label,
+                    out_dir=server.out_dir,
+                )
+            except PerfcountError as exc:
+                return Profile(status="crashed", error=f"measurement failed: {exc}", **common)
+            walls = sorted(result.get("wall_ns", []))
+            return Profile(
+                status="ok",
+                cost=summary.cost,
+                counts=summary.counts,
+                outputs=result.get("outputs"),
+                wall_ns=walls[len(walls) // 2] if walls else None,
+                repeats=summary.repeats,
+                cv=summary.cv,
+                **common,
+            )
+
+    def check(
+        self,
+        solution: str,
+        entry_point: str,
+        tests: Sequence[Sequence[Any]],
+        expected: Sequence[Any],
+        atol: float = 0,
+        rtol: float = 0,
+    ) -> Check:
+        """Run the candidate on ``tests`` (in a native fork server) and compare with ``expected``.
+
+        ``expected`` holds plain-encoded outputs (as stored in datasets), one per test.
+        """
+        encoded = _encode_inputs(tests)
+        _check_source(solution, entry_point)
+        expected = list(expected)
+        if len(expected) != len(encoded):
+            raise InvalidArgument(
+                f"{len(encoded)} tests but {len(expected)} expected outputs",
+                hint="pass one plain-encoded expected output per test input",
+            )
+        for name, tol in (("atol", atol), ("rtol", rtol)):
+            if not isinstance(tol, (int, float)) or isinstance(tol, bool) or tol < 0:
+                raise InvalidArgument(f"{name} must be a non-negative number, got {tol!r}")
+        with self._lock:
+            seq = next(self._seq)
+            req = {
+                "op": "run",
+                "id": seq,
+                "mode": "check",
+                "source": solution,
+                "entry_point": entry_point,
+                "inputs": encoded,
+                "label": "",
+                "limits": self.limits.to_dict(),
+            }
+            done, _ = self._run("native", req, self.limits)
+        status, error = _classify(done, self.limits)
+        stdout = done.get("stdout", "")
+        if status != "ok":
+            failures = []
+            index = (done.get("result") or {}).get("index")
+            if index is not None:
+                first_line = error.strip().splitlines()[0] if error.strip() else status
+                failures.append(Failure(index, first_line, _short_input(encoded[index])))
+            return Check(False, status, failures, None, error, stdout)
+        outputs = done["result"].get("outputs", [])
+        failures = []
+        for i, (got, exp) in enumerate(zip(outputs, expected)):
+            diff = plain.first_difference(got, exp, atol=float(atol), rtol=float(rtol))
+            if diff is not None:
+                failures.append(Failure(i, diff, _short_input(encoded[i])))
+        if failures:
+            first = failures[0]
+            error = f"wrong output on test {first.index} {first.input}: {first.diff}"
+            if len(failures) > 1:
+                error += f" (and {len(failures) - 1} more failing tests)"
+            return Check(False, "failed", failures, outputs, error, stdout)
+        return Check(True, "ok", [], outputs, "", stdout)
+
+    # -- plumbing --
+    def _run(
+        self, kind: str, req: dict[str, Any], limits: Limits
+    ) -> tuple[dict[str, Any], _Server | None]:
+        """Send one request; the server's ``done`` message, or a synthetic one if it died."""
+        for attempt in (0, 1):
+            server = self._server(kind)
+            try:
+                server.send(req)
+                started = server.recv(time.monotonic() + _SERVER_START_TIMEOUT)
+                break
+            except (_ServerDied, TimeoutError):
+                server.kill()
+                if attempt:
+                    raise BackendError(
+                        f"the {kind} fork server keeps dying before it starts a candidate; "
+                        f"log: {server.log_tail()}"
+                    ) from None
+        pid = int(started["pid"])
+        cg = started.get("cgroup")
+        # the server enforces the timeout itself; this is the evaluator's backstop
+        backstop = limits.timeout * 1.5 + limits.grace + 30.0
+        try:
+            return server.recv(time.monotonic() + backstop), server
+        except _ServerDied:
+            why = "the fork server died while the candidate ran (the candidate killed it?)"
+            timed_out = False
+        except TimeoutError:
+            why = "the fork server stopped answering"
+            timed_out = True
+        # clean up after the candidate ourselves, then restart the server next time
+        kill_group(pid, signal.SIGKILL)
+        if cg:
+            PidsCgroup.remove(Path(cg))
+        server.kill()
+        log.warning("%s (pid %d); restarting the %s fork server", why, pid, kind)
+        return {
+            "event": "done",
+            "pid": pid,
+            "server_died": why,
+            "timed_out": timed_out,
+            "exitcode": None,
+            "signal": None,
+            "result": None,
+        }, server
+
+
+# -- helpers ---------------------------------------------------------------------
+def _scaled(limits: Limits, factor: float) -> Limits:
+    if factor == 1:
+        return limits
+    d = limits.to_dict()
+    d["timeout"] = limits.timeout * factor
+    return Limits(**d)
+
+
+def _encode_inputs(inputs: Sequence[Sequence[Any]]) -> list[Any]:
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+        raise InvalidArgument(
+            f"inputs must be a list of argument lists, got {type(inputs).__name__}",
+            hint="e.g. inputs=[[3, 4], [10, 20]] calls f(3, 4) and f(10, 20)",
+        )
+    out = []
+    for i, args in enumerate(inputs):
+        if isinstance(args, dict) and set(args) == {"$tuple"}:
+            args = plain.decode(args)
+        if not isinstance(args, (list, tuple)):
+            raise InvalidArgument(
+                f"input {i} is a {type(args).__name__}, not an argument list",
+                hint="wrap single arguments: inputs=[[x], [y]]",
+            )
+        try:
+            out.append([plain.encode(a) for a in args])
+        except plain.UnsupportedValue as exc:
+            raise InvalidArgument(f"input {i} is not plain data: {exc}") from exc
+    return out
+
+
+def _check_source(solution: str, entry_point: str) -> None:
+    if not isinstance(solution, str):
+        raise InvalidArgument(f"solution must be Python source text, got {type(solution).__name__}")
+    if not isinstance(entry_point, str) or not entry_point.isidentifier():
+        raise InvalidArgument(
+            f"entry_point must be a function name, got {entry_point!r}",
+            hint="the name of the function the candidate defines, e.g. 'solve'",
+        )
+
+
+def _short_input(args: Any) -> str:
+    text = plain.canonical(args)
+    return text if len(text) <= _SHOWN_INPUT else text[: _SHOWN_INPUT - 3] + "..."
+
+
+def _drop_dumps(out_dir: Path, pid: Any) -> None:
+    if pid is None:
+        return
+    for f in out_dir.glob(f"cg.{pid}*"):
+        if f.name == f"cg.{pid}" or f.name.startswith(f"cg.{pid}."):
+            with contextlib.suppress(OSError):
+                f.unlink()
+
+
+def _classify(done: dict[str, Any], limits: Limits) -> tuple[str, str]:
+    """The server's raw facts -> (status, error text)."""
+    result = done.get("result")
+    sig = done.get("signal")
+    code = done.get("exitcode")
+    stdout = (done.get("stdout") or "").strip()
+    tail = f"\n--- candidate output (tail) ---\n{stdout[-1500:]}" if stdout else ""
+    if done.get("server_died"):
+        if done.get("timed_out"):
+            return "timeout", f"{done['server_died']}; the candidate was killed"
+        return "crashed", str(done["server_died"])
+    if done.get("too_large"):
+        return "output_too_large", f"the outputs exceeded {limits.output_mb} MiB"
+    if done.get("timed_out"):
+        return "timeout", f"exceeded the wall-clock limit of {limits.timeout:g} s and was killed"
+    if result is not None:
+        status = result.get("status", "failed")
+        if status not in STATUSES:
+            return "failed", f"the candidate process reported an unknown status {status!r}"
+        return status, result.get("error", "")
+    if sig is not None:
+        name = _signal_name(sig)
+        if sig == signal.SIGXCPU:
+            return (
+                "timeout",
+                f"exceeded the CPU-time limit ({limits.effective_cpu_seconds()} s, {name})",
+            )
+        if sig == signal.SIGXFSZ:
+            return "output_too_large", (
+                f"wrote more than {limits.file_mb} MiB to stdout/stderr or a file ({name})"
+            )
+        if "MemoryError" in stdout or "Cannot allocate memory" in stdout:
+            return "memory", f"killed by {name} after running out of memory{tail}"
+        return "crashed", f"killed by signal {sig} ({name}){tail}"
+    if done.get("parse_error"):
+        return "failed", str(done["parse_error"])
+    if "MemoryError" in stdout:
+        return "memory", f"ran out of memory (exit code {code}){tail}"
+    return (
+        "failed",
+        f"the candidate process exited with code {code} before reporting a result{tail}",
+    )
+
+
+def _signal_name(sig: int) -> str:
+    try:
+        return signal.Signals(sig).name
+    except ValueError:
+        return f"signal {sig}"
+
+
+# -- one-shot functions ------------------------------------------------------------
+def profile(
+    solution: str,
+    entry_point: str,
+    inputs: Sequence[Sequence[Any]],
+    *,
+    backend: str = "auto",
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+    warmup: int = 0,
+    events: Sequence[str] | None = None,
+    repeats: int | None = None,
+) -> Profile:
+    """Profile one candidate with a temporary :class:`Runner` (see there)."""
+    with Runner(backend, timeout=timeout, memory_mb=memory_mb, events=events, repeats=repeats) as r:
+        return r.profile(solution, entry_point, inputs, warmup=warmup)
+
+
+def check(
+    solution: str,
+    entry_point: str,
+    tests: Sequence[Sequence[Any]],
+    expected: Sequence[Any],
+    *,
+    atol: float = 0,
+    rtol: float = 0,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+) -> Check:
+    """Check one candidate's outputs with a temporary native :class:`Runner`."""
+    # correctness never measures, so the backend is irrelevant and not probed
+    with Runner("software", timeout=timeout, memory_mb=memory_mb, verify=False) as r:
+        return r.check(solution, entry_point, tests, expected, atol=atol, rtol=rtol)
