@@ -1,12 +1,42 @@
-"""Counting a region of Python code: ``measure()``, ``count()`` and ``Counts``."""
+"""Counting a region of Python code: ``measure()``, ``count()`` and ``Counts``.
+
+A region is two reads of a perf_event counter group that stays open for the
+thread (opened on first use, cached per thread and event set, reused), and
+their difference. The cost of the measurement itself (an empty region,
+minimum of several) is calibrated once per group, subtracted (never below
+zero) and reported in ``Counts.overhead``.
+
+Backends: ``"perf"`` opens exactly the events asked for (default
+``instructions,cycles,task-clock``); ``"software"`` only software events
+(default ``task-clock,page-faults,context-switches``) — the same native path;
+``"auto"`` is ``perf`` when the hardware ``instructions`` counter opens here,
+else ``software`` (the reason is kept in ``Counts.backend_reason`` and
+``perfcount.info()``); ``"valgrind"`` works in-process only under
+``valgrind --tool=callgrind`` (otherwise use ``perfcount.profile``).
+
+Groups are opened with ``inherit``: threads started after the group was opened
+(in practice: inside the region) are counted too, so work cannot hide in a
+thread. A thread's counts are added to the group when it exits (or read live
+while it runs), so join the threads you start inside the region.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import gc
+import math
+import os
+import statistics
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
-__all__ = ["Counts"]
+from perfcount.errors import BackendError, InvalidArgument, PerfcountError
+
+__all__ = ["CountSummary", "Counts", "count", "measure"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -20,6 +50,7 @@ class Counts(Mapping[str, float]):
     mapping rather than reported as 0). ``overhead`` is the calibrated cost of
     the measurement itself that was subtracted (per event). ``gpu`` holds NVML
     metrics when they were asked for, or is ``None`` with ``gpu_reason``.
+    ``backend_reason`` says why ``backend="auto"`` chose this backend.
     """
 
     # field() is needed: a bare annotation would take Mapping.values as its default
@@ -30,6 +61,8 @@ class Counts(Mapping[str, float]):
     overhead: Mapping[str, float] = field(default_factory=dict)
     gpu: Mapping[str, Any] | None = None
     gpu_reason: str | None = None
+    #: why this backend was chosen (set when backend="auto" decided)
+    backend_reason: str | None = None
 
     def __getitem__(self, name: str) -> float:
         return self.values[name]
@@ -60,6 +93,8 @@ class Counts(Mapping[str, float]):
         if self.gpu is not None or self.gpu_reason is not None:
             out["gpu"] = None if self.gpu is None else dict(self.gpu)
             out["gpu_reason"] = self.gpu_reason
+        if self.backend_reason is not None:
+            out["backend_reason"] = self.backend_reason
         return out
 
     @classmethod
@@ -73,6 +108,7 @@ class Counts(Mapping[str, float]):
             overhead=dict(data.get("overhead", {})),
             gpu=data.get("gpu"),
             gpu_reason=data.get("gpu_reason"),
+            backend_reason=data.get("backend_reason"),
         )
 
     def __repr__(self) -> str:
@@ -83,3 +119,585 @@ class Counts(Mapping[str, float]):
             for k, v in self.values.items()
         )
         return f"Counts({body}; backend={self.backend!r})"
+
+
+# ---------------------------------------------------------------------------
+# Groups: one per (thread, event set), opened lazily, calibrated once.
+
+_BACKENDS = ("auto", "perf", "software", "valgrind")
+_CALIBRATION_ROUNDS = 64
+
+
+class _Entry:
+    """An open native group with its names and calibrated overhead."""
+
+    __slots__ = ("group", "names", "overhead")
+
+    def __init__(self, group: Any, names: tuple[str, ...]) -> None:
+        self.group = group
+        self.names = names
+        self.overhead: dict[str, float] = {}  # ints where the counts are exact
+
+    def calibrate(self, rounds: int = _CALIBRATION_ROUNDS) -> None:
+        """Minimum over ``rounds`` empty regions, per event (the measurement's own cost)."""
+        probe = measure.__new__(measure)
+        probe._init_plain(self)
+        best: list[float] = [math.inf] * len(self.names)
+        for _ in range(rounds):
+            with probe:
+                pass
+            values = probe._raw[0]
+            for i, v in enumerate(values):
+                if v is not None and v < best[i]:
+                    best[i] = v
+        self.overhead = {n: (0 if b == math.inf else b) for n, b in zip(self.names, best)}
+
+
+class _Groups(threading.local):
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Any, ...], _Entry] = {}
+
+
+_groups = _Groups()
+# Bumped whenever cached groups are dropped, so measure objects re-bind.
+_generation = 0
+_get_ident = threading.get_ident
+
+
+def _forget_groups_after_fork() -> None:
+    # The child's copies of the parent's fds read the parent's counters: drop
+    # them (closing a copy does not disturb the parent) and open fresh groups.
+    global _groups, _generation
+    for entry in _groups.entries.values():
+        entry.group.close()
+    _groups = _Groups()
+    _generation += 1
+
+
+os.register_at_fork(after_in_child=_forget_groups_after_fork)
+
+
+def _entry_for(events: tuple[Any, ...], inherit: bool) -> _Entry:
+    key = (tuple(e.native() for e in events), inherit)
+    entry = _groups.entries.get(key)
+    if entry is None or entry.group.closed:
+        from perfcount import _native
+
+        group = _native.Group([e.native() for e in events], inherit=inherit)
+        entry = _Entry(group, tuple(e.name for e in events))
+        entry.calibrate()
+        _groups.entries[key] = entry
+    return entry
+
+
+def close_groups() -> None:
+    """Close this thread's cached counter groups (they reopen on next use)."""
+    global _generation
+    _generation += 1
+    for entry in _groups.entries.values():
+        entry.group.close()
+    _groups.entries.clear()
+
+
+_hardware_probe: tuple[bool, str] | None = None
+
+
+def hardware_available() -> tuple[bool, str]:
+    """Whether the hardware ``instructions`` counter opens here, and why (not)."""
+    global _hardware_probe
+    if _hardware_probe is None:
+        try:
+            from perfcount import _native
+
+            with _native.Group([("instructions", 0, 1, False, True, True)], inherit=False):
+                pass
+        except PerfcountError as exc:
+            first = str(exc).splitlines()[0]
+            _hardware_probe = (False, f"the hardware instruction counter does not open ({first})")
+        else:
+            _hardware_probe = (True, "the hardware instruction counter opens (perf_event)")
+    return _hardware_probe
+
+
+def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
+    """(backend used, why auto chose it, parsed events)."""
+    from perfcount.events import DEFAULT_PERF_EVENTS, DEFAULT_SOFTWARE_EVENTS, parse_events
+
+    if not isinstance(backend, str) or backend not in _BACKENDS:
+        raise InvalidArgument(
+            f"unknown backend {backend!r} for measure()",
+            hint="use one of: " + ", ".join(_BACKENDS),
+        )
+    if backend == "valgrind":
+        from perfcount import _native
+
+        if not _native.running_on_valgrind():
+            raise BackendError(
+                "backend='valgrind' in measure() needs this Python to run under callgrind",
+                hint="use perfcount.profile(..., backend='valgrind') (the runner starts "
+                "callgrind for you), or run Python under "
+                "`valgrind --tool=callgrind --instr-atstart=no python ...`",
+            )
+        if events is not None and list(parse_events(events)) != list(parse_events("instructions")):
+            raise InvalidArgument(
+                "backend='valgrind' counts instructions only",
+                hint="drop events=, or use backend='perf'/'software' for other events",
+            )
+        return "valgrind", None, parse_events("instructions")
+    if backend == "software":
+        parsed = parse_events(events, DEFAULT_SOFTWARE_EVENTS)
+        hw = [e.name for e in parsed if not e.is_software]
+        if hw:
+            raise InvalidArgument(
+                f"backend='software' counts software events only, not {', '.join(hw)}",
+                hint="use backend='perf' (or 'auto') for hardware events",
+            )
+        return "software", None, parsed
+    if backend == "perf":
+        return "perf", None, parse_events(events, DEFAULT_PERF_EVENTS)
+    # auto
+    if events is not None:
+        parsed = parse_events(events)
+        if any(not e.is_software for e in parsed):
+            return "perf", "hardware events were asked for", parsed
+        return "software", "only software events were asked for", parsed
+    ok, why = hardware_available()
+    if ok:
+        return "perf", why, parse_events(None, DEFAULT_PERF_EVENTS)
+    return (
+        "software",
+        f"{why}; counting software events (task-clock is time, so repeat and take the median)",
+        parse_events(None, DEFAULT_SOFTWARE_EVENTS),
+    )
+
+
+# ---------------------------------------------------------------------------
+# measure()
+
+
+class measure:  # lower-case: used like a function, `with perfcount.measure():`
+    """Count the events of a region of code, as a context manager or a decorator.
+
+    >>> with perfcount.measure(["task-clock", "page-faults"]) as m:
+    ...     work()
+    >>> m.counts["task-clock"]
+
+    As a decorator, every call is a region; the last one's counts are in
+    ``m.counts`` (and in ``wrapped.counts``). Regions nest (a measure object
+    can be re-entered, e.g. by a recursive decorated function). Bad event
+    names raise :class:`InvalidArgument` here; unavailable counters raise
+    :class:`CounterUnavailable` / :class:`PermissionDenied` on entering.
+
+    ``gpu``: ``False``, ``True`` (NVML metrics when a GPU is there, else a
+    reason in ``Counts.gpu_reason``) or ``"required"``.
+    ``inherit``: count threads started inside the region (default ``True``).
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_backend",
+        "_bound",
+        "_counts",
+        "_entry",
+        "_events",
+        "_gpu",
+        "_gpu_data",
+        "_gpu_reason",
+        "_group",
+        "_inherit",
+        "_raw",
+        "_reason",
+        "_sampler",
+        "_slow",
+        "_subtract",
+        "_tokens",
+    )
+
+    def __init__(
+        self,
+        events: str | Sequence[str] | None = None,
+        *,
+        backend: str = "auto",
+        gpu: bool | str = False,
+        inherit: bool = True,
+    ) -> None:
+        self._backend, self._reason, self._events = _resolve(events, backend)
+        if gpu not in (False, True, "required", None):
+            raise InvalidArgument(
+                f"gpu={gpu!r} is not a GPU mode",
+                hint="pass gpu=False, gpu=True or gpu='required'",
+            )
+        self._gpu = gpu or False
+        self._inherit = bool(inherit)
+        self._slow = bool(self._gpu) or self._backend == "valgrind"
+        self._bound: tuple[int, int, _Entry] | None = None
+        self._entry: _Entry | None = None
+        self._group: Any = None
+        self._tokens: list[int] = []
+        self._raw: tuple[Any, int, int] | None = None
+        self._counts: Counts | None = None
+        self._sampler: Any = None
+        self._gpu_data: dict[str, Any] | None = None
+        self._gpu_reason: str | None = None
+        self._subtract = True
+
+    def _init_plain(self, entry: _Entry) -> None:
+        """A bare region on ``entry`` with no subtraction (used for calibration)."""
+        self._backend, self._reason = "calibration", None
+        self._events = ()
+        self._gpu = False
+        self._inherit = True
+        self._slow = False
+        self._entry = entry
+        self._group = entry.group
+        self._bound = (_get_ident(), _generation, entry)
+        self._tokens = []
+        self._raw = None
+        self._counts = None
+        self._sampler = None
+        self._gpu_data = None
+        self._gpu_reason = None
+        self._subtract = False
+
+    # The fast path: __enter__ ends with the first read, __exit__ starts with
+    # the second, so as little as possible of the machinery is inside the region.
+    def __enter__(self) -> measure:
+        if self._slow:
+            return self._enter_slow()
+        bound = self._bound
+        if bound is None or bound[0] != _get_ident() or bound[1] != _generation:
+            bound = self._bind()
+        group = self._group
+        self._tokens.append(group.begin())
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._slow:
+            self._exit_slow()
+            return
+        self._raw = self._group.end(self._tokens.pop())
+        self._counts = None
+
+    def _bind(self) -> tuple[int, int, _Entry]:
+        """Find (or open) this thread's group for our events."""
+        if self._tokens:
+            raise InvalidArgument(
+                "a measure object was re-entered from another thread (or after fork) "
+                "while a region was open",
+                hint="use one perfcount.measure() object per thread",
+            )
+        entry = _entry_for(self._events, self._inherit)
+        self._entry = entry
+        self._group = entry.group
+        self._bound = (_get_ident(), _generation, entry)
+        return self._bound
+
+    def _enter_slow(self) -> measure:
+        if self._backend == "valgrind":
+            return self._enter_valgrind()
+        bound = self._bound
+        if bound is None or bound[0] != _get_ident() or bound[1] != _generation:
+            self._bind()
+        self._start_gpu()
+        self._tokens.append(self._group.begin())
+        return self
+
+    def _exit_slow(self) -> None:
+        if self._backend == "valgrind":
+            self._exit_valgrind()
+            return
+        self._raw = self._group.end(self._tokens.pop())
+        self._counts = None
+        if self._sampler is not None:
+            self._stop_gpu()
+
+    def __call__(self, fn: F) -> F:
+        """Decorate ``fn``: each call is measured; ``wrapper.counts`` is the last call's."""
+        if not callable(fn):
+            raise InvalidArgument(
+                f"measure() decorates a callable, not {type(fn).__name__}",
+                hint="use `with perfcount.measure(): ...` for a block of code",
+            )
+        m = self
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                with m:
+                    return fn(*args, **kwargs)
+            finally:
+                if not m._tokens:
+                    wrapper.counts = m.counts  # type: ignore[attr-defined]
+
+        wrapper.measure = m  # type: ignore[attr-defined]
+        wrapper.counts = None  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> str:
+        """The backend this measurement uses (``auto`` already resolved)."""
+        return self._backend
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self._events)
+
+    @property
+    def counts(self) -> Counts:
+        """Counts of the last finished region."""
+        counts = self._counts
+        if counts is None:
+            counts = self._counts = self._build()
+        return counts
+
+    def _build(self) -> Counts:
+        raw = self._raw
+        if raw is None:
+            raise InvalidArgument(
+                "no region has been measured yet",
+                hint="read m.counts after the `with perfcount.measure() as m:` block",
+            )
+        entry = self._entry
+        assert entry is not None
+        values, scaled_mask, nc_mask = raw
+        names = entry.names
+        overhead = entry.overhead if self._subtract else {}
+        out: dict[str, float] = {}
+        for name, value in zip(names, values):
+            if value is None:
+                continue
+            o = overhead.get(name)
+            if o:
+                value = value - o
+                if value < 0:
+                    value = 0 if isinstance(value, int) else 0.0
+            out[name] = value
+        scaled = frozenset(n for i, n in enumerate(names) if scaled_mask >> i & 1)
+        not_counted = frozenset(n for i, n in enumerate(names) if nc_mask >> i & 1)
+        return Counts(
+            values=out,
+            backend=self._backend,
+            scaled=scaled,
+            not_counted=not_counted,
+            overhead=dict(overhead),
+            gpu=self._gpu_data,
+            gpu_reason=self._gpu_reason,
+            backend_reason=self._reason,
+        )
+
+    # -- GPU ---------------------------------------------------------------
+    def _start_gpu(self) -> None:
+        self._gpu_data = None
+        self._gpu_reason = None
+        try:
+            from perfcount.gpu import sampler_for
+        except ImportError:
+            self._gpu_reason = "GPU support is not available in this build"
+            return
+        if self._sampler is None:
+            sampler, reason = sampler_for(self._gpu)
+            if sampler is None:
+                self._gpu_reason = reason
+                return
+            self._sampler = sampler
+        self._sampler.start()
+
+    def _stop_gpu(self) -> None:
+        sampler, self._sampler = self._sampler, None
+        try:
+            self._gpu_data = dict(sampler.stop())
+        finally:
+            sampler.close()
+
+    # -- valgrind (in-process, only under callgrind) -------------------------
+    def _enter_valgrind(self) -> measure:
+        from perfcount import _native
+
+        self._tokens.append(len(self._tokens) + 1)
+        _native.callgrind_start()
+        return self
+
+    def _exit_valgrind(self) -> None:
+        from perfcount import _native
+
+        depth = self._tokens.pop()
+        label = f"perfcount-measure-{os.getpid()}-{id(self)}-{depth}"
+        _native.callgrind_stop(label)
+        total = _read_callgrind_dump(label)
+        self._raw = ((total,), 0, 0)
+        if self._entry is None:
+            self._entry = _Entry(None, ("instructions",))
+        self._counts = None
+
+
+def _read_callgrind_dump(label: str) -> int:
+    """``totals:`` of this process's callgrind dump labelled ``label``.
+
+    Dumps are looked for where ``PERFCOUNT_CALLGRIND_OUT`` (the value given to
+    ``--callgrind-out-file``, ``%p`` allowed) says, else callgrind's default
+    ``callgrind.out.<pid>`` in the current directory.
+    """
+    import glob
+    import re
+
+    pid = os.getpid()
+    base = os.environ.get("PERFCOUNT_CALLGRIND_OUT", "callgrind.out.%p").replace("%p", str(pid))
+    want = f"desc: Trigger: Client Request: {label}\n"
+    for path in sorted(glob.glob(glob.escape(base) + ".*"), key=os.path.getmtime, reverse=True):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if want in text:
+            m = re.search(r"^totals: (\d+)", text, re.M)
+            if m:
+                return int(m.group(1))
+    raise BackendError(
+        f"no callgrind dump labelled {label!r} found at {base}.*",
+        hint="set PERFCOUNT_CALLGRIND_OUT to the value of --callgrind-out-file (%p allowed), "
+        "or use perfcount.profile(..., backend='valgrind')",
+    )
+
+
+# ---------------------------------------------------------------------------
+# count()
+
+
+@dataclass(frozen=True)
+class CountSummary(Mapping[str, float]):
+    """Repeated counts of one call: per-repeat values and their statistics.
+
+    A mapping event -> **median** over the repeats (the robust centre for
+    noisy, right-skewed costs such as task-clock). ``min``, ``median``,
+    ``mean``, ``stdev`` (sample standard deviation, n-1) and ``cv``
+    (stdev / mean; 0 for a single repeat or a zero mean) are dicts per event.
+    Events missing from some repeats (not counted) are summarised over the
+    repeats that have them. ``result`` is the last call's return value.
+    """
+
+    runs: tuple[Counts, ...] = field()
+    backend: str = field()
+    result: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.runs:
+            raise InvalidArgument("a CountSummary needs at least one run")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for r in self.runs:
+            seen.update(dict.fromkeys(r))
+        return tuple(seen)
+
+    def values(self, name: str) -> tuple[float, ...]:  # type: ignore[override]
+        """Per-repeat values of ``name``."""
+        return tuple(r[name] for r in self.runs if name in r)
+
+    def _stat(self, fn: Callable[[tuple[float, ...]], float]) -> dict[str, float]:
+        return {n: fn(self.values(n)) for n in self.names}
+
+    @property
+    def min(self) -> dict[str, float]:
+        return self._stat(min)
+
+    @property
+    def median(self) -> dict[str, float]:
+        return self._stat(statistics.median)
+
+    @property
+    def mean(self) -> dict[str, float]:
+        return self._stat(statistics.fmean)
+
+    @property
+    def stdev(self) -> dict[str, float]:
+        return self._stat(lambda v: statistics.stdev(v) if len(v) > 1 else 0.0)
+
+    @property
+    def cv(self) -> dict[str, float]:
+        def cv(v: tuple[float, ...]) -> float:
+            if len(v) < 2:
+                return 0.0
+            mean = statistics.fmean(v)
+            return statistics.stdev(v) / mean if mean else 0.0
+
+        return self._stat(cv)
+
+    @property
+    def overhead(self) -> Mapping[str, float]:
+        return self.runs[-1].overhead
+
+    def __getitem__(self, name: str) -> float:
+        v = self.values(name)
+        if not v:
+            raise KeyError(name)
+        return statistics.median(v)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (the result value is left out)."""
+        return {
+            "backend": self.backend,
+            "repeat": len(self.runs),
+            "runs": [r.to_dict() for r in self.runs],
+            "min": self.min,
+            "median": self.median,
+            "mean": self.mean,
+            "cv": self.cv,
+        }
+
+    def __repr__(self) -> str:
+        med, cv = self.median, self.cv
+        body = ", ".join(f"{n}={med[n]:,.0f} (cv {cv[n]:.1%})" for n in self.names)
+        return f"CountSummary({body}; repeat={len(self.runs)}, backend={self.backend!r})"
+
+
+def count(
+    fn: Callable[..., Any],
+    *args: Any,
+    repeat: int = 5,
+    warmup: int = 1,
+    events: str | Sequence[str] | None = None,
+    backend: str = "auto",
+    **kwargs: Any,
+) -> CountSummary:
+    """Call ``fn(*args, **kwargs)`` ``warmup`` + ``repeat`` times; count the repeats.
+
+    Before each counted call the garbage collector runs, and it stays disabled
+    inside the region (so a collection triggered by earlier garbage is not
+    billed to ``fn``); it is restored afterwards.
+    """
+    if not callable(fn):
+        raise InvalidArgument(
+            f"count() needs a callable, not {type(fn).__name__}",
+            hint="pass the function and its arguments: count(f, x, y)",
+        )
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise InvalidArgument(f"repeat must be an int >= 1, got {repeat!r}")
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        raise InvalidArgument(f"warmup must be an int >= 0, got {warmup!r}")
+    m = measure(events, backend=backend)
+    for _ in range(warmup):
+        fn(*args, **kwargs)
+    runs: list[Counts] = []
+    result: Any = None
+    gc_was_enabled = gc.isenabled()
+    try:
+        for _ in range(repeat):
+            gc.collect()
+            gc.disable()
+            with m:
+                result = fn(*args, **kwargs)
+            if gc_was_enabled:
+                gc.enable()
+            runs.append(m.counts)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return CountSummary(runs=tuple(runs), backend=m.backend, result=result)

@@ -1,0 +1,108 @@
+// perf_event counter groups shared by perf.cpp (regions in the calling thread)
+// and child.cpp (a counted child process). Plain C++, no Python here.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace perfcount {
+
+// One event as parsed by perfcount/events.py.
+struct EventSpec {
+    std::string name;
+    uint32_t type = 0;
+    uint64_t config = 0;
+    bool exclude_user = false;
+    bool exclude_kernel = true;
+    bool exclude_hv = true;
+};
+
+// A counter snapshot: raw value and the enabled/running times of each event
+// (identical across events when they were read as one group).
+struct Snapshot {
+    std::vector<uint64_t> value;
+    std::vector<uint64_t> enabled;
+    std::vector<uint64_t> running;
+};
+
+// Options of a group.
+struct GroupOptions {
+    pid_t pid = 0;              // 0: the calling thread; >0: that process
+    int cpu = -1;               // -1: any CPU
+    bool inherit = true;        // count threads/processes created after opening
+    bool enable_on_exec = false;// start counting at the next exec (child counting)
+    bool start_enabled = true;  // enable right after opening
+    bool rdpmc = true;          // use the mmap page + rdpmc when the kernel offers it
+};
+
+// The difference of two snapshots, multiplexing-scaled.
+struct Delta {
+    std::vector<double> value;       // scaled when running < enabled
+    std::vector<bool> scaled;        // value was estimated (value x enabled / running)
+    std::vector<bool> not_counted;   // the event never ran during the interval
+};
+
+// A group of perf_event counters opened once and read many times.
+//
+// Opens all events as one group (leader + members, read with
+// PERF_FORMAT_GROUP | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING). If the kernel
+// rejects `inherit` together with a group read (EINVAL on kernels < 4.13),
+// falls back to one independent fd per event. All fds are O_CLOEXEC.
+class CounterGroup {
+public:
+    CounterGroup(std::vector<EventSpec> events, const GroupOptions& options);
+    ~CounterGroup();
+    CounterGroup(const CounterGroup&) = delete;
+    CounterGroup& operator=(const CounterGroup&) = delete;
+
+    void close() noexcept;
+    bool closed() const noexcept { return fds_.empty(); }
+    void enable();
+    void disable();
+    void reset();
+
+    // Read all counters into `out` (sized on first use). Uses rdpmc when every
+    // event offers it, else read(2). No allocation once `out` is sized.
+    void read(Snapshot& out);
+    // Always the read(2) syscall path (for checking rdpmc against it).
+    void read_syscall(Snapshot& out);
+    // Only the rdpmc path; false if any event does not offer rdpmc right now.
+    bool read_rdpmc(Snapshot& out);
+
+    size_t size() const noexcept { return events_.size(); }
+    const std::vector<EventSpec>& events() const noexcept { return events_; }
+    const std::vector<int>& fds() const noexcept { return fds_; }
+    bool grouped() const noexcept { return grouped_; }
+    bool rdpmc_enabled() const noexcept { return use_rdpmc_; }
+    // Whether every event's mmap page currently offers rdpmc (cap_user_rdpmc and index != 0).
+    bool rdpmc_available() const noexcept;
+
+private:
+    void open_all(bool as_group);
+    void map_pages();
+
+    std::vector<EventSpec> events_;
+    GroupOptions options_;
+    std::vector<int> fds_;
+    std::vector<void*> pages_;
+    std::vector<uint64_t> buffer_;
+    bool grouped_ = true;
+    bool use_rdpmc_ = false;
+};
+
+// Subtract two snapshots and scale for multiplexing.
+void delta(const Snapshot& before, const Snapshot& after, Delta& out);
+
+// Throws perfcount::Error with the cause and the fix for a failed
+// perf_event_open of `event` (errno `err`).
+[[noreturn]] void throw_open_error(const EventSpec& event, int err, pid_t pid);
+
+// Current /proc/sys/kernel/perf_event_paranoid (or INT32_MIN when unreadable).
+int perf_event_paranoid();
+// Whether a hardware PMU is exposed in sysfs (/sys/bus/event_source/devices/cpu*).
+bool hardware_pmu_present();
+
+}  // namespace perfcount
