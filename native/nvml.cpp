@@ -289,6 +289,7 @@ public:
             }
             select(devices);
             for (auto& d : devices_) probe(d);
+            probed_ = devices_;
         } catch (...) {
             close();
             throw;
@@ -386,7 +387,8 @@ public:
         lib_.reset();
     }
 
-    const std::vector<Device>& devices() const { return devices_; }
+    // The devices as probed at construction (the thread owns devices_ while running).
+    const std::vector<Device>& devices() const { return probed_; }
     const std::string& driver_version() const { return driver_version_; }
     const std::string& library_path() const { return library_path_; }
     const std::string& selection() const { return selection_; }
@@ -697,7 +699,7 @@ private:
 
     std::shared_ptr<Library> lib_;
     bool initialised_ = false;
-    std::vector<Device> devices_;
+    std::vector<Device> devices_, probed_;
     std::string driver_version_, selection_;
     std::string library_path_;
     pid_t owner_pid_ = getpid();
