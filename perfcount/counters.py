@@ -221,7 +221,7 @@ def hardware_available() -> tuple[bool, str]:
 
 def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
     """(backend used, why auto chose it, parsed events)."""
-    from perfcount.events import DEFAULT_PERF_EVENTS, DEFAULT_SOFTWARE_EVENTS, parse_events
+    from perfcount.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
 
     if not isinstance(backend, str) or backend not in _BACKENDS:
         raise InvalidArgument(
@@ -245,7 +245,7 @@ def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...
             )
         return "valgrind", None, parse_events("instructions")
     if backend == "software":
-        parsed = parse_events(events, DEFAULT_SOFTWARE_EVENTS)
+        parsed = parse_events(events, default_software_events())
         hw = [e.name for e in parsed if not e.is_software]
         if hw:
             raise InvalidArgument(
@@ -267,7 +267,7 @@ def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...
     return (
         "software",
         f"{why}; counting software events (task-clock is time, so repeat and take the median)",
-        parse_events(None, DEFAULT_SOFTWARE_EVENTS),
+        parse_events(None, default_software_events()),
     )
 
 

@@ -15,7 +15,11 @@ Accepted spellings (as ``perf stat -e`` takes them):
 
 Without a modifier an event counts **user space only** (``exclude_kernel``,
 ``exclude_hv``): that needs no privilege at ``perf_event_paranoid`` 2 and is
-what a cost of *the code* should be. Names in results keep the modifier the
+what a cost of *the code* should be. The exception are ``context-switches``
+and ``cpu-migrations``, which only ever happen in the kernel (user-only they
+always read 0): without a modifier they count kernel side when this process
+may (root, CAP_PERFMON/CAP_SYS_ADMIN, or ``perf_event_paranoid`` <= 1), and
+the default software event set leaves ``context-switches`` out otherwise. Names in results keep the modifier the
 user wrote (``instructions:k``) and use the canonical spelling of aliases
 (``cpu-cycles`` → ``cycles``).
 """
@@ -23,6 +27,8 @@ user wrote (``instructions:k``) and use the canonical spelling of aliases
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +41,8 @@ __all__ = [
     "HARDWARE",
     "SOFTWARE",
     "Event",
+    "default_software_events",
+    "kernel_counting_allowed",
     "known_names",
     "parse_event",
     "parse_events",
@@ -115,6 +123,9 @@ _CACHE_BY_LOWER = {k.lower(): k for k in HW_CACHE}
 DEFAULT_PERF_EVENTS: tuple[str, ...] = ("instructions", "cycles", "task-clock")
 DEFAULT_SOFTWARE_EVENTS: tuple[str, ...] = ("task-clock", "page-faults", "context-switches")
 
+# software events that only occur in kernel mode
+KERNEL_SIDE = frozenset({"context-switches", "cpu-migrations"})
+
 _RAW = re.compile(r"r([0-9a-fA-F]{1,16})")
 _MODIFIERS = re.compile(r"[ukh]+")
 
@@ -149,6 +160,35 @@ class Event:
             self.exclude_kernel,
             self.exclude_hv,
         )
+
+
+@functools.cache
+def kernel_counting_allowed() -> bool:
+    """Whether this process may count kernel-mode events (``exclude_kernel=0``)."""
+    if os.geteuid() == 0:
+        return True
+    try:
+        with open("/proc/sys/kernel/perf_event_paranoid") as f:
+            if int(f.read().strip()) <= 1:
+                return True
+    except (OSError, ValueError):
+        pass
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("CapEff:"):
+                    caps = int(line.split()[1], 16)
+                    return bool(caps & (1 << 38 | 1 << 21))  # CAP_PERFMON, CAP_SYS_ADMIN
+    except (OSError, ValueError):
+        pass
+    return False
+
+
+def default_software_events() -> tuple[str, ...]:
+    """The software backend's default events on this machine."""
+    if kernel_counting_allowed():
+        return DEFAULT_SOFTWARE_EVENTS
+    return tuple(e for e in DEFAULT_SOFTWARE_EVENTS if e not in KERNEL_SIDE)
 
 
 def known_names() -> list[str]:
@@ -201,7 +241,8 @@ def parse_event(spec: str) -> Event:
         user, kernel, hv = "u" in mods, "k" in mods, "h" in mods
         name = f"{canonical}:{''.join(c for c in 'ukh' if c in mods)}"
     else:
-        user, kernel, hv = True, False, False
+        user, hv = True, False
+        kernel = canonical in KERNEL_SIDE and kernel_counting_allowed()
         name = canonical
     return Event(
         name=name,

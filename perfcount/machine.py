@@ -1,0 +1,247 @@
+"""What this machine can measure: ``perfcount.info()``, ``fingerprint()``, ``describe()``.
+
+``info()`` answers "why do I get CounterUnavailable here?" in one call: the
+kernel, ``perf_event_paranoid``, whether a hardware PMU is exposed, which
+events actually open, valgrind, NVML, and which backend ``"auto"`` picks and
+why. Nothing here raises because a part is missing; missing parts are
+reported with the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PROBE_EVENTS", "cpu_model", "describe", "fingerprint", "info"]
+
+#: events whose availability info() reports
+PROBE_EVENTS: tuple[str, ...] = (
+    "instructions",
+    "cycles",
+    "branches",
+    "cache-misses",
+    "task-clock",
+    "cpu-clock",
+    "page-faults",
+    "context-switches",
+    "cpu-migrations",
+)
+
+_EVENT_SOURCES = Path("/sys/bus/event_source/devices")
+
+
+@functools.cache
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), or the platform's best guess."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        text = ""
+    for key in ("model name", "Hardware", "cpu model", "Processor"):
+        m = re.search(rf"^{key}\s*:\s*(.+)$", text, re.M)
+        if m:
+            return m.group(1).strip()
+    m = re.search(r"^CPU part\s*:\s*(\S+)$", text, re.M)
+    if m:
+        return f"{platform.machine()} CPU part {m.group(1)}"
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _paranoid() -> int | None:
+    try:
+        return int(Path("/proc/sys/kernel/perf_event_paranoid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _python() -> str:
+    return f"{platform.python_implementation()} {platform.python_version()}"
+
+
+def _fingerprint_fields() -> dict[str, str]:
+    return {
+        "cpu_model": cpu_model(),
+        "kernel": platform.release(),
+        "python": _python(),
+        "machine": platform.machine(),
+    }
+
+
+@functools.cache
+def fingerprint() -> str:
+    """A short stable hash of what makes measurements comparable here.
+
+    CPU model, kernel release, Python implementation and version, machine
+    architecture: two results with the same fingerprint (and backend) may be
+    compared; it is the cache key for re-measured reference costs.
+    """
+    blob = json.dumps(_fingerprint_fields(), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def describe() -> dict[str, Any]:
+    """The metadata recorded with results (plain data)."""
+    return {
+        "cpu_model": cpu_model(),
+        "kernel": platform.release(),
+        "python": _python(),
+        "machine": platform.machine(),
+        "perf_event_paranoid": _paranoid(),
+        "hostname": socket.gethostname(),
+        "fingerprint": fingerprint(),
+    }
+
+
+def _pmu() -> dict[str, Any]:
+    try:
+        devices = sorted(p.name for p in _EVENT_SOURCES.iterdir())
+    except OSError:
+        devices = []
+    cpu = [d for d in devices if d == "cpu" or d.startswith(("cpu_", "armv"))]
+    rdpmc = None
+    for d in cpu:
+        try:
+            rdpmc = int((_EVENT_SOURCES / d / "rdpmc").read_text().strip())
+            break
+        except (OSError, ValueError):
+            continue
+    return {"present": bool(cpu), "devices": devices, "cpu_pmus": cpu, "rdpmc": rdpmc}
+
+
+def _probe_events() -> dict[str, str]:
+    from perfcount.errors import PerfcountError
+    from perfcount.events import parse_event
+
+    try:
+        from perfcount import _native
+    except ImportError as exc:
+        return dict.fromkeys(PROBE_EVENTS, f"native extension missing: {exc}")
+    out: dict[str, str] = {}
+    for name in PROBE_EVENTS:
+        try:
+            with _native.Group([parse_event(name).native()], inherit=False):
+                pass
+        except PerfcountError as exc:
+            out[name] = f"{type(exc).__name__}: {exc.message}"
+        else:
+            out[name] = "ok"
+    return out
+
+
+def _valgrind() -> dict[str, Any]:
+    path = shutil.which("valgrind")
+    version = None
+    if path:
+        try:
+            done = subprocess.run(
+                [path, "--version"], capture_output=True, text=True, timeout=10, check=False
+            )
+            version = done.stdout.strip().removeprefix("valgrind-") or None
+        except (OSError, subprocess.SubprocessError):
+            version = None
+    running = 0
+    try:
+        from perfcount import _native
+
+        running = int(_native.running_on_valgrind())
+    except ImportError:
+        pass
+    return {"path": path, "version": version, "running_on_valgrind": running}
+
+
+def _nvml() -> dict[str, Any]:
+    try:
+        from perfcount.gpu import inventory
+    except ImportError:
+        inventory = None
+    if inventory is not None:
+        try:
+            return dict(inventory())
+        except Exception as exc:  # inventory() promises not to raise; be safe anyway
+            return {"available": False, "reason": f"NVML inventory failed: {exc}"}
+    try:
+        import pynvml
+    except ImportError:
+        return {"available": False, "reason": "pynvml is not installed (pip install nvidia-ml-py)"}
+    try:
+        pynvml.nvmlInit()
+        try:
+            n = pynvml.nvmlDeviceGetCount()
+        finally:
+            pynvml.nvmlShutdown()
+    except Exception as exc:
+        return {"available": False, "reason": f"NVML: {exc}"}
+    return {"available": n > 0, "gpus": n, "reason": None if n else "NVML reports 0 GPUs"}
+
+
+def _auto_backend() -> tuple[str, str]:
+    try:
+        from perfcount.backends import resolve
+    except ImportError:
+        resolve = None
+    if resolve is not None:
+        try:
+            name, why = resolve("auto")
+            return str(name), str(why)
+        except Exception as exc:
+            fallback = f"perfcount.backends.resolve failed ({exc}); "
+    else:
+        fallback = ""
+    from perfcount.counters import hardware_available
+
+    ok, why = hardware_available()
+    if ok:
+        return "perf", fallback + why
+    if shutil.which("valgrind"):
+        return "valgrind", fallback + f"{why}; valgrind is installed (deterministic counts)"
+    return "software", fallback + f"{why}; valgrind is not installed; task-clock (noisy)"
+
+
+def info() -> dict[str, Any]:
+    """Everything about this machine that decides what perfcount can measure.
+
+    Keys: ``perfcount``, ``kernel``, ``machine``, ``python``, ``cpu_model``,
+    ``cpus``, ``hypervisor``, ``perf_event_paranoid``, ``pmu`` (present,
+    devices, rdpmc), ``events`` (name → ``"ok"`` or the error), ``valgrind``,
+    ``nvml``, ``backend`` (``auto`` → name and reason), ``fingerprint``.
+    """
+    from perfcount._version import __version__
+
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+        hypervisor = bool(re.search(r"^flags\s*:.*\bhypervisor\b", flags, re.M))
+    except OSError:
+        hypervisor = None
+    try:
+        from perfcount import _native  # noqa: F401
+
+        native: Any = True
+    except ImportError as exc:
+        native = f"missing: {exc}"
+    name, why = _auto_backend()
+    return {
+        "perfcount": __version__,
+        "native": native,
+        "kernel": platform.release(),
+        "machine": platform.machine(),
+        "python": _python(),
+        "cpu_model": cpu_model(),
+        "cpus": os.cpu_count(),
+        "hypervisor": hypervisor,
+        "perf_event_paranoid": _paranoid(),
+        "pmu": _pmu(),
+        "events": _probe_events(),
+        "valgrind": _valgrind(),
+        "nvml": _nvml(),
+        "backend": {"auto": name, "reason": why},
+        "fingerprint": fingerprint(),
+    }

@@ -1,0 +1,251 @@
+"""Counting a child process in any language: ``perfcount.run(argv)``.
+
+What ``perf stat`` does: fork; the child waits on a pipe while the parent
+attaches the counter group to it (``enable_on_exec`` + ``inherit``); then it
+execs. So the whole process tree from exec to exit is counted — grandchildren
+included — and perfcount's own setup is not. Output is captured up to a bound
+(truncation is flagged), stdin is fed without deadlock, the child runs in its
+own process group and a timeout kills that whole group (SIGTERM, then SIGKILL
+after ``kill_grace`` seconds). The GIL is released while waiting.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from perfcount.counters import Counts, _resolve
+from perfcount.errors import BackendError, InvalidArgument
+
+__all__ = ["DEFAULT_MAX_OUTPUT", "ProcessResult", "run"]
+
+#: bytes of stdout and of stderr kept by default (the rest is read and dropped)
+DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    """What one counted run of a command did.
+
+    ``returncode`` is the exit status, or ``-N`` when killed by signal ``N``
+    (then ``signal`` is ``N``). ``wall_ns`` runs from the go signal (just
+    before exec) to the exit being reaped; ``max_rss`` is the peak resident
+    set in bytes (``wait4``); ``user_ns``/``system_ns`` are CPU times of the
+    process and its reaped descendants.
+    """
+
+    argv: tuple[str, ...]
+    counts: Counts
+    returncode: int | None
+    signal: int | None = None
+    wall_ns: int = 0
+    max_rss: int = 0
+    stdout: bytes = field(default=b"", repr=False)
+    stderr: bytes = field(default=b"", repr=False)
+    timed_out: bool = False
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+    user_ns: int = 0
+    system_ns: int = 0
+    pid: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Exited with status 0 within the time limit."""
+        return self.returncode == 0 and not self.timed_out
+
+    @property
+    def truncated(self) -> bool:
+        """Whether stdout or stderr exceeded the capture limit."""
+        return self.stdout_truncated or self.stderr_truncated
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; output is decoded as UTF-8 with replacement."""
+        return {
+            "argv": list(self.argv),
+            "counts": self.counts.to_dict(),
+            "returncode": self.returncode,
+            "signal": self.signal,
+            "wall_ns": self.wall_ns,
+            "max_rss": self.max_rss,
+            "user_ns": self.user_ns,
+            "system_ns": self.system_ns,
+            "timed_out": self.timed_out,
+            "stdout": self.stdout.decode("utf-8", "replace"),
+            "stderr": self.stderr.decode("utf-8", "replace"),
+            "stdout_truncated": self.stdout_truncated,
+            "stderr_truncated": self.stderr_truncated,
+        }
+
+
+def _argv(argv: str | Sequence[str | os.PathLike[str]]) -> list[str]:
+    if isinstance(argv, str):
+        parts = shlex.split(argv)
+    elif isinstance(argv, (bytes, bytearray)) or not isinstance(argv, Sequence):
+        raise InvalidArgument(
+            f"argv must be a list of strings, not {type(argv).__name__}",
+            hint="pass e.g. ['python', '-c', 'pass']",
+        )
+    else:
+        parts = []
+        for a in argv:
+            if not isinstance(a, (str, os.PathLike)):
+                raise InvalidArgument(
+                    f"argv items must be strings or paths, not {type(a).__name__}",
+                    hint="convert numbers with str()",
+                )
+            parts.append(os.fspath(a))
+    if not parts or not parts[0]:
+        raise InvalidArgument("the command is empty", hint="pass the program and its arguments")
+    for a in parts:
+        if "\0" in a:
+            raise InvalidArgument("argv items must not contain NUL bytes")
+    return parts
+
+
+def _env(env: Mapping[str, str] | None) -> list[str] | None:
+    if env is None:
+        return None
+    if not isinstance(env, Mapping):
+        raise InvalidArgument(
+            f"env must be a mapping of str to str, not {type(env).__name__}",
+            hint="pass a dict, e.g. {**os.environ, 'OMP_NUM_THREADS': '1'}",
+        )
+    out = []
+    for k, v in env.items():
+        if not isinstance(k, str) or not isinstance(v, str) or not k or "=" in k:
+            raise InvalidArgument(
+                f"bad environment entry {k!r}={v!r}",
+                hint="names are non-empty strings without '=', values are strings",
+            )
+        out.append(f"{k}={v}")
+    return out
+
+
+def run(
+    argv: str | Sequence[str | os.PathLike[str]],
+    *,
+    stdin: bytes | str | None = None,
+    timeout: float | None = None,
+    events: str | Sequence[str] | None = None,
+    backend: str = "auto",
+    gpu: bool | str = False,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    max_output: int = DEFAULT_MAX_OUTPUT,
+    capture: bool = True,
+    kill_grace: float = 1.0,
+) -> ProcessResult:
+    """Run ``argv`` and count its events from exec to exit.
+
+    ``stdin``: bytes or str (UTF-8) fed to the command, or ``None`` for
+    ``/dev/null``. ``capture=False`` lets the command share this process's
+    stdin/stdout/stderr instead (what ``perf stat`` does; ``stdin`` must be
+    ``None`` then). ``events``/``backend`` as in :func:`perfcount.measure`.
+    A command that cannot be started raises :class:`CandidateError` naming it
+    and the OS error; a timeout is a result (``timed_out=True``), not an error.
+    """
+    parts = _argv(argv)
+    if backend == "valgrind":
+        raise BackendError(
+            "backend='valgrind' is not available for perfcount.run() yet",
+            hint="run the command under `valgrind --tool=callgrind` yourself, or use "
+            "backend='perf'/'software'",
+        )
+    used, reason, parsed = _resolve(events, backend)
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
+    ):
+        raise InvalidArgument(
+            f"timeout must be a positive number of seconds, got {timeout!r}",
+            hint="pass e.g. timeout=10, or None for no limit",
+        )
+    if isinstance(max_output, bool) or not isinstance(max_output, int) or max_output < 0:
+        raise InvalidArgument(f"max_output must be an int >= 0, got {max_output!r}")
+    if not isinstance(kill_grace, (int, float)) or kill_grace < 0:
+        raise InvalidArgument(f"kill_grace must be >= 0 seconds, got {kill_grace!r}")
+    data: bytes | None
+    if stdin is None:
+        data = None
+    elif isinstance(stdin, str):
+        data = stdin.encode()
+    elif isinstance(stdin, (bytes, bytearray, memoryview)):
+        data = bytes(stdin)
+    else:
+        raise InvalidArgument(
+            f"stdin must be bytes, str or None, not {type(stdin).__name__}",
+            hint="read a file's content first: stdin=path.read_bytes()",
+        )
+    if not capture and data is not None:
+        raise InvalidArgument(
+            "stdin data needs capture=True", hint="drop stdin=, or keep capture=True"
+        )
+    mode = "inherit" if not capture else ("pipe" if data is not None else "devnull")
+    cwd_s = None if cwd is None else os.fspath(cwd)
+
+    sampler = None
+    gpu_data: dict[str, Any] | None = None
+    gpu_reason: str | None = None
+    if gpu:
+        try:
+            from perfcount.gpu import sampler_for
+        except ImportError:
+            gpu_reason = "GPU support is not available in this build"
+        else:
+            sampler, gpu_reason = sampler_for(gpu)
+    from perfcount import _native
+
+    try:
+        if sampler is not None:
+            sampler.start()
+        try:
+            raw = _native.run_counted(
+                parts,
+                [e.native() for e in parsed],
+                stdin=data,
+                stdin_mode=mode,
+                capture=capture,
+                timeout=None if timeout is None else float(timeout),
+                cwd=cwd_s,
+                env=_env(env),
+                max_output=max_output,
+                kill_grace=float(kill_grace),
+            )
+        finally:
+            if sampler is not None:
+                gpu_data = dict(sampler.stop())
+    finally:
+        if sampler is not None:
+            sampler.close()
+
+    names = [e.name for e in parsed]
+    values = {n: v for n, v in zip(names, raw["values"]) if v is not None}
+    counts = Counts(
+        values=values,
+        backend=used,
+        scaled=frozenset(n for i, n in enumerate(names) if raw["scaled"] >> i & 1),
+        not_counted=frozenset(n for i, n in enumerate(names) if raw["not_counted"] >> i & 1),
+        overhead={},
+        gpu=gpu_data,
+        gpu_reason=gpu_reason,
+        backend_reason=reason,
+    )
+    return ProcessResult(
+        argv=tuple(parts),
+        counts=counts,
+        returncode=raw["returncode"],
+        signal=raw["signal"],
+        wall_ns=raw["wall_ns"],
+        max_rss=raw["max_rss"],
+        stdout=raw["stdout"],
+        stderr=raw["stderr"],
+        timed_out=raw["timed_out"],
+        stdout_truncated=raw["stdout_truncated"],
+        stderr_truncated=raw["stderr_truncated"],
+        user_ns=raw["user_ns"],
+        system_ns=raw["system_ns"],
+        pid=raw["pid"],
+    )
