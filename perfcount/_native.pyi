@@ -1,7 +1,138 @@
 """Type stubs of perfcount's native module (hand-written; one section per native file)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from types import TracebackType
 from typing import Any
+
+__version__: str
+
+# An event as perfcount.events.Event.native() gives it:
+# (name, perf type, config, exclude_user, exclude_kernel, exclude_hv)
+EventTuple = tuple[str, int, int, bool, bool, bool]
+
+# Values of a region: one per event; int when exact, float when scaled for
+# multiplexing (value x enabled / running), None when the event never ran.
+RegionValues = tuple[int | float | None, ...]
+
+# ---- perf_event groups (native/perf.cpp) --------------------------------------
+# Open errors raise perfcount.errors classes with errno and a hint:
+# ENOENT/EOPNOTSUPP/ENODEV/ENXIO -> CounterUnavailable (no PMU: "use backend='valgrind'"),
+# EACCES/EPERM -> PermissionDenied (paranoid level / seccomp), EMFILE -> BackendError,
+# EINVAL -> InvalidArgument, ESRCH -> CandidateError.
+
+class Group:
+    """A perf_event counter group opened once and read many times.
+
+    One group read (PERF_FORMAT_GROUP | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING);
+    if the kernel rejects ``inherit`` with a group read, one fd per event
+    (``grouped`` is then False). fds are O_CLOEXEC and closed by close(),
+    ``with`` or garbage collection. The rdpmc fast path (mmap page,
+    seqlock loop) is used only when every event is a hardware event, the
+    group counts the calling thread without ``inherit``, and the kernel
+    offers it (cap_user_rdpmc, index != 0, cap_user_time); else read(2).
+    """
+
+    def __init__(
+        self,
+        events: Sequence[EventTuple],
+        *,
+        pid: int = 0,
+        cpu: int = -1,
+        inherit: bool = True,
+        enable_on_exec: bool = False,
+        start_enabled: bool = True,
+        rdpmc: bool = True,
+    ) -> None: ...
+    def begin(self) -> int:
+        """Snapshot now and push it; returns the region token (its nesting depth)."""
+    def end(self, token: int) -> tuple[RegionValues, int, int]:
+        """Snapshot now, pop region ``token`` (must be the innermost) and return
+        (values, scaled bitmask, not-counted bitmask); bit i is event i."""
+    def abandon(self, token: int) -> None:
+        """Drop region ``token`` (and those nested in it) without reading."""
+    @property
+    def depth(self) -> int: ...
+    def read(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """Raw (values, time_enabled, time_running) per event; rdpmc when active."""
+    def read_syscall(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """Like read() but always through read(2)."""
+    def read_rdpmc(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None:
+        """Like read() but only through the mmap page; None when rdpmc is not offered."""
+    def enable(self) -> None: ...
+    def disable(self) -> None: ...
+    def reset(self) -> None:
+        """PERF_EVENT_IOC_RESET (counts only: enabled/running times keep running)."""
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def names(self) -> tuple[str, ...]: ...
+    @property
+    def fds(self) -> tuple[int, ...]: ...
+    @property
+    def grouped(self) -> bool: ...
+    @property
+    def rdpmc(self) -> bool:
+        """Whether reads go through rdpmc."""
+    def rdpmc_available(self) -> bool: ...
+    def __len__(self) -> int: ...
+    def __enter__(self) -> Group: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+def perf_event_paranoid() -> int | None:
+    """kernel.perf_event_paranoid, or None when unreadable."""
+
+def hardware_pmu_present() -> bool:
+    """Whether /sys/bus/event_source/devices exposes a CPU PMU."""
+
+# ---- counted child process (native/child.cpp) -----------------------------------
+
+def run_counted(
+    argv: Sequence[str],
+    events: Sequence[EventTuple],
+    *,
+    stdin: bytes | None = None,
+    stdin_mode: str = "devnull",
+    capture: bool = True,
+    timeout: float | None = None,
+    cwd: str | None = None,
+    env: Sequence[str] | None = None,
+    max_output: int = 16 << 20,
+    kill_grace: float = 1.0,
+    inherit: bool = True,
+    linger: float = 1.0,
+) -> dict[str, Any]:
+    """fork, attach EVENTS (enable_on_exec + inherit), exec ARGV, wait (GIL released).
+
+    ``stdin_mode``: "pipe" (feed ``stdin``), "devnull" or "inherit";
+    ``capture=False`` shares this process's stdout/stderr. ``env``: "K=V"
+    strings, None for this environment. A timeout sends SIGTERM to the process
+    group, SIGKILL after ``kill_grace`` s. If descendants keep the output pipes
+    open ``linger`` s after the command exited, the group is killed.
+    Returns pid, values, scaled, not_counted (as Group.end), returncode
+    (-N for signal N), signal, wall_ns, max_rss (bytes), user_ns, system_ns,
+    stdout, stderr, stdout_truncated, stderr_truncated, timed_out,
+    killed_lingering, stdin_written. Exec/chdir failures raise CandidateError.
+    """
+
+# ---- callgrind client requests (native/callgrind.cpp) ----------------------------
+
+def running_on_valgrind() -> int:
+    """Nesting depth of valgrind we run under (0 when native)."""
+
+def callgrind_start() -> None:
+    """Switch instrumentation on and zero the counters (the region starts here)."""
+
+def callgrind_stop(label: str) -> None:
+    """Dump the region's costs labelled LABEL, then switch instrumentation off."""
+
+def callgrind_zero() -> None:
+    """Zero callgrind's counters."""
 
 # ---- NVML (native/nvml.cpp) --------------------------------------------------
 # GpuError raised by NVML failures carries the nvmlReturn_t in ``errno``
