@@ -54,7 +54,7 @@ class Counts(Mapping[str, float]):
     """
 
     # field() is needed: a bare annotation would take Mapping.values as its default
-    values: Mapping[str, float] = field()
+    values: Mapping[str, float] = field()  # type: ignore[assignment]
     backend: str = field()
     scaled: frozenset[str] = frozenset()
     not_counted: frozenset[str] = frozenset()
@@ -146,6 +146,7 @@ class _Entry:
         for _ in range(rounds):
             with probe:
                 pass
+            assert probe._raw is not None
             values = probe._raw[0]
             for i, v in enumerate(values):
                 if v is not None and v < best[i]:

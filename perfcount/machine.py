@@ -18,6 +18,7 @@ import re
 import shutil
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,7 @@ def _valgrind() -> dict[str, Any]:
 
 
 def _nvml() -> dict[str, Any]:
+    inventory: Callable[[], dict[str, Any]] | None
     try:
         from perfcount.gpu import inventory
     except ImportError:
@@ -184,6 +186,7 @@ def _nvml() -> dict[str, Any]:
 
 
 def _auto_backend() -> tuple[str, str]:
+    resolve: Callable[[str], tuple[str, str]] | None
     try:
         from perfcount.backends import resolve
     except ImportError:
