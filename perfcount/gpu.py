@@ -1,7 +1,9 @@
 """NVIDIA GPU metrics: the native NVML sampler around a region, and an inventory.
 
-``sampler_for(gpu)`` is what ``measure(gpu=...)`` and ``run(gpu=...)`` call: it
-gives a :class:`GpuSampler` (or the reason there is none). The sampler is the
+``sampler_for(gpu)`` gives a :class:`GpuSampler` (or the reason there is none);
+:class:`GpuMeter` wraps it with the failure policy ``measure(gpu=...)`` and
+``run(gpu=...)`` need (``True``: a reason instead of metrics; ``"required"``:
+raise). The sampler is the
 C++ ``perfcount._native.NvmlSampler``: it dlopens ``libnvidia-ml.so.1`` itself
 (no pynvml needed), reads each selected GPU's total-energy counter before and
 after the window and samples power, utilisation, memory used and SM clock on a
@@ -31,7 +33,7 @@ from typing import Any
 
 from perfcount.errors import GpuError, InvalidArgument, PerfcountError
 
-__all__ = ["ENERGY_SOURCES", "GpuSampler", "inventory", "sampler_for"]
+__all__ = ["ENERGY_SOURCES", "GpuMeter", "GpuSampler", "inventory", "sampler_for"]
 
 #: Values of ``energy_source``, most to least trustworthy. The aggregate over
 #: several GPUs carries the least trustworthy of its devices.
@@ -195,6 +197,78 @@ def sampler_for(
         if gpu == "required":
             raise
         return None, _reason(exc)
+
+
+class GpuMeter:
+    """GPU metrics for ``measure(gpu=...)`` / ``run(gpu=...)`` windows, with their failure policy.
+
+    ``gpu=False``: every window gives ``(None, None)``. ``True``: ``(metrics,
+    None)``, or ``(None, reason)`` when there is no GPU/driver or NVML failed
+    during the window — the measurement itself goes on. ``"required"``: any
+    such failure raises :class:`GpuError` (at construction when there is no
+    GPU). One NVML session serves all windows (``count(repeat=...)``); close it
+    with :meth:`close` or a ``with`` block::
+
+        with GpuMeter(gpu) as meter:
+            meter.start()
+            region()
+            metrics, reason = meter.stop()   # -> Counts(gpu=metrics, gpu_reason=reason)
+    """
+
+    def __init__(
+        self,
+        gpu: bool | str,
+        *,
+        devices: DeviceSelection = None,
+        interval_ms: float = 10,
+        library: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.mode = gpu
+        self.sampler, self.reason = sampler_for(
+            gpu, devices=devices, interval_ms=interval_ms, library=library
+        )
+        self._window_reason: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """True when GPU metrics were asked for (even if unavailable here)."""
+        return self.mode is not False and self.mode is not None
+
+    def start(self) -> None:
+        """Begin a window (no-op without a sampler)."""
+        self._window_reason = None
+        if self.sampler is None:
+            return
+        try:
+            self.sampler.start()
+        except GpuError as exc:
+            if self.mode == "required":
+                raise
+            self._window_reason = _reason(exc)
+
+    def stop(self) -> tuple[dict[str, Any] | None, str | None]:
+        """End the window: ``(metrics, None)`` or ``(None, reason)``; ``(None, None)`` when off."""
+        if self.sampler is None:
+            return None, self.reason
+        if self._window_reason is not None:
+            return None, self._window_reason
+        try:
+            return self.sampler.stop(), None
+        except GpuError as exc:
+            if self.mode == "required":
+                raise
+            return None, _reason(exc)
+
+    def close(self) -> None:
+        """Release the sampler (joins its thread if a window is still open)."""
+        if self.sampler is not None:
+            self.sampler.close()
+
+    def __enter__(self) -> GpuMeter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _pynvml_reason(pynvml: Any, exc: Exception) -> str:

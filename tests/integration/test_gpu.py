@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from perfcount.errors import GpuError, InvalidArgument
-from perfcount.gpu import ENERGY_SOURCES, GpuSampler, inventory, sampler_for
+from perfcount.gpu import ENERGY_SOURCES, GpuMeter, GpuSampler, inventory, sampler_for
 
 FAKE_SOURCE = Path(__file__).resolve().parents[1] / "fake_nvml" / "fake_nvml.c"
 FAKE_CFLAGS = (
@@ -429,6 +429,59 @@ def test_environment_override_picks_the_library(fake, monkeypatch):
         assert sampler.library == str(fake)
     finally:
         sampler.close()
+
+
+# ---- the policy measure()/run() use ------------------------------------------------
+
+
+def test_meter_off_gives_nothing(fake):
+    with GpuMeter(False) as meter:
+        assert not meter.enabled
+        meter.start()
+        assert meter.stop() == (None, None)
+
+
+def test_meter_reuses_one_nvml_session_for_several_windows(fake, tmp_path, monkeypatch):
+    log = tmp_path / "nvml.log"
+    monkeypatch.setenv("FAKE_NVML_LOG", str(log))
+    with GpuMeter(True, library=fake) as meter:
+        results = []
+        for _ in range(3):
+            meter.start()
+            time.sleep(0.01)
+            results.append(meter.stop())
+    assert [reason for _, reason in results] == [None] * 3
+    assert all(m["energy_source"] == "energy_counter" for m, _ in results)
+    assert log.read_text().split() == ["init", "shutdown", "unload"]
+
+
+def test_meter_without_a_gpu_gives_a_reason_per_window_or_raises_when_required(tmp_path):
+    missing = tmp_path / "libnvidia-ml.so.1"
+    with GpuMeter(True, library=missing) as meter:
+        assert meter.enabled and meter.sampler is None
+        meter.start()
+        metrics, reason = meter.stop()
+    assert metrics is None and "no NVIDIA driver" in reason
+    with pytest.raises(GpuError, match="no NVIDIA driver"):
+        GpuMeter("required", library=missing)
+
+
+@pytest.mark.parametrize("mode", [True, "required"])
+def test_meter_when_the_gpu_is_lost_mid_window(fake, monkeypatch, mode):
+    monkeypatch.setenv("FAKE_NVML_LOST_AFTER_MS", "30")
+    with GpuMeter(mode, library=fake) as meter:
+        meter.start()
+        time.sleep(0.1)
+        if mode == "required":
+            with pytest.raises(GpuError, match="GPU is lost"):
+                meter.stop()
+            return
+        metrics, reason = meter.stop()
+        assert metrics is None and "GPU is lost" in reason and "dmesg" in reason
+        meter.start()  # the next window fails at start: still a reason, not an exception
+        assert meter.stop()[1].startswith(
+            "NVML nvmlDeviceGetTotalEnergyConsumption failed: GPU is lost"
+        )
 
 
 # ---- life cycle -------------------------------------------------------------------
