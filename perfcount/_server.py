@@ -110,6 +110,8 @@ class Server:
             from perfcount import _native
 
             self.valgrind = _native.running_on_valgrind()
+        # pre-import what every child needs, so children start identical and cheap
+        import perfcount.backends  # noqa: F401
 
     def serve(self) -> None:
         write_message(

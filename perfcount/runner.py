@@ -152,6 +152,7 @@ class _Server:
         argv = [sys.executable, "-m", "perfcount._server", str(self.work_root), str(cgroup or "")]
         if kind == "valgrind":
             argv = [
+                *_no_aslr(),
                 "valgrind",
                 "--tool=callgrind",
                 "--instr-atstart=no",
@@ -381,7 +382,7 @@ class Runner:
         base = {"backend": self.backend, "metric": self.metric, "reason": self.reason}
         with self._lock:
             seq = next(self._seq)
-            label = f"perfcount-{self._id}-{seq}"
+            label = "perfcount"
             req = {
                 "op": "run",
                 "id": seq,
@@ -578,6 +579,12 @@ def _check_source(solution: str, entry_point: str) -> None:
 def _short_input(args: Any) -> str:
     text = plain.canonical(args)
     return text if len(text) <= _SHOWN_INPUT else text[: _SHOWN_INPUT - 3] + "..."
+
+
+def _no_aslr() -> list[str]:
+    """``setarch -R`` when available: fixed addresses make callgrind counts repeatable."""
+    setarch = shutil.which("setarch")
+    return [setarch, os.uname().machine, "-R"] if setarch else []
 
 
 def _drop_dumps(out_dir: Path, pid: Any) -> None:

@@ -1,0 +1,163 @@
+"""The measured path: backends valgrind / perf / software / auto through the runner.
+
+Valgrind tests keep workloads tiny (a few million instructions): callgrind
+runs instrumented code ~50x slower.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from perfcount import plain
+from perfcount.backends import get, resolve
+from perfcount.errors import CounterUnavailable, InvalidArgument
+from perfcount.runner import Profile, Runner, profile
+
+LOOP = """
+def f(n):
+    d = {}
+    for i in range(n):
+        d[str(i)] = i * i
+    return sum(d.values())
+"""
+
+HEAVY_MODULE = (
+    """
+import json, decimal
+TABLE = [str(i) * 3 for i in range(200_000)]   # module-level work: not counted
+SETUP = sum(len(s) for s in TABLE)
+"""
+    + LOOP
+)
+
+
+@pytest.fixture(scope="module")
+def vg():
+    with Runner("valgrind", timeout=2, memory_mb=512) as r:
+        yield r
+
+
+@pytest.mark.needs_valgrind
+def test_valgrind_counts_are_repeatable(vg):
+    costs = [vg.profile(LOOP, "f", [[2000]]).cost for _ in range(3)]
+    assert all(c is not None and c > 100_000 for c in costs), costs
+    assert (max(costs) - min(costs)) / min(costs) <= 1e-5, costs
+
+
+@pytest.mark.needs_valgrind
+def test_valgrind_profile_fields(vg):
+    p = vg.profile(LOOP, "f", [[100], [200]])
+    assert p.status == "ok", p.error
+    assert p.backend == "valgrind" and p.metric == "instructions"
+    assert p.counts.backend == "valgrind" and p.counts["instructions"] == p.cost
+    assert p.outputs == [sum(i * i for i in range(100)), sum(i * i for i in range(200))]
+    assert p.repeats == 1 and p.wall_ns > 0
+    # JSON round trip of the whole result
+    again = Profile.from_dict(json.loads(json.dumps(p.to_dict())))
+    assert again == p
+
+
+@pytest.mark.needs_valgrind
+def test_valgrind_count_is_linear_in_workload(vg):
+    one = vg.profile(LOOP, "f", [[2000]]).cost
+    two = vg.profile(LOOP, "f", [[4000]]).cost
+    assert 1.8 <= two / one <= 2.2, (one, two)
+
+
+@pytest.mark.needs_valgrind
+def test_module_level_setup_and_warmup_are_not_counted(vg):
+    plain_cost = vg.profile(LOOP, "f", [[2000]]).cost
+    heavy = vg.profile(HEAVY_MODULE, "f", [[2000]], warmup=2)
+    assert heavy.status == "ok", heavy.error
+    # the module builds 200k strings (tens of millions of instructions);
+    # only the calls are inside the region
+    assert abs(heavy.cost - plain_cost) / plain_cost < 0.02, (plain_cost, heavy.cost)
+
+
+@pytest.mark.needs_valgrind
+def test_valgrind_statuses(vg):
+    t = vg.profile("def f():\n    while True:\n        pass\n", "f", [[]])
+    assert t.status == "timeout" and t.cost is None
+    m = vg.profile("def f():\n    return len(bytearray(20 * 2**30))\n", "f", [[]])
+    assert m.status == "memory", m.error
+    c = vg.profile("import os\ndef f():\n    os.abort()\n", "f", [[]])
+    assert c.status == "crashed" and "SIGABRT" in c.error
+    e = vg.profile("def f():\n    raise KeyError('nope')\n", "f", [[]])
+    assert e.status == "failed" and "KeyError: 'nope'" in e.error
+    # still measuring afterwards
+    assert vg.profile(LOOP, "f", [[10]]).status == "ok"
+
+
+@pytest.mark.needs_valgrind
+def test_valgrind_server_killed_by_candidate_is_restarted(vg):
+    p = vg.profile(
+        "import os, signal\ndef f():\n    os.kill(os.getppid(), signal.SIGKILL)\n", "f", [[]]
+    )
+    assert p.status == "crashed" and "fork server died" in p.error
+    assert vg.profile(LOOP, "f", [[10]]).status == "ok"
+
+
+@pytest.mark.needs_valgrind
+def test_check_uses_a_native_server(vg):
+    c = vg.check(LOOP, "f", [[3], [4]], [5, 14])
+    assert c.passed
+    assert "native" in vg._servers  # correctness never pays for valgrind
+
+
+def test_software_backend_repeats_and_reports_cv():
+    with Runner("software", repeats=3, timeout=10) as r:
+        assert r.metric == "task-clock"
+        p = r.profile(LOOP, "f", [[3000]])
+    assert p.status == "ok", p.error
+    assert p.backend == "software" and p.repeats == 3
+    assert p.cost > 0 and p.cv is not None and p.cv >= 0
+    assert p.counts["task-clock"] == p.cost
+    assert p.outputs == [plain.encode(sum(i * i for i in range(3000)))]
+
+
+def test_perf_backend_with_software_events():
+    p = profile(
+        LOOP, "f", [[3000]], backend="perf", events=["task-clock", "page-faults"], timeout=10
+    )
+    assert p.status == "ok", p.error
+    assert p.metric == "task-clock" and p.backend == "perf"
+    assert set(p.counts) == {"task-clock", "page-faults"}
+    assert p.cost == p.counts["task-clock"] > 0
+
+
+def test_perf_hardware_unavailable_is_a_clear_error():
+    try:
+        get("perf").check_available()
+    except CounterUnavailable as exc:
+        assert "valgrind" in str(exc)  # the hint names the way out
+        with pytest.raises(CounterUnavailable):
+            Runner("perf")
+    else:
+        pytest.skip("a hardware PMU is present here")
+
+
+@pytest.mark.needs_pmu
+def test_perf_hardware_instructions():
+    with Runner("perf", timeout=10) as r:
+        one = r.profile(LOOP, "f", [[20000]])
+        two = r.profile(LOOP, "f", [[40000]])
+    assert one.metric == "instructions" and one.status == "ok"
+    assert 1.7 <= two.cost / one.cost <= 2.3
+
+
+def test_resolve_auto_names_backend_and_reason():
+    name, why = resolve("auto")
+    assert name in ("perf", "valgrind", "software") and why
+    assert resolve("valgrind") == ("valgrind", "backend 'valgrind' was requested")
+    with pytest.raises(InvalidArgument, match="unknown backend"):
+        resolve("gpu-magic")
+    with pytest.raises(InvalidArgument, match="instructions only"):
+        get("valgrind", events=["task-clock"])
+
+
+def test_runner_reports_backend_reason():
+    with Runner("auto", timeout=5, verify=False) as r:
+        assert (r.backend, r.reason) == resolve("auto")
+        assert r.metric in ("instructions", "task-clock")
