@@ -174,7 +174,7 @@ def split_points(
     if t.size < 2:
         return np.zeros(0, dtype=np.intp)
     slower, faster = t[:-1], t[1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         drop = (slower - faster) / slower  # 0/0 -> nan: never compares greater
         threshold = bias + np.sqrt(weight / slower)  # weight/0 -> inf (or nan if weight == 0)
     split = drop > threshold
