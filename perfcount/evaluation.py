@@ -62,6 +62,7 @@ from perfcount.refcache import ReferenceCache, content_hash
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfcount.datasets import Dataset, Task
+    from perfcount.runner import Runner
     from perfcount.scoring import ScoreResult
 
 __all__ = [
@@ -360,7 +361,7 @@ def _check_error(chk: Any) -> str | None:
     failures = getattr(chk, "failures", None)
     if failures:
         first = failures[0] if isinstance(failures, (list, tuple)) else failures
-        return first if isinstance(first, str) else json.dumps(first, default=str)[:2000]
+        return str(first)[:2000]
     return None
 
 
@@ -719,6 +720,7 @@ def score(
     timeout: float | None = None,
     memory_mb: int | None = None,
     cache: bool = True,
+    runner: Runner | None = None,
 ) -> ScoreResult:
     """Score one solution against a task's references on this machine.
 
@@ -727,6 +729,11 @@ def score(
     or a ``Task``. Correctness first; a failing candidate gets
     ``passed=False`` and DPS 0 with the runner's status. References are
     profiled lazily and cached on disk (``cache=False`` to measure afresh).
+
+    Each call starts a fork server (seconds under valgrind); to score many
+    solutions, e.g. as an RL reward, pass a long-lived
+    ``runner=perfcount.runner.Runner(backend)`` (its backend, timeout and
+    memory limit then apply).
     """
     from perfcount.scoring import ScoreResult
 
@@ -743,18 +750,23 @@ def score(
         dataset=ds_name,
         dataset_version=ds_version,
     )
-    lines = evaluate_task(t, [{"task_id": t.task_id, "solution": source, "sample": 0}], cfg)
+    samples = [{"task_id": t.task_id, "solution": source, "sample": 0}]
+    if runner is None:
+        lines = evaluate_task(t, samples, cfg)
+    else:
+        if backend not in ("auto", runner.backend):
+            raise InvalidArgument(
+                f"backend={backend!r} but the runner given measures with {runner.backend!r}",
+                hint="leave backend='auto' when passing runner=",
+            )
+        lines = _TaskEvaluator(t, runner, cfg).run(samples)
     return _score_result(ScoreResult, lines[0])
 
 
 def _score_result(cls: Any, row: Mapping[str, Any]) -> ScoreResult:
-    import dataclasses
-
-    names = {f.name for f in dataclasses.fields(cls)}
-    data = {k: v for k, v in row.items() if k in names}
-    if hasattr(cls, "from_dict"):
-        return cls.from_dict(data)
-    return cls(**data)
+    # counts and solution_sha256 travel in ScoreResult.extra
+    data = {k: v for k, v in row.items() if k not in ("kind", "sample", "duplicate_of")}
+    return cls.from_dict(data)
 
 
 # --------------------------------------------------------------------------
@@ -838,7 +850,8 @@ def summarize(
     (percent). DPS / DPS_norm ``avg``/``min``/``max`` are, per task, the mean /
     min / max over its profiled correct samples, then averaged over the tasks
     that have a score (the paper's "efficiency over passing tasks"). ``dps_ci``
-    is a seeded percentile bootstrap interval of the mean task DPS.
+    is a seeded bootstrap interval of the mean task DPS
+    (``perfcount.aggregate.bootstrap_ci``, resampling tasks).
     """
     header = header or {}
     scored = [t for t in tasks if t.get("dps") is not None]
@@ -847,7 +860,6 @@ def summarize(
         vals = [float(t[key]) for t in scored]
         return sum(vals) / len(vals) if vals else None
 
-    task_dps = [float(t["dps"]) for t in scored]
     out: dict[str, Any] = {
         "n_tasks": len(tasks),
         "n_samples": len(samples),
@@ -859,7 +871,7 @@ def summarize(
         "dps_norm": mean("dps_norm"),
         "dps_norm_min": mean("dps_norm_min"),
         "dps_norm_max": mean("dps_norm_max"),
-        "dps_ci": _bootstrap_ci(task_dps, confidence, seed),
+        "dps_ci": _bootstrap_ci(tasks, confidence, seed),
         "confidence": confidence,
         "backend": header.get("backend"),
         "metric": header.get("metric"),
@@ -870,24 +882,39 @@ def summarize(
     return out
 
 
-def _bootstrap_ci(values: list[float], confidence: float, seed: int) -> list[float] | None:
-    """Percentile bootstrap CI of the mean (scipy); a single value gives [v, v]."""
-    if not values:
-        return None
-    if len(values) == 1 or len(set(values)) == 1:
-        return [values[0], values[0]]
-    import numpy as np
-    from scipy import stats
+def _task_summaries(tasks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Task lines with a score → ``perfcount.aggregate.TaskSummary`` (for CI and comparisons)."""
+    from perfcount.aggregate import TaskSummary
 
-    res = stats.bootstrap(
-        (np.asarray(values, dtype=float),),
-        np.mean,
-        confidence_level=confidence,
-        n_resamples=2000,
-        method="percentile",
-        random_state=np.random.default_rng(seed),
-    )
-    return [float(res.confidence_interval.low), float(res.confidence_interval.high)]
+    return {
+        t["task_id"]: TaskSummary(
+            task_id=t["task_id"],
+            n_samples=int(t["n_samples"]),
+            n_passed=int(t["n_passed"]),
+            pass_at_1=float(t["pass@1"]),
+            dps=float(t["dps"]),
+            dps_min=float(t["dps_min"]),
+            dps_max=float(t["dps_max"]),
+            dps_norm=float(t["dps_norm"]),
+            dps_norm_min=float(t["dps_norm_min"]),
+            dps_norm_max=float(t["dps_norm_max"]),
+        )
+        for t in tasks
+        if t.get("dps") is not None
+    }
+
+
+def _bootstrap_ci(
+    tasks: Sequence[Mapping[str, Any]], confidence: float, seed: int
+) -> list[float] | None:
+    """Seeded bootstrap (BCa, falling back to percentile) CI of the mean task DPS."""
+    from perfcount.aggregate import bootstrap_ci
+
+    summaries = _task_summaries(tasks)
+    if not summaries:
+        return None
+    ci = bootstrap_ci(summaries, metric="dps", confidence=confidence, seed=seed)
+    return [float(ci.low), float(ci.high)]  # type: ignore[arg-type]
 
 
 def _default_workers() -> int:
@@ -1117,50 +1144,39 @@ def compare(
                 f"cannot compare runs with different {key}: {va!r} vs {vb!r}",
                 hint="evaluate both sample sets with the same dataset and --backend",
             )
-    ta = {t["task_id"]: t for t in ea.tasks if t.get("dps") is not None}
-    tb = {t["task_id"]: t for t in eb.tasks if t.get("dps") is not None}
-    common = sorted(set(ta) & set(tb))
-    rows = []
-    wins = ties = losses = 0
-    for tid in common:
-        da, db = float(ta[tid]["dps"]), float(tb[tid]["dps"])
-        if da > db:
-            wins += 1
-        elif da < db:
-            losses += 1
-        else:
-            ties += 1
-        rows.append(
-            {
-                "task_id": tid,
-                "dps_a": da,
-                "dps_b": db,
-                "dps_norm_a": ta[tid]["dps_norm"],
-                "dps_norm_b": tb[tid]["dps_norm"],
-            }
-        )
-    n = len(common)
+    from perfcount.aggregate import compare as compare_sets
 
-    def avg(key: str) -> float | None:
-        return sum(float(r[key]) for r in rows) / n if n else None
-
+    sa, sb = _task_summaries(ea.tasks), _task_summaries(eb.tasks)
+    by_dps = compare_sets(sa, sb, metric="dps")
+    by_norm = compare_sets(sa, sb, metric="dps_norm")
+    n = by_dps.n
+    rows = [
+        {
+            "task_id": tid,
+            "dps_a": da,
+            "dps_b": db,
+            "dps_norm_a": sa[tid].dps_norm,
+            "dps_norm_b": sb[tid].dps_norm,
+        }
+        for tid, da, db in by_dps.per_task
+    ]
     return {
         "a": ea.path,
         "b": eb.path,
         "backend": ea.header.get("backend"),
         "metric": ea.header.get("metric"),
         "n_common": n,
-        "only_a": sorted(set(ta) - set(tb)),
-        "only_b": sorted(set(tb) - set(ta)),
-        "dps_a": avg("dps_a"),
-        "dps_b": avg("dps_b"),
-        "dps_norm_a": avg("dps_norm_a"),
-        "dps_norm_b": avg("dps_norm_b"),
-        "wins": wins,
-        "ties": ties,
-        "losses": losses,
-        "win_rate": wins / n if n else None,
-        "tie_rate": ties / n if n else None,
-        "loss_rate": losses / n if n else None,
+        "only_a": list(by_dps.only_a),
+        "only_b": list(by_dps.only_b),
+        "dps_a": by_dps.a,
+        "dps_b": by_dps.b,
+        "dps_norm_a": by_norm.a,
+        "dps_norm_b": by_norm.b,
+        "wins": by_dps.wins,
+        "ties": by_dps.ties,
+        "losses": by_dps.losses,
+        "win_rate": by_dps.win_rate if n else None,
+        "tie_rate": by_dps.tie_rate if n else None,
+        "loss_rate": by_dps.loss_rate if n else None,
         "tasks": rows,
     }
