@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -131,7 +132,7 @@ def test_bad_costs_are_value_errors_too() -> None:
 
 @pytest.mark.parametrize(("bias", "weight"), [(-0.1, 1), (0.2, -1), (math.nan, 1), (0.2, math.inf)])
 def test_bad_parameters(bias: float, weight: float) -> None:
-    with pytest.raises(InvalidArgument, match="bias|weight"):
+    with pytest.raises(InvalidArgument, match=r"bias|weight"):
         cluster([1, 2], bias=bias, weight=weight)
 
 
@@ -205,7 +206,7 @@ def test_partition_contiguous_and_split_exactly_where_the_rule_says(costs: list[
         assert c.size == len(values)
         assert c.members.tolist() == sorted(c.members.tolist())
         assert c.representative == min(i for i in c.members.tolist() if costs[i] == c.slowest)
-    for slower, faster in zip(got, got[1:]):
+    for slower, faster in itertools.pairwise(got):
         # contiguous in sorted order: every member of a slower cluster is slower
         assert slower.fastest > faster.slowest
         # and the boundary satisfies the rule, computed with the slower cost
@@ -213,7 +214,7 @@ def test_partition_contiguous_and_split_exactly_where_the_rule_says(costs: list[
         assert (t - nxt) / t > 0.2 + math.sqrt(10_000 / t)
     for c in got:  # inside a cluster, no adjacent pair satisfies the rule
         values = sorted((costs[i] for i in c.members.tolist()), reverse=True)
-        for t, nxt in zip(values, values[1:]):
+        for t, nxt in itertools.pairwise(values):
             assert t == 0 or not (t - nxt) / t > 0.2 + math.sqrt(10_000 / t)
 
 
