@@ -1,0 +1,433 @@
+"""measure()/count() and the native group, against real perf_event syscalls.
+
+Software events (task-clock, page-faults) run for real here; hardware events
+assert the clear "unavailable" error where there is no PMU and run for real
+(needs_pmu) where there is one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import perfcount
+from perfcount import _native
+from perfcount.counters import Counts, CountSummary, close_groups, count, measure
+from perfcount.errors import (
+    BackendError,
+    CounterUnavailable,
+    GpuError,
+    InvalidArgument,
+    PerfcountError,
+)
+from perfcount.events import parse_event
+
+
+def perf_fds() -> set[str]:
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:[perf_event]":
+                out.add(fd)
+        except OSError:
+            pass
+    return out
+
+
+def child_pids() -> set[str]:
+    pids: set[str] = set()
+    for tid in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError):
+            pids.update(Path(f"/proc/self/task/{tid}/children").read_text().split())
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def no_leaks() -> Iterator[None]:
+    """No counter fds (once the per-thread group cache is closed) and no children left."""
+    close_groups()
+    before_fds, before_children = perf_fds(), child_pids()
+    yield
+    close_groups()
+    gc.collect()
+    assert perf_fds() == before_fds, "perf_event fds left open"
+    assert child_pids() <= before_children, "child processes left behind"
+
+
+def busy(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def task_clock_of(n: int) -> float:
+    return count(busy, n, repeat=5, warmup=1, events=["task-clock"])["task-clock"]
+
+
+# --- software events: real counts ---------------------------------------------------
+
+
+def test_task_clock_grows_with_work() -> None:
+    one = task_clock_of(300_000)
+    two = task_clock_of(600_000)
+    assert one > 0
+    assert 1.5 <= two / one <= 2.5, (one, two)
+
+
+def test_page_faults_grow_when_touching_fresh_pages() -> None:
+    with measure(["page-faults"]) as small:
+        a = b"\x01" * (4 << 20)
+    with measure(["page-faults"]) as big:
+        b = b"\x01" * (32 << 20)
+    del a, b
+    pages = (32 << 20) // os.sysconf("SC_PAGE_SIZE")
+    assert big.counts["page-faults"] >= pages // 4
+    assert big.counts["page-faults"] > 4 * small.counts["page-faults"]
+
+
+def test_context_manager_counts_and_metadata() -> None:
+    with measure(["task-clock", "page-faults"], backend="software") as m:
+        busy(50_000)
+    c = m.counts
+    assert isinstance(c, Counts)
+    assert set(c) == {"task-clock", "page-faults"}
+    assert c.task_clock == c["task-clock"] > 0
+    assert c.backend == "software"
+    assert c.scaled == frozenset() and c.not_counted == frozenset()
+    assert set(c.overhead) == {"task-clock", "page-faults"}
+    assert c.overhead["task-clock"] > 0  # the reads themselves take time
+    assert Counts.from_dict(c.to_dict()) == c
+    assert m.counts is c  # built once
+
+
+def test_empty_region_is_never_negative_after_subtraction() -> None:
+    m = measure(["task-clock", "page-faults"])
+    for _ in range(200):
+        with m:
+            pass
+        assert all(v >= 0 for v in m.counts.values.values())
+
+
+def test_auto_backend_records_its_reason() -> None:
+    with measure() as m:
+        busy(1000)
+    c = m.counts
+    if _native.hardware_pmu_present():
+        assert c.backend in ("perf", "software")
+    else:
+        assert c.backend == "software"
+        assert "instruction counter does not open" in c.backend_reason
+        assert set(c) >= {"task-clock", "page-faults"}
+
+
+def test_decorator_measures_each_call() -> None:
+    m = measure(["task-clock"])
+
+    @m
+    def work(n: int) -> int:
+        return busy(n)
+
+    assert work.counts is None
+    assert work(1000) == busy(1000)
+    first = work.counts
+    assert isinstance(first, Counts) and first is m.counts
+    work(200_000)
+    assert work.counts["task-clock"] > first["task-clock"]
+    assert work.__name__ == "work"
+
+    @measure(["page-faults"])
+    def plain() -> str:
+        return "x"
+
+    assert plain() == "x"
+    assert set(plain.counts) == {"page-faults"}
+
+
+def test_decorated_recursion_and_nested_regions() -> None:
+    m = measure(["task-clock"])
+
+    @m
+    def fib(n: int) -> int:
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+    assert fib(12) == 144
+    assert fib.counts["task-clock"] > 0
+
+    with measure(["task-clock"]) as outer:
+        busy(20_000)
+        with measure(["task-clock"]) as inner:
+            busy(100_000)
+        busy(20_000)
+    assert outer.counts["task-clock"] >= inner.counts["task-clock"] > 0
+
+
+def test_regions_must_nest() -> None:
+    group = _native.Group([parse_event("task-clock").native()])
+    try:
+        a = group.begin()
+        b = group.begin()
+        with pytest.raises(InvalidArgument, match="must nest"):
+            group.end(a)
+        group.end(b)
+        group.end(a)
+        assert group.depth == 0
+        with pytest.raises(InvalidArgument, match="must nest"):
+            group.end(1)
+    finally:
+        group.close()
+
+
+def test_exception_inside_region_still_records() -> None:
+    m = measure(["task-clock"])
+    with pytest.raises(KeyError), m:
+        busy(10_000)
+        raise KeyError("boom")
+    assert m.counts["task-clock"] >= 0
+    with m:  # the object is usable again
+        pass
+
+
+def test_threads_started_inside_the_region_are_counted() -> None:
+    spent: list[float] = []
+
+    def worker() -> None:
+        t0 = time.thread_time()
+        busy(400_000)
+        spent.append(time.thread_time() - t0)
+
+    def region(inherit: bool) -> float:
+        with measure(["task-clock"], inherit=inherit) as m:
+            t = threading.Thread(target=worker)
+            t.start()
+            t.join()
+        return m.counts["task-clock"] / 1e9
+
+    with_inherit = region(True)
+    without = region(False)
+    assert with_inherit >= 0.8 * spent[0], (with_inherit, spent)
+    assert without < 0.5 * spent[1], (without, spent)
+
+
+def test_counts_in_other_threads_and_after_fork() -> None:
+    m = measure(["task-clock"])
+    with m:
+        busy(1000)
+    results: list[float] = []
+
+    def other() -> None:
+        with m:
+            busy(50_000)
+        results.append(m.counts["task-clock"])
+        close_groups()
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert results and results[0] > 0
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: the parent's cached group must not be used
+        try:
+            with m:
+                busy(50_000)
+            os.write(w, str(m.counts["task-clock"]).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    data = os.read(r, 100)
+    os.close(r)
+    os.waitpid(pid, 0)
+    assert float(data) > 0
+
+
+def test_group_reuse_has_no_fd_leak() -> None:
+    with measure(["task-clock", "page-faults"]):
+        pass
+    baseline = len(os.listdir("/proc/self/fd"))
+    m = measure(["task-clock", "page-faults"])
+    for _ in range(10_000):
+        with m:
+            pass
+    for _ in range(500):
+        with measure(["task-clock", "page-faults"]):
+            pass
+    assert len(os.listdir("/proc/self/fd")) == baseline
+
+
+def test_group_closed_on_close_with_and_gc() -> None:
+    before = perf_fds()
+    spec = [parse_event(n).native() for n in ("task-clock", "page-faults")]
+    g = _native.Group(spec)
+    assert len(g) == 2 and g.names == ("task-clock", "page-faults")
+    assert len(perf_fds() - before) == 2
+    assert g.grouped and not g.rdpmc  # software events never offer rdpmc
+    assert g.read_rdpmc() is None
+    g.close()
+    assert g.closed and perf_fds() == before
+    with pytest.raises(InvalidArgument, match="closed"):
+        g.read()
+    with _native.Group(spec) as g2:
+        assert len(perf_fds() - before) == 2
+        values, enabled, running = g2.read_syscall()
+        assert len(values) == 2 and enabled == running
+    assert perf_fds() == before
+    g3 = _native.Group(spec)
+    assert perf_fds() != before
+    del g3
+    gc.collect()
+    assert perf_fds() == before
+
+
+def test_read_reset_enable_disable() -> None:
+    with _native.Group([parse_event("task-clock").native()], start_enabled=False) as g:
+        assert g.read()[0] == (0,)
+        g.enable()
+        busy(20_000)
+        g.disable()
+        v1 = g.read()[0][0]
+        busy(20_000)
+        assert g.read()[0][0] == v1 > 0  # disabled: no counting
+        g.reset()
+        assert g.read()[0][0] == 0
+
+
+def test_count_summary_statistics() -> None:
+    seen_gc: list[bool] = []
+
+    def fn(n: int, *, scale: int = 1) -> int:
+        seen_gc.append(gc.isenabled())
+        return busy(n * scale)
+
+    assert gc.isenabled()
+    s = count(fn, 10_000, repeat=4, warmup=2, events="task-clock,page-faults", scale=2)
+    assert isinstance(s, CountSummary)
+    assert gc.isenabled()
+    assert seen_gc == [True, True, False, False, False, False]  # warmups, then regions
+    assert s.result == busy(20_000)
+    assert len(s.runs) == 4 and s.names == ("task-clock", "page-faults")
+    tc = s.values("task-clock")
+    assert len(tc) == 4
+    assert s.min["task-clock"] == min(tc)
+    assert s.min["task-clock"] <= s["task-clock"] == s.median["task-clock"] <= max(tc)
+    assert s.cv["task-clock"] >= 0
+    assert s.overhead["task-clock"] > 0
+    d = s.to_dict()
+    assert d["repeat"] == 4 and len(d["runs"]) == 4
+    assert "task-clock" in repr(s)
+
+
+def test_gpu_absent_gives_a_reason() -> None:
+    with measure(["task-clock"], gpu=True) as m:
+        pass
+    assert m.counts.gpu is None
+    assert m.counts.gpu_reason
+    with pytest.raises(GpuError), measure(["task-clock"], gpu="required"):
+        pass
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+def test_no_pmu_error_names_the_fix() -> None:
+    if _native.hardware_pmu_present():
+        pytest.skip("a hardware PMU exists here; the no-PMU error path cannot happen")
+    with pytest.raises(CounterUnavailable) as info, measure(["instructions"], backend="perf"):
+        pass
+    err = info.value
+    assert err.errno == 2  # ENOENT
+    assert "no hardware PMU is exposed (VM?)" in err.hint
+    assert "backend='valgrind'" in err.hint
+    assert "'instructions'" in str(err)
+    for raw in ("r01c2", "LLC-load-misses", "cycles:k"):
+        with pytest.raises(CounterUnavailable):
+            _native.Group([parse_event(raw).native()])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "message"),
+    [
+        ({"events": "instrucions"}, InvalidArgument, "did you mean 'instructions'"),
+        ({"events": ["task-clock"], "backend": "fast"}, InvalidArgument, "unknown backend"),
+        ({"events": ["instructions"], "backend": "software"}, InvalidArgument, "software events"),
+        ({"events": ["task-clock"], "gpu": "yes"}, InvalidArgument, "GPU mode"),
+        ({"backend": "valgrind"}, BackendError, "perfcount.profile"),
+    ],
+)
+def test_bad_arguments(kwargs: dict, exc: type[Exception], message: str) -> None:
+    with pytest.raises(exc) as info:
+        measure(**kwargs)
+    assert message in str(info.value)
+
+
+def test_bad_count_arguments_and_decorator_target() -> None:
+    with pytest.raises(InvalidArgument, match="repeat"):
+        count(busy, 1, repeat=0)
+    with pytest.raises(InvalidArgument, match="warmup"):
+        count(busy, 1, warmup=-1)
+    with pytest.raises(InvalidArgument, match="callable"):
+        count(42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="callable"):
+        measure(["task-clock"])(3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="no region"):
+        _ = measure(["task-clock"]).counts
+    with pytest.raises(InvalidArgument, match="at least one event"):
+        _native.Group([])
+
+
+def test_public_api_and_errors_are_perfcount_errors() -> None:
+    assert perfcount.measure is measure and perfcount.count is count
+    assert issubclass(CounterUnavailable, PerfcountError)
+    assert _native.perf_event_paranoid() == int(
+        Path("/proc/sys/kernel/perf_event_paranoid").read_text()
+    )
+
+
+# --- hardware PMU (skipped with the reason where there is none) --------------------------
+
+
+@pytest.mark.needs_pmu
+def test_instructions_scale_linearly() -> None:
+    one = count(busy, 200_000, repeat=5, events=["instructions"], backend="perf")
+    two = count(busy, 400_000, repeat=5, events=["instructions"], backend="perf")
+    ratio = two["instructions"] / one["instructions"]
+    assert 1.9 <= ratio <= 2.1, ratio
+    assert one.cv["instructions"] < 0.02
+
+
+@pytest.mark.needs_pmu
+def test_rdpmc_agrees_with_read() -> None:
+    spec = [parse_event(n).native() for n in ("instructions", "cycles")]
+    with _native.Group(spec, inherit=False) as g:
+        if not g.rdpmc_available():
+            pytest.skip("the kernel does not offer rdpmc for these events here")
+        assert g.rdpmc
+        for _ in range(100):
+            via_read = g.read_syscall()[0][0]
+            via_rdpmc = g.read_rdpmc()
+            assert via_rdpmc is not None
+            # rdpmc reads later than read(): a little larger, never smaller
+            assert 0 <= via_rdpmc[0][0] - via_read < 100_000
+        t = g.begin()
+        busy(100_000)
+        values, _scaled, not_counted = g.end(t)
+        assert values[0] > 100_000 and not_counted == 0
+
+
+@pytest.mark.needs_pmu
+def test_multiplexed_events_are_scaled() -> None:
+    names = ["instructions", "cycles", "branches", "branch-misses", "cache-references"]
+    names += ["cache-misses", "ref-cycles", "r00c0", "r00c4", "r00c5"]
+    with measure(names * 1 + ["r003c", "r013c"], backend="perf") as m:
+        busy(500_000)
+    c = m.counts
+    assert c.scaled or c.not_counted  # more events than counters: multiplexed
+    assert all(v >= 0 for v in c.values.values())
