@@ -1,0 +1,86 @@
+"""`python -m perfcount info|measure|run` as a user runs them (subprocess, cwd=tmp_path)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PY = sys.executable
+
+
+def cli(tmp_path: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PY, "-m", "perfcount", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        input=None if stdin is None else stdin.decode(),
+        timeout=120,
+        check=False,
+    )
+
+
+def test_info_json_and_table(tmp_path: Path) -> None:
+    done = cli(tmp_path, "info", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    for key in ("kernel", "perf_event_paranoid", "pmu", "events", "valgrind", "nvml", "backend"):
+        assert key in data
+    assert data["events"]["task-clock"] == "ok"
+    assert data["backend"]["auto"] in ("perf", "valgrind", "software")
+    assert data["backend"]["reason"]
+    table = cli(tmp_path, "info")
+    assert table.returncode == 0, table.stderr
+    assert "perf_event_paranoid" in table.stdout and "task-clock" in table.stdout
+
+
+def test_measure_table_and_exit_status(tmp_path: Path) -> None:
+    done = cli(
+        tmp_path, "measure", "-e", "task-clock,page-faults", "--", PY, "-c", "print('hi'); exit(3)"
+    )
+    assert done.returncode == 3
+    assert done.stdout == "hi\n"  # the command shares the terminal
+    assert "task-clock" in done.stderr and "page-faults" in done.stderr
+    assert "seconds time elapsed" in done.stderr
+
+
+def test_measure_json_repeat(tmp_path: Path) -> None:
+    done = cli(
+        tmp_path, "measure", "--json", "-r", "2", "-e", "page-faults", "--", "sh", "-c", "echo x"
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # the command's own output went to stderr
+    assert data["argv"] == ["sh", "-c", "echo x"]
+    assert len(data["runs"]) == 2
+    assert data["runs"][0]["counts"]["values"]["page-faults"] > 0
+    assert data["summary"]["page-faults"]["min"] <= data["summary"]["page-faults"]["max"]
+    assert "x" in done.stderr
+
+
+def test_run_json_has_the_whole_result(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_text("fed\n")
+    done = cli(tmp_path, "run", "--json", "--stdin", "in.txt", "-e", "task-clock", "--", "cat")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["stdout"] == "fed\n"
+    assert data["returncode"] == 0 and data["max_rss"] > 0 and data["wall_ns"] > 0
+    assert data["counts"]["values"]["task-clock"] > 0
+
+
+def test_run_signal_exit_status(tmp_path: Path) -> None:
+    done = cli(tmp_path, "run", "-e", "task-clock", "--", "sh", "-c", "kill -9 $$")
+    assert done.returncode == 128 + 9
+    assert "max RSS" in done.stderr
+
+
+def test_errors_are_clean_messages(tmp_path: Path) -> None:
+    done = cli(tmp_path, "measure", "--", "perfcount-no-such-command")
+    assert done.returncode == 2
+    assert "cannot run 'perfcount-no-such-command'" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = cli(tmp_path, "measure", "-e", "instrucions", "--", "true")
+    assert done.returncode == 2 and "did you mean 'instructions'" in done.stderr
+    done = cli(tmp_path, "measure")
+    assert done.returncode == 2 and "no command given" in done.stderr
