@@ -91,11 +91,10 @@ class Score:
 
 
 def _check_cost(cost: float) -> float:
-    try:
-        t = float(cost)
-    except (TypeError, ValueError):
-        raise InvalidArgument(f"cost must be a number, got {cost!r}") from None
-    if isinstance(cost, bool) or not (math.isfinite(t) and t >= 0):
+    if isinstance(cost, (bool, np.bool_)) or not isinstance(cost, (int, float, np.number)):
+        raise InvalidArgument(f"cost must be a number, got {cost!r}")
+    t = float(cost)
+    if not (math.isfinite(t) and t >= 0):
         raise InvalidArgument(
             f"cost must be a finite number >= 0, got {cost!r}",
             hint="a failed or timed-out candidate has no cost; do not score it",
