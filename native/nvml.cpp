@@ -4,10 +4,10 @@
 // dependency). One Library per path is shared by all samplers and dlclose'd
 // when the last one closes. A sampler selects devices (explicit indices/UUIDs,
 // else CUDA_VISIBLE_DEVICES, else all), reads each device's total-energy
-// counter (mJ, Volta+) before and after the window and runs a std::thread that
-// samples power, utilisation, memory used and SM clock every interval. The
-// thread never touches Python; the bindings release the GIL around NVML calls
-// and the join.
+// counter (mJ, Volta+) before and after each window while its one std::thread
+// (created with the sampler, idle between windows) samples power, utilisation,
+// memory used and SM clock every interval. The thread never touches Python; the
+// bindings release the GIL around NVML calls and waits.
 //
 // Energy per device, in order of trust:
 //   energy_counter     counter delta > 0;
@@ -290,6 +290,10 @@ public:
             select(devices);
             for (auto& d : devices_) probe(d);
             probed_ = devices_;
+            // One thread for the sampler's life, idle between windows: created
+            // here, before the caller opens perf counters with inherit=1, it is
+            // not counted as part of the measured code.
+            thread_ = std::make_unique<std::thread>([this] { worker(); });
         } catch (...) {
             close();
             throw;
@@ -306,6 +310,7 @@ public:
     Sampler& operator=(const Sampler&) = delete;
 
     void start() {
+        ensure_same_process("start");
         std::lock_guard<std::mutex> api_lock(api_mutex_);
         ensure_open("start");
         if (running_) {
@@ -326,9 +331,13 @@ public:
         peak_total_power_mw_ = 0;
         peak_total_mem_ = 0;
         if (!tick(t0_)) raise_failure();
-        stop_requested_ = false;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            window_active_ = true;
+            ++generation_;
+        }
+        cv_.notify_all();
         running_ = true;
-        thread_ = std::make_unique<std::thread>([this] { loop(); });
     }
 
     struct Result {
@@ -340,13 +349,14 @@ public:
     };
 
     Result stop() {
+        ensure_same_process("stop");
         std::lock_guard<std::mutex> api_lock(api_mutex_);
         ensure_open("stop");
         if (!running_) {
             throw Error(ErrorKind::InvalidArgument, 0, "the GPU sampler is not running",
                         "call start() before stop()");
         }
-        join();
+        end_window();
         if (failure_) raise_failure();
         const Api& api = lib_->api();
         for (auto& d : devices_) {
@@ -368,18 +378,28 @@ public:
 
     // Stops the thread (discarding its window), shuts NVML down, releases the library.
     void close() {
-        std::lock_guard<std::mutex> api_lock(api_mutex_);
         if (getpid() != owner_pid_) {
-            // A forked copy: the sampling thread and NVML's state belong to the
-            // parent. Leak the thread object (joining it here would hang) and
-            // leave NVML alone.
+            // A forked copy: the sampling thread, the locks' owners and NVML's
+            // state belong to the parent. Leak the thread object (joining it
+            // here would hang) and leave NVML alone.
             (void)thread_.release();
             running_ = false;
             initialised_ = false;
             lib_.reset();
             return;
         }
-        if (running_) join();
+        std::lock_guard<std::mutex> api_lock(api_mutex_);
+        if (thread_) {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                quit_ = true;
+                window_active_ = false;
+            }
+            cv_.notify_all();
+            thread_->join();
+            thread_.reset();
+        }
+        running_ = false;
         if (initialised_) {
             initialised_ = false;
             lib_->api().shutdown();
@@ -397,16 +417,20 @@ public:
     bool closed() const { return !lib_; }
 
 private:
+    // Before taking any lock: in a forked child the parent's threads may own them.
+    void ensure_same_process(const char* what) const {
+        if (getpid() != owner_pid_) {
+            throw Error(ErrorKind::InvalidArgument, 0,
+                        std::string("cannot ") + what + " a GPU sampler inherited through fork()",
+                        "create the sampler in the process that uses it");
+        }
+    }
+
     void ensure_open(const char* what) const {
         if (!lib_) {
             throw Error(ErrorKind::InvalidArgument, 0,
                         std::string("cannot ") + what + " a closed GPU sampler",
                         "create a new sampler (perfcount.gpu.sampler_for)");
-        }
-        if (getpid() != owner_pid_) {
-            throw Error(ErrorKind::InvalidArgument, 0,
-                        std::string("cannot ") + what + " a GPU sampler inherited through fork()",
-                        "create the sampler in the process that uses it");
         }
     }
 
@@ -662,28 +686,36 @@ private:
         return true;
     }
 
-    // The sampling thread: a tick every interval on a fixed grid (missed slots skipped).
-    void loop() {
-        Clock::time_point next = t0_ + interval_;
+    // The sampling thread: idle until a window opens, then a tick every
+    // interval on a fixed grid from t0 (missed slots skipped) until it closes.
+    // A failed tick ends sampling for the window (stop() raises it).
+    void worker() {
         std::unique_lock<std::mutex> lock(mutex_);
-        while (!cv_.wait_until(lock, next, [this] { return stop_requested_; })) {
-            lock.unlock();
-            Clock::time_point now = Clock::now();
-            bool ok = tick(now);
-            lock.lock();
-            if (!ok) return;
-            while (next <= Clock::now()) next += interval_;
+        unsigned long long served = 0;  // the last window this thread sampled
+        for (;;) {
+            cv_.wait(lock, [&] { return quit_ || (window_active_ && generation_ != served); });
+            if (quit_) return;
+            served = generation_;
+            sampling_ = true;
+            Clock::time_point next = t0_ + interval_;
+            bool ok = true;
+            while (ok && !cv_.wait_until(lock, next, [this] { return quit_ || !window_active_; })) {
+                lock.unlock();
+                ok = tick(Clock::now());
+                lock.lock();
+                while (next <= Clock::now()) next += interval_;
+            }
+            sampling_ = false;
+            done_cv_.notify_all();
         }
     }
 
-    void join() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_requested_ = true;
-        }
+    // Close the window and wait until the thread no longer touches the accumulators.
+    void end_window() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        window_active_ = false;
         cv_.notify_all();
-        if (thread_ && thread_->joinable()) thread_->join();
-        thread_.reset();
+        done_cv_.wait(lock, [this] { return !sampling_; });
         running_ = false;
     }
 
@@ -707,10 +739,12 @@ private:
     double interval_ms_ = 10;
 
     std::mutex api_mutex_;  // serialises start/stop/close from Python threads
-    std::mutex mutex_;      // guards stop_requested_ for the thread
-    std::condition_variable cv_;
+    std::mutex mutex_;                 // guards the flags below
+    std::condition_variable cv_;       // wakes the thread: window opened/closed, quit
+    std::condition_variable done_cv_;  // the thread left a window
+    bool window_active_ = false, sampling_ = false, quit_ = false;
+    unsigned long long generation_ = 0;  // windows started
     std::unique_ptr<std::thread> thread_;
-    bool stop_requested_ = false;
     bool running_ = false;
     Clock::time_point t0_{};
     long long ticks_ = 0;

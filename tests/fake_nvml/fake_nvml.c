@@ -27,6 +27,7 @@
  *                                     these queries return NVML_ERROR_NOT_SUPPORTED
  *   FAKE_NVML_LOST_AFTER_MS=200       device queries return NVML_ERROR_GPU_IS_LOST
  *                                     this long after init
+ *   FAKE_NVML_LOST_FILE=/path         ... and while this file exists
  *   FAKE_NVML_LOG=/path               appends "init", "shutdown", "unload" lines
  *
  * The energy counter is base + power x (time since init, rounded down to the
@@ -38,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -98,6 +100,7 @@ static int64_t energy_period_ns;
 static int energy_supported;
 static int64_t lost_after_ns = -1;
 static char unsupported[256];
+static char lost_file[4096];
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -153,6 +156,8 @@ static void configure(void) {
     energy_period_ns = (int64_t)env_value("FAKE_NVML_ENERGY_PERIOD_MS", 0, 0) * 1000000;
     const char* lost = getenv("FAKE_NVML_LOST_AFTER_MS");
     lost_after_ns = (lost && *lost) ? (int64_t)strtoll(lost, NULL, 10) * 1000000 : -1;
+    const char* lf = getenv("FAKE_NVML_LOST_FILE");
+    snprintf(lost_file, sizeof lost_file, "%s", lf ? lf : "");
     const char* unsup = getenv("FAKE_NVML_UNSUPPORTED");
     snprintf(unsupported, sizeof unsupported, "%s", unsup ? unsup : "");
     for (unsigned int i = 0; i < device_count; ++i) {
@@ -176,6 +181,7 @@ static nvmlReturn_t check_device(nvmlDevice_t device) {
     if (init_refcount <= 0) return NVML_ERROR_UNINITIALIZED;
     if (device < devices || device >= devices + device_count) return NVML_ERROR_INVALID_ARGUMENT;
     if (lost_after_ns >= 0 && now_ns() - init_ns >= lost_after_ns) return NVML_ERROR_GPU_IS_LOST;
+    if (lost_file[0] && access(lost_file, F_OK) == 0) return NVML_ERROR_GPU_IS_LOST;
     return NVML_SUCCESS;
 }
 

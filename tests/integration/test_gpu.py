@@ -414,6 +414,24 @@ def test_gpu_lost_during_the_window_raises_on_stop(fake, monkeypatch):
         s.close()
 
 
+def test_a_window_after_a_failed_one_is_sampled_again(fake, tmp_path, monkeypatch):
+    lost = tmp_path / "lost"
+    monkeypatch.setenv("FAKE_NVML_LOST_FILE", str(lost))
+    s = _sampler(fake)
+    try:
+        s.start()
+        lost.touch()  # the GPU "falls off the bus": the sampling thread's next tick fails
+        time.sleep(0.1)
+        with pytest.raises(GpuError, match="GPU is lost"):
+            s.stop()
+        lost.unlink()
+        r, _, _ = _window(s, 0.15)
+    finally:
+        s.close()
+    assert r["energy_source"] == "energy_counter"
+    assert r["samples"] >= 3  # the thread samples the new window, not only start and stop
+
+
 def test_bad_interval_and_gpu_mode_are_invalid(fake):
     with pytest.raises(InvalidArgument, match="interval_ms"):
         _sampler(fake, interval_ms=0)
@@ -530,6 +548,22 @@ def test_close_while_running_joins_the_thread_and_unloads(fake, tmp_path, monkey
     assert _threads() == baseline
     assert not _mapped(fake)  # dlclose on the last user
     assert log.read_text().split() == ["init", "init", "shutdown", "shutdown", "unload"]
+
+
+def test_one_sampling_thread_for_the_samplers_life(fake):
+    # created with the sampler, not per window: a sampler made before perf
+    # counters open (inherit=1) keeps its thread out of the measured code
+    baseline = _threads()
+    s = _sampler(fake)
+    try:
+        assert _threads() == baseline + 1
+        for _ in range(3):
+            s.start()
+            assert _threads() == baseline + 1
+            s.stop()
+    finally:
+        s.close()
+    assert _threads() == baseline
 
 
 def test_garbage_collection_stops_a_running_sampler(fake, tmp_path, monkeypatch):
