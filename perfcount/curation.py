@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -289,7 +291,7 @@ class CurationReport(Mapping[str, Any]):
     """The outcome of :func:`curate`: a mapping of kept task id -> ``Task``.
 
     ``dataset`` is the ``perfcount.datasets.Dataset`` (``None`` when no task was
-    kept); ``outcomes`` has one :class:`TaskOutcome` per pool task in pool
+    kept), ``path`` the file it was written to (``output``); ``outcomes`` has one :class:`TaskOutcome` per pool task in pool
     order; ``backend``/``metric`` say what the costs are.
     """
 
@@ -298,6 +300,7 @@ class CurationReport(Mapping[str, Any]):
     backend: str
     metric: str
     header: Mapping[str, Any]
+    path: str | None = None
 
     def __getitem__(self, task_id: str) -> Any:
         if self.dataset is None:
@@ -327,6 +330,28 @@ class CurationReport(Mapping[str, Any]):
     def lines(self) -> list[dict[str, Any]]:
         """The dataset's task lines (plain dicts), kept tasks in pool order."""
         return [dict(o.line) for o in self.outcomes if o.kept and o.line is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: the header and, per pool task, what was kept or dropped and why."""
+        return {
+            "header": dict(self.header),
+            "path": self.path,
+            "tasks": [
+                {
+                    "task_id": o.task_id,
+                    "kept": o.kept,
+                    "reason": o.reason,
+                    "n_solutions": o.n_solutions,
+                    "dropped_solutions": dict(o.dropped_solutions),
+                    "costs": dict(o.costs),
+                    "scale": o.scale,
+                    "n_clusters": o.n_clusters,
+                    "cluster_sizes": list(o.cluster_sizes),
+                    "references": list(o.references),
+                }
+                for o in self.outcomes
+            ],
+        }
 
     def table(self) -> Any:
         """A ``rich.table.Table`` of kept and dropped tasks and why."""
@@ -394,28 +419,34 @@ class _Runners:
         self._all: list[Any] = []
         self._lock = threading.Lock()
 
-    def _open(self, backend: str, repeats: int | None) -> Any:
+    def _open(self, backend: str, repeats: int | None, verify: bool) -> Any:
         from perfcount.runner import Runner
 
         s = self._settings
         # the runner scales the (native) timeout for slow backends such as valgrind
-        runner = Runner(backend, timeout=s.time_wall, memory_mb=s.memory_wall_mb, repeats=repeats)
+        runner = Runner(
+            backend,
+            timeout=s.time_wall,
+            memory_mb=s.memory_wall_mb,
+            repeats=repeats,
+            verify=verify,
+        )
         with self._lock:
             self._all.append(runner)
         return runner
 
     def native(self) -> Any:
-        """Software backend, one repeat: correctness checks and the scale search."""
+        """Software backend, one repeat: fast native runs for the scale search."""
         r = getattr(self._local, "native", None)
         if r is None:
-            r = self._local.native = self._open("software", 1)
+            r = self._local.native = self._open("software", 1, False)
         return r
 
     def chosen(self) -> Any:
-        """The chosen backend with its default repeats: the costs that are kept."""
+        """The chosen backend (default repeats): kept costs; also the (always native) checks."""
         r = getattr(self._local, "chosen", None)
         if r is None:
-            r = self._local.chosen = self._open(self._settings.backend, None)
+            r = self._local.chosen = self._open(self._settings.backend, None, True)
         return r
 
     def close(self) -> None:
@@ -505,8 +536,9 @@ def curate(
         with _progress(progress, len(rows)) as advance:
 
             def work(i: int) -> None:
-                outcomes[i] = _curate_task(rows[i], settings, runners, metric)
-                advance(rows[i]["task_id"])
+                outcome = _curate_task(rows[i], settings, runners, metric)
+                outcomes[i] = outcome
+                advance(outcome)
 
             if workers == 1 or len(rows) == 1:
                 for i in range(len(rows)):
@@ -520,13 +552,15 @@ def curate(
 
     done = tuple(o for o in outcomes if o is not None)
     header = _header(name, version, settings, metric, reason)
-    dataset = _build_dataset(done, header)
-    report = CurationReport(
-        dataset=dataset, outcomes=done, backend=resolved_backend, metric=metric, header=header
+    dataset, path = _build_dataset(done, header, output)
+    return CurationReport(
+        dataset=dataset,
+        outcomes=done,
+        backend=resolved_backend,
+        metric=metric,
+        header=header,
+        path=path,
     )
-    if output is not None:
-        write_report_dataset(report, output)
-    return report
 
 
 def _resolve_backend(backend: str) -> tuple[str, str, str]:
@@ -540,28 +574,42 @@ def _resolve_backend(backend: str) -> tuple[str, str, str]:
 
 
 class _progress:
-    """A rich progress bar on stderr (or nothing), thread-safe ``advance``."""
+    """Progress on stderr: a rich bar on a terminal, else one line per finished task."""
 
     def __init__(self, enabled: bool, total: int) -> None:
         self._enabled = enabled and total > 0
         self._total = total
+        self._done = 0
         self._lock = threading.Lock()
         self._bar: Any = None
+        self._console: Any = None
 
-    def __enter__(self) -> Callable[[str], None]:
+    def __enter__(self) -> Callable[[TaskOutcome], None]:
         if self._enabled:
             from rich.console import Console
             from rich.progress import Progress
 
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._bar.__enter__()
-            self._task = self._bar.add_task("curating", total=self._total)
+            self._console = Console(stderr=True)
+            if self._console.is_terminal:
+                self._bar = Progress(console=self._console, transient=True)
+                self._bar.__enter__()
+                self._task = self._bar.add_task("curating", total=self._total)
         return self._advance
 
-    def _advance(self, task_id: str) -> None:
-        if self._bar is not None:
-            with self._lock:
-                self._bar.update(self._task, advance=1, description=f"curated {task_id}")
+    def _advance(self, outcome: TaskOutcome) -> None:
+        if not self._enabled:
+            return
+        with self._lock:
+            self._done += 1
+            what = "kept" if outcome.kept else f"dropped ({outcome.reason})"
+            if self._bar is not None:
+                self._bar.update(self._task, advance=1, description=f"{outcome.task_id}: {what}")
+            else:
+                self._console.print(
+                    f"[{self._done}/{self._total}] {outcome.task_id}: {what}",
+                    markup=False,
+                    highlight=False,
+                )
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -614,7 +662,7 @@ def _curate_task_inner(
     atol, rtol = row.get("atol", 0), row.get("rtol", 0)
 
     # 1. correctness on the tests
-    alive, expected = _check_tests(row, sources, runners.native(), dropped)
+    alive, expected = _check_tests(row, sources, runners.chosen(), dropped)
     if not alive:
         raise _Drop("no solution passes the tests")
     trusted = row.get("trusted")
@@ -695,9 +743,14 @@ def _curate_task_inner(
 
 
 def _check_tests(
-    row: dict[str, Any], sources: dict[str, str], native: Any, dropped: dict[str, str]
+    row: dict[str, Any], sources: dict[str, str], runner: Any, dropped: dict[str, str]
 ) -> tuple[list[str], list[Any] | None]:
-    """Names of the solutions that pass the tests (in pool order) and the expected outputs."""
+    """Names of the solutions that pass the tests (pool order) and the expected outputs.
+
+    ``Runner.check`` always runs natively. Without ``expected``, the outputs of
+    the first solution (the ``trusted`` one first) that runs every test
+    without an error become the expected outputs.
+    """
     names: list[str] = row["solution_names"]
     tests = row.get("tests")
     if not tests:
@@ -712,18 +765,20 @@ def _check_tests(
         if trusted in sources:
             order.remove(trusted)
             order.insert(0, trusted)
+        placeholder = [None] * len(args)
         for n in order:
-            p = native.profile(sources[n], entry, args)
-            if p.status == "ok":
-                expected = p.outputs
+            c = runner.check(sources[n], entry, args, placeholder)
+            if c.outputs is not None:  # ran every test ("failed" only against the placeholder)
+                expected = c.outputs
                 break
+            dropped[n] = _first_failure(c)
         if expected is None:
-            for n in names:
-                dropped[n] = "raised or failed on the tests"
-            return [], None
+            raise _Drop("no solution runs all the tests without an error")
     alive = []
     for n in names:
-        c = native.check(sources[n], entry, args, expected, atol=atol, rtol=rtol)
+        if n in dropped:
+            continue
+        c = runner.check(sources[n], entry, args, expected, atol=atol, rtol=rtol)
         if c.passed:
             alive.append(n)
         else:
@@ -840,20 +895,17 @@ def _chosen_cost(runners: _Runners, source: str, entry: str, inputs: Any) -> flo
 def _clusters(
     order: list[str], costs: dict[str, float], s: _Settings
 ) -> tuple[list[str], list[int], list[float]]:
-    """(reference names slow -> fast, cluster sizes, cumulative scores 0-100)."""
-    from perfcount.clustering import cluster
+    """(reference names slow -> fast, cluster sizes, cumulative scores 0-100).
 
-    groups = cluster([costs[n] for n in order], bias=s.bias, weight=s.weight)
-    refs = [order[g.representative] for g in groups]
-    sizes = [g.size for g in groups]
-    if sum(sizes) != len(order):
-        raise RuntimeError(f"clustering covered {sum(sizes)} of {len(order)} costs")
-    total = sum(sizes)
-    scores, acc = [], 0
-    for size in sizes:
-        acc += size
-        scores.append(round(100.0 * acc / total, 6))
-    return refs, sizes, scores
+    ``ReferenceSet.from_costs`` clusters and computes the cumulative shares, so
+    the stored scores are exactly what the scoring code would derive.
+    """
+    from perfcount.scoring import ReferenceSet
+
+    refs = ReferenceSet.from_costs([costs[n] for n in order], bias=s.bias, weight=s.weight)
+    assert refs.representatives is not None and refs.sizes is not None
+    names = [order[i] for i in refs.representatives]
+    return names, list(refs.sizes), list(refs.scores)
 
 
 def _task_line(
@@ -874,18 +926,17 @@ def _task_line(
     line: dict[str, Any] = {
         "task_id": row["task_id"],
         "entry_point": row["entry_point"],
-        "language": row.get("language", "python"),
         "description": row.get("description", ""),
         "reference": [sources[n] for n in refs],
         "scores": scores,
         "cluster_sizes": sizes,
+        "reference_costs": [costs[n] for n in refs],
         "pe_input": plain.encode(inputs),
         "curation": {
             "backend": s.backend,
             "metric": metric,
             "scale": scale,
             "reference_names": refs,
-            "reference_costs": [costs[n] for n in refs],
             "costs": dict(sorted(costs.items())),
             "dropped": dict(sorted(dropped.items())),
             "bias": s.bias,
@@ -894,6 +945,8 @@ def _task_line(
             "perfcount_version": __version__,
         },
     }
+    if row.get("language", "python") != "python":
+        line["language"] = row["language"]
     if "prompt" in row:
         line["prompt"] = row["prompt"]
     if row.get("tests"):
@@ -937,9 +990,11 @@ def _header(name: str, version: str, s: _Settings, metric: str, reason: str) -> 
     except Exception as exc:  # machine description is informative only
         machine = {"error": f"{type(exc).__name__}: {exc}"}
     return {
+        "format": "perfcount-dataset",
+        "format_version": 1,
         "name": name,
         "version": version,
-        "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "perfcount_version": __version__,
         "backend": s.backend,
         "backend_reason": reason,
@@ -959,9 +1014,40 @@ def _header(name: str, version: str, s: _Settings, metric: str, reason: str) -> 
     }
 
 
-def _build_dataset(outcomes: Sequence[TaskOutcome], header: dict[str, Any]) -> Any:
-    raise NotImplementedError
+def _write_dataset_file(
+    header: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], path: Path
+) -> None:
+    """Header line then one task per line, keys sorted (a rebuild diffs cleanly); atomic."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for row in (header, *lines):
+                fh.write(json.dumps(row, sort_keys=True, ensure_ascii=False, allow_nan=False))
+                fh.write("\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def write_report_dataset(report: CurationReport, path: str | Path) -> Path:
-    raise NotImplementedError
+def _build_dataset(
+    outcomes: Sequence[TaskOutcome], header: Mapping[str, Any], output: str | Path | None
+) -> tuple[Any, str | None]:
+    """The kept tasks as a ``Dataset``; with ``output``, written there and read back.
+
+    Reading the file back goes through the same validation as every user of
+    the file (``perfcount.datasets.read_dataset``).
+    """
+    from perfcount.datasets import Dataset, Task, read_dataset
+
+    lines = [o.line for o in outcomes if o.kept and o.line is not None]
+    if output is not None:
+        path = Path(output)
+        _write_dataset_file(header, lines, path)
+        return (read_dataset(path) if lines else None), str(path)
+    if not lines:
+        return None, None
+    tasks = [Task.from_dict(dict(line)) for line in lines]
+    return Dataset(tasks, name=header["name"], version=header["version"], header=header), None

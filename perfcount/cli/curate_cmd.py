@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from perfcount.errors import InvalidArgument
 
@@ -94,6 +93,12 @@ class Command:
         parser.add_argument(
             "-j", "--workers", type=int, default=1, help="tasks curated at once (1)"
         )
+        parser.add_argument(
+            "--report",
+            metavar="JSON",
+            default=None,
+            help="also write the kept/dropped summary (reasons, costs) as JSON here",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def run(self, args: argparse.Namespace) -> int:
@@ -124,11 +129,17 @@ class Command:
             scale=args.scale,
             tasks=tasks,
             workers=args.workers,
-            progress=not args.no_progress and sys.stderr.isatty(),
+            progress=not args.no_progress,
             output=output,
             name=name,
             version=args.dataset_version,
         )
+        if args.report:
+            import json
+
+            Path(args.report).write_text(
+                json.dumps(report.to_dict(), indent=1, sort_keys=True) + "\n"
+            )
         console = Console(stderr=False, width=max(100, Console().width))
         console.print(report.table())
         console.print(

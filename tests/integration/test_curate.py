@@ -365,7 +365,7 @@ def test_written_dataset_lines(report: CurationReport, pool_file: Path) -> None:
     cur = pairs["curation"]
     assert cur["backend"] == "valgrind" and cur["metric"] == "instructions"
     assert set(cur["costs"]) == set(PAIRS)
-    assert cur["reference_costs"] == [cur["costs"][n] for n in cur["reference_names"]]
+    assert pairs["reference_costs"] == [cur["costs"][n] for n in cur["reference_names"]]
     # deterministic: sorted keys, no timestamp inside task lines
     assert list(pairs) == sorted(pairs)
     assert "created" not in json.dumps(pairs)
@@ -425,18 +425,6 @@ def _write_task_dir(root: Path, row: dict, scale: int) -> None:
         (d / "solutions" / f"{name}.py").write_text(src)
 
 
-@pytest.mark.needs_valgrind
-def test_pool_directory_input(tmp_path: Path) -> None:
-    _write_task_dir(tmp_path, _rows()[0], scale=4)
-    rep = curate(tmp_path, backend="valgrind", progress=False)
-    o = rep.outcome("count_primes")
-    assert o.scale == 4
-    assert o.kept, o.reason
-    assert o.references[0] == "trial_all" and o.references[-1] == "sieve_slices"
-    assert rep["count_primes"].entry_point == "count_primes"
-    assert "wrong_counts_one" in o.dropped_solutions
-
-
 def test_malformed_pool_names_file_and_line(tmp_path: Path) -> None:
     good = _rows()[2]
     path = tmp_path / "pool.jsonl"
@@ -477,37 +465,42 @@ def test_bad_arguments() -> None:
 
 
 @pytest.mark.needs_valgrind
-def test_cli_curate(tmp_path: Path) -> None:
-    row = _rows()[0]
-    pool = tmp_path / "pool.jsonl"
-    pool.write_text(json.dumps(row) + "\n")
+def test_cli_curate_pool_directory(tmp_path: Path) -> None:
+    """A directory of task folders through ``python -m perfcount curate``."""
+    pool = tmp_path / "pool"
+    _write_task_dir(pool, _rows()[0], scale=4)
     out = tmp_path / "primes.jsonl"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "perfcount",
-            "curate",
-            str(pool),
-            "-o",
-            str(out),
-            "--backend",
-            "valgrind",
-            "--name",
-            "primes",
-            "--version",
-            "7",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    summary = tmp_path / "report.json"
+    argv = [sys.executable, "-m", "perfcount", "curate", str(pool), "-o", str(out)]
+    argv += [
+        "--backend",
+        "valgrind",
+        "--name",
+        "primes",
+        "--version",
+        "7",
+        "--report",
+        str(summary),
+    ]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr
     assert "count_primes" in proc.stdout and "1 of 1 task(s) kept" in proc.stdout
+    assert "[1/1] count_primes: kept" in proc.stderr  # progress lines off a terminal
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     header, task = lines[0], lines[1]
-    assert header.get("name") == "primes" and str(header.get("version")) == "7"
-    assert task["task_id"] == "count_primes" and len(task["reference"]) == 5
+    assert header["name"] == "primes" and header["version"] == "7"
+    assert header["format"] == "perfcount-dataset" and header["backend"] == "valgrind"
+    assert task["task_id"] == "count_primes"
+    assert task["curation"]["scale"] == 4  # from task.json
+    assert task["pe_input"] == [[400]]
+    assert task["description"] == "Number of primes below n."
+    assert task["curation"]["reference_names"][0] == "trial_all"
+    assert task["curation"]["reference_names"][-1] == "sieve_slices"
+    assert task["curation"]["dropped"] == {
+        "wrong_counts_one": json.loads(summary.read_text())["tasks"][0]["dropped_solutions"][
+            "wrong_counts_one"
+        ]
+    }
 
     bad = subprocess.run(
         [
