@@ -157,7 +157,9 @@ class ConfidenceInterval:
 
     ``method`` is what was used: ``"BCa"``, ``"percentile"``, ``"basic"``, or
     ``"degenerate"`` when the interval is a point (one task, or all task
-    scores equal) and ``None`` estimate when no task was scored.
+    scores equal; ``None`` estimate when no task was scored), or
+    ``"unavailable"`` (``low``/``high`` ``None``) when the bootstrap
+    distribution itself is degenerate (e.g. far too few resamples).
     """
 
     estimate: float | None
@@ -363,7 +365,7 @@ def bootstrap_ci(
     ``method`` is ``"BCa"`` (default), ``"percentile"`` or ``"basic"``; when
     BCa cannot be computed (few distinct values) it falls back to percentile
     and says so in ``method``. One task or identical task scores give a
-    point interval (``method="degenerate"``).
+    point interval (``method="degenerate"``); see :class:`ConfidenceInterval`.
     """
     _check_metric(metric)
     if method not in ("BCa", "percentile", "basic"):
@@ -416,7 +418,7 @@ def bootstrap_ci(
     if interval is None and method == "BCa":
         used = "percentile"
         interval = run("percentile")
-    if interval is None:
-        return ConfidenceInterval(estimate, estimate, estimate, confidence, "degenerate", n, 0)
+    if interval is None:  # e.g. too few resamples to spread
+        return ConfidenceInterval(estimate, None, None, confidence, "unavailable", n, n_resamples)
     low, high = interval
     return ConfidenceInterval(estimate, low, high, confidence, used, n, n_resamples)
