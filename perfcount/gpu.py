@@ -306,6 +306,19 @@ def inventory() -> dict[str, Any]:
         return {"available": False, "reason": _pynvml_reason(pynvml, exc)}
 
 
+def _memory_info(pynvml: Any, handle: Any, ask: Any) -> Any:
+    """nvmlMemory_v2 when this pynvml and driver have it, else v1, else None."""
+    v2 = getattr(pynvml, "nvmlMemory_v2", None)
+    if v2 is not None:
+        try:
+            memory = ask(pynvml.nvmlDeviceGetMemoryInfo, handle, v2)
+        except TypeError:  # a pynvml without the version argument
+            memory = None
+        if memory is not None:
+            return memory
+    return ask(pynvml.nvmlDeviceGetMemoryInfo, handle)
+
+
 def _inventory(pynvml: Any) -> dict[str, Any]:
     override = os.environ.get("PERFCOUNT_NVML_LIBRARY")
     if override and getattr(pynvml, "nvmlLib", None) is None:
@@ -344,9 +357,7 @@ def _inventory(pynvml: Any) -> dict[str, Any]:
             out["reason"] = "NVML reports no GPU on this machine; check that nvidia-smi lists one"
         for index in range(count):
             handle = pynvml.nvmlDeviceGetHandleByIndex(index)
-            memory = ask(pynvml.nvmlDeviceGetMemoryInfo, handle, pynvml.nvmlMemory_v2) or ask(
-                pynvml.nvmlDeviceGetMemoryInfo, handle
-            )
+            memory = _memory_info(pynvml, handle, ask)
             limit = ask(pynvml.nvmlDeviceGetPowerManagementLimit, handle)
             try:
                 pynvml.nvmlDeviceGetTotalEnergyConsumption(handle)
