@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -105,6 +106,7 @@ def test_context_manager_counts_and_metadata() -> None:
     assert set(c.overhead) == {"task-clock", "page-faults"}
     assert c.overhead["task-clock"] > 0  # the reads themselves take time
     assert Counts.from_dict(c.to_dict()) == c
+    assert pickle.loads(pickle.dumps(c)) == c  # crosses process boundaries as data
     assert m.counts is c  # built once
 
 
