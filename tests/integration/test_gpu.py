@@ -728,3 +728,42 @@ def test_real_gpu_sanity(monkeypatch):
     if r["energy_mj"] is not None:
         assert r["energy_mj"] > 0
     assert r["devices"][0]["uuid"] == inv["gpus"][0]["uuid"]
+
+
+# ---- through the public API (measure/run put the metrics into Counts.gpu) ---------
+
+
+def test_run_and_measure_carry_gpu_metrics(fake, monkeypatch):
+    import perfcount as pc
+    from perfcount.counters import Counts
+
+    monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(fake))
+    result = pc.run(["sleep", "0.05"], events=["task-clock"], gpu="required")
+    gpu = result.counts.gpu
+    assert gpu["energy_source"] == "energy_counter" and gpu["energy_mj"] > 0
+    assert gpu["duration_ns"] >= 50_000_000
+    assert result.counts.gpu_reason is None
+    again = Counts.from_dict(json.loads(json.dumps(result.counts.to_dict())))
+    assert again.gpu == gpu
+
+    with pc.measure(["task-clock"], gpu=True) as m:
+        time.sleep(0.02)
+    assert m.counts.gpu["devices"][0]["uuid"] == UUID0
+    del m
+    gc.collect()
+
+
+def test_run_and_measure_without_a_driver_give_a_reason(tmp_path, monkeypatch):
+    import perfcount as pc
+
+    monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(tmp_path / "libnvidia-ml.so.1"))
+    result = pc.run(["true"], events=["task-clock"], gpu=True)
+    assert result.counts.gpu is None and "no NVIDIA driver" in result.counts.gpu_reason
+    with pc.measure(["task-clock"], gpu=True) as m:
+        pass
+    assert m.counts.gpu is None and "no NVIDIA driver" in m.counts.gpu_reason
+    with (
+        pytest.raises(GpuError, match="no NVIDIA driver"),
+        pc.measure(["task-clock"], gpu="required"),
+    ):
+        pass
