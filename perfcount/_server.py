@@ -35,6 +35,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import struct
 import sys
 import time
@@ -85,10 +86,30 @@ def read_message(fd: int) -> dict[str, Any] | None:
 
 
 # -- server --------------------------------------------------------------------
+_STARTED = struct.Struct(">q")  # zygote -> server: child pid (+ the result pipe's read end)
+_EXITED = struct.Struct(">qqqdd")  # pid, wait status, max rss (KiB), user s, system s
+
+
+class ZygoteDied(Exception):
+    """The zygote went away (a candidate killed its parent)."""
+
+
 class Server:
+    """Protocol loop, limits and bookkeeping; the forking is done by a zygote.
+
+    Callgrind counts depend a little on the allocator state a child inherits,
+    and the server's own heap changes with every request it handles. So the
+    server forks a *zygote* once, right after start-up; the zygote does nothing
+    but fork on a one-byte "go", pass the new child's result pipe to the server
+    (SCM_RIGHTS) and reap it — the same allocations every round, so every
+    child starts from the same state. The child reads its request from a file
+    the server wrote. Identical candidates then give identical counts.
+    """
+
     def __init__(self, work_root: Path, cgroup: Path | None) -> None:
         self.work_root = work_root
         self.cgroup = cgroup
+        self.request_path = work_root / "request.json"
         # the protocol pipes move to private fds; 0 and 1 become harmless
         self.req = os.dup(0)
         self.resp = os.dup(1)
@@ -98,12 +119,6 @@ class Server:
         os.dup2(devnull, 0)
         os.dup2(2, 1)
         os.close(devnull)
-        # SIGCHLD wakes the select loop through this pipe
-        self.wake_r, self.wake_w = os.pipe()
-        os.set_blocking(self.wake_w, False)
-        os.set_blocking(self.wake_r, False)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
-        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         self.valgrind = 0
         with contextlib.suppress(ImportError):
@@ -113,12 +128,67 @@ class Server:
         # pre-import what every child needs, so children start identical and cheap
         import perfcount.backends  # noqa: F401
 
+        self.go_r, self.go_w = os.pipe()
+        self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        gc.collect()
+        self.zygote = os.fork()
+        if self.zygote == 0:  # pragma: no cover - runs in the zygote
+            try:
+                for fd in (self.req, self.resp, self.go_w, self.sock.fileno()):
+                    os.close(fd)
+                zygote_main(self.go_r, zsock, str(self.request_path))
+            finally:
+                os._exit(0)
+        os.close(self.go_r)
+        zsock.close()
+        # two throw-away rounds bring the zygote's allocator to its steady state
+        for _ in range(2):
+            self._write_request({"op": "noop"})
+            pid, r = self._fork()
+            os.close(r)
+            self._exited()
+            self._drop_dumps(pid)
+
+    def _write_request(self, req: dict[str, Any]) -> None:
+        tmp = self.request_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(req, separators=(",", ":"), allow_nan=False))
+        os.replace(tmp, self.request_path)
+
+    def _fork(self) -> tuple[int, int]:
+        """Have the zygote fork a child; its pid and the read end of its result pipe."""
+        try:
+            os.write(self.go_w, b"g")
+            msg, fds, _flags, _addr = socket.recv_fds(self.sock, _STARTED.size, 1)
+        except OSError as exc:
+            raise ZygoteDied(str(exc)) from exc
+        if len(msg) != _STARTED.size or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            raise ZygoteDied("the zygote went away")
+        return _STARTED.unpack(msg)[0], fds[0]
+
+    def _exited(self) -> tuple[int, int, int, float, float]:
+        data = b""
+        while len(data) < _EXITED.size:
+            chunk = self.sock.recv(_EXITED.size - len(data))
+            if not chunk:
+                raise ZygoteDied("the zygote went away")
+            data += chunk
+        return _EXITED.unpack(data)
+
+    def _drop_dumps(self, pid: int) -> None:
+        # a finished child's callgrind writes a final (empty) dump at exit
+        if self.valgrind:
+            with contextlib.suppress(OSError):
+                (self.work_root / f"cg.{pid}").unlink()
+
     def serve(self) -> None:
         write_message(
             self.resp,
             {
                 "event": "hello",
                 "pid": os.getpid(),
+                "zygote": self.zygote,
                 "valgrind": self.valgrind,
                 "python": sys.version.split()[0],
                 "hashseed": os.environ.get("PYTHONHASHSEED"),
@@ -136,9 +206,10 @@ class Server:
                     self.resp, {"event": "error", "error": f"unknown op {msg.get('op')!r}"}
                 )
                 continue
-            self.run(msg)
+            if not self.run(msg):
+                return  # the zygote is gone: exit, the runner starts a fresh server
 
-    def run(self, req: dict[str, Any]) -> None:
+    def run(self, req: dict[str, Any]) -> bool:
         limits = Limits(**req["limits"])
         rid = str(req["id"])
         workdir = self.work_root / f"w{rid}"
@@ -153,31 +224,34 @@ class Server:
             except OSError as exc:
                 cg_error = f"cannot create {cg_path}: {exc}"
                 cg_path = None
-        r, w = os.pipe()
-        gc.collect()
+        req = dict(req, workdir=str(workdir), capture=str(capture), cgroup=str(cg_path or ""))
+        self._write_request(req)
         start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            try:
-                child_main(
-                    req,
-                    limits,
-                    workdir,
-                    capture,
-                    cg_path,
-                    w,
-                    close=(r, self.req, self.resp, self.wake_r, self.wake_w),
-                )
-            finally:
-                os._exit(70)
-        os.close(w)
-        write_message(
-            self.resp, {"event": "started", "pid": pid, "cgroup": str(cg_path) if cg_path else None}
-        )
+        alive = True
         try:
-            done = self._wait(pid, r, limits, start, cg_path)
-        finally:
-            os.close(r)
+            pid, r = self._fork()
+        except ZygoteDied as exc:
+            done: dict[str, Any] = {"event": "done", "pid": None, "server_died": str(exc)}
+            alive = False
+        else:
+            write_message(
+                self.resp,
+                {"event": "started", "pid": pid, "cgroup": str(cg_path) if cg_path else None},
+            )
+            try:
+                done = self._wait(pid, r, limits, start, cg_path)
+            except ZygoteDied:
+                self._kill_everything(pid, cg_path)
+                done = {
+                    "event": "done",
+                    "pid": pid,
+                    "server_died": "the fork server died while the candidate ran (its zygote "
+                    "was killed; did the candidate kill its parent?)",
+                }
+                alive = False
+            finally:
+                os.close(r)
+            self._drop_dumps(pid)
         done["cgroup_error"] = cg_error
         done["stdout"] = _tail(capture, 4096)
         with contextlib.suppress(OSError):
@@ -186,6 +260,7 @@ class Server:
         if cg_path is not None:
             PidsCgroup.remove(cg_path)
         write_message(self.resp, done)
+        return alive
 
     def _wait(
         self, pid: int, r: int, limits: Limits, start: float, cg_path: Path | None
@@ -195,8 +270,9 @@ class Server:
         deadline = start + limits.timeout
         timed_out = too_large = False
         term_sent_at: float | None = None
-        status: tuple[int, int, Any] | None = None
+        status: tuple[int, int, int, float, float] | None = None
         eof = False
+        zfd = self.sock.fileno()
         os.set_blocking(r, False)
         while status is None or not eof:
             now = time.monotonic()
@@ -220,15 +296,10 @@ class Server:
                 wait_for = max(0.0, term_sent_at + limits.grace - now)
             else:
                 wait_for = max(0.0, deadline - now)
-            fds = [self.wake_r] if eof else [r, self.wake_r]
-            try:
-                ready, _, _ = select.select(fds, [], [], wait_for)
-            except InterruptedError:  # pragma: no cover - PEP 475 retries
-                ready = []
-            if self.wake_r in ready:
-                with contextlib.suppress(BlockingIOError):
-                    while os.read(self.wake_r, 4096):
-                        pass
+            fds = [] if eof else [r]
+            if status is None:
+                fds.append(zfd)
+            ready, _, _ = select.select(fds, [], [], wait_for)
             if r in ready and not eof:
                 try:
                     while True:
@@ -243,14 +314,12 @@ class Server:
                                 data = bytearray()
                 except BlockingIOError:
                     pass
-            if status is None:
-                wpid, wstatus, rusage = os.wait4(pid, os.WNOHANG)
-                if wpid == pid:
-                    status = (wpid, wstatus, rusage)
+            if zfd in ready and status is None:
+                status = self._exited()
         end = time.monotonic()
         # anything left in the group or cgroup (daemonised grandchildren) dies now
         self._kill_everything(pid, cg_path)
-        _, wstatus, rusage = status
+        _, wstatus, maxrss, utime, stime = status
         result: dict[str, Any] | None = None
         parse_error = None
         if data and not too_large:
@@ -268,8 +337,8 @@ class Server:
             "result": result,
             "parse_error": parse_error,
             "elapsed_ns": int((end - start) * 1e9),
-            "max_rss_kb": rusage.ru_maxrss,
-            "cpu_s": rusage.ru_utime + rusage.ru_stime,
+            "max_rss_kb": maxrss,
+            "cpu_s": utime + stime,
         }
 
     @staticmethod
@@ -292,7 +361,57 @@ def _tail(path: Path, n: int) -> str:
     return ("..." + text) if size > n else text
 
 
+# -- zygote --------------------------------------------------------------------
+def zygote_main(go: int, sock: socket.socket, request_path: str) -> None:  # pragma: no cover
+    """Fork a child per "go" byte; hand its result pipe to the server; reap it.
+
+    Written so that every round allocates exactly the same objects (no
+    parsing, fixed-size messages), keeping the inherited heap identical.
+    """
+    gc.disable()
+    gc.freeze()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    read, fork, close, pipe, wait4 = os.read, os.fork, os.close, os.pipe, os.wait4
+    started, exited = _STARTED.pack, _EXITED.pack
+    send_fds, sendall = socket.send_fds, sock.sendall
+    while read(go, 1) == b"g":
+        r, w = pipe()
+        pid = fork()
+        if pid == 0:
+            close(r)
+            close(go)
+            fd = sock.detach()
+            close(fd)
+            try:
+                child_entry(request_path, w)
+            finally:
+                os._exit(70)
+        close(w)
+        send_fds(sock, [started(pid)], [r])
+        close(r)
+        _, status, ru = wait4(pid, 0)
+        sendall(exited(pid, status, ru.ru_maxrss, ru.ru_utime, ru.ru_stime))
+
+
 # -- child ---------------------------------------------------------------------
+def child_entry(request_path: str, w: int) -> None:  # pragma: no cover - in the child
+    gc.enable()
+    with open(request_path, "rb") as f:
+        req = json.loads(f.read())
+    if req.get("op") == "noop":
+        os._exit(0)
+    cg = req.get("cgroup")
+    child_main(
+        req,
+        Limits(**req["limits"]),
+        Path(req["workdir"]),
+        Path(req["capture"]),
+        Path(cg) if cg else None,
+        w,
+        close=(),
+    )
+
+
 def child_main(
     req: dict[str, Any],
     limits: Limits,
@@ -303,7 +422,6 @@ def child_main(
     close: tuple[int, ...],
 ) -> None:
     """Runs in the forked child; never returns normally (``os._exit``)."""
-    signal.set_wakeup_fd(-1)
     # Python ignores SIGXFSZ; restore the default so exceeding RLIMIT_FSIZE
     # (stdout/stderr capture included) ends the candidate as output_too_large
     for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ):

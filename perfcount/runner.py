@@ -370,15 +370,22 @@ class Runner:
         entry_point: str,
         inputs: Sequence[Sequence[Any]],
         warmup: int = 0,
+        *,
+        timeout: float | None = None,
     ) -> Profile:
-        """Run ``entry_point`` of ``solution`` on every input (argument list) and measure it."""
+        """Run ``entry_point`` of ``solution`` on every input (argument list) and measure it.
+
+        ``warmup`` runs the whole workload that many times before the measured
+        run(s); ``timeout`` overrides the runner's (native seconds, per run of
+        the workload; scaled for valgrind and multiplied by repeats + warmup).
+        """
         encoded = _encode_inputs(inputs)
         _check_source(solution, entry_point)
         if not isinstance(warmup, int) or warmup < 0:
             raise InvalidArgument(f"warmup must be a non-negative integer, got {warmup!r}")
         self._verify()
         b = self._backend
-        limits = _scaled(self.limits, b.timeout_factor * max(1, b.repeats) + warmup)
+        limits = _scaled(self._limits(timeout), b.timeout_factor * max(1, b.repeats) + warmup)
         base = {"backend": self.backend, "metric": self.metric, "reason": self.reason}
         with self._lock:
             seq = next(self._seq)
@@ -436,6 +443,8 @@ class Runner:
         expected: Sequence[Any],
         atol: float = 0,
         rtol: float = 0,
+        *,
+        timeout: float | None = None,
     ) -> Check:
         """Run the candidate on ``tests`` (in a native fork server) and compare with ``expected``.
 
@@ -452,6 +461,7 @@ class Runner:
         for name, tol in (("atol", atol), ("rtol", rtol)):
             if not isinstance(tol, (int, float)) or isinstance(tol, bool) or tol < 0:
                 raise InvalidArgument(f"{name} must be a non-negative number, got {tol!r}")
+        limits = self._limits(timeout)
         with self._lock:
             seq = next(self._seq)
             req = {
@@ -462,10 +472,10 @@ class Runner:
                 "entry_point": entry_point,
                 "inputs": encoded,
                 "label": "",
-                "limits": self.limits.to_dict(),
+                "limits": limits.to_dict(),
             }
-            done, _ = self._run("native", req, self.limits)
-        status, error = _classify(done, self.limits)
+            done, _ = self._run("native", req, limits)
+        status, error = _classify(done, limits)
         stdout = done.get("stdout", "")
         if status != "ok":
             failures = []
@@ -489,6 +499,13 @@ class Runner:
         return Check(True, "ok", [], outputs, "", stdout)
 
     # -- plumbing --
+    def _limits(self, timeout: float | None) -> Limits:
+        if timeout is None:
+            return self.limits
+        d = self.limits.to_dict()
+        d["timeout"] = float(timeout)
+        return Limits(**d)
+
     def _run(
         self, kind: str, req: dict[str, Any], limits: Limits
     ) -> tuple[dict[str, Any], _Server | None]:

@@ -78,8 +78,9 @@ def test_module_level_setup_and_warmup_are_not_counted(vg):
 
 @pytest.mark.needs_valgrind
 def test_valgrind_statuses(vg):
-    t = vg.profile("def f():\n    while True:\n        pass\n", "f", [[]])
-    assert t.status == "timeout" and t.cost is None
+    # 0.05 native seconds -> 2.5 s under valgrind (VALGRIND_TIMEOUT_FACTOR)
+    t = vg.profile("def f():\n    while True:\n        pass\n", "f", [[]], timeout=0.05)
+    assert t.status == "timeout" and t.cost is None and "2.5 s" in t.error
     m = vg.profile("def f():\n    return len(bytearray(20 * 2**30))\n", "f", [[]])
     assert m.status == "memory", m.error
     c = vg.profile("import os\ndef f():\n    os.abort()\n", "f", [[]])
