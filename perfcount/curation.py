@@ -28,8 +28,8 @@ COLM 2024), task by task:
 The result is a :class:`CurationReport`: a mapping of the kept tasks (like a
 ``Dataset``), the ``Dataset`` itself, and one :class:`TaskOutcome` per pool
 task saying what was kept or dropped and why. Task lines are deterministic for
-a deterministic backend (``valgrind``): sorted keys and no timestamps; the date
-and the machine description go in the dataset header only.
+a deterministic backend (``valgrind``): sorted keys and no timestamps (the
+date goes in the dataset header only).
 """
 
 from __future__ import annotations
@@ -408,6 +408,7 @@ class _Settings:
     max_cv: float
     scale: int | None
     max_scale: int
+    machine: dict[str, Any] = field(default_factory=dict)
 
 
 class _Runners:
@@ -529,6 +530,7 @@ def curate(
         max_cv=max_cv,
         scale=scale,
         max_scale=max_scale,
+        machine=_machine(),
     )
     runners = _Runners(settings)
     outcomes: list[TaskOutcome | None] = [None] * len(rows)
@@ -935,6 +937,7 @@ def _task_line(
         "curation": {
             "backend": s.backend,
             "metric": metric,
+            "machine": s.machine,
             "scale": scale,
             "reference_names": refs,
             "costs": dict(sorted(costs.items())),
@@ -980,15 +983,19 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q))
 
 
-def _header(name: str, version: str, s: _Settings, metric: str, reason: str) -> dict[str, Any]:
-    import datetime
-
+def _machine() -> dict[str, Any]:
+    """``perfcount.machine.describe()``: where the costs were measured."""
     try:
         from perfcount.machine import describe
 
-        machine: Any = describe()
-    except Exception as exc:  # machine description is informative only
-        machine = {"error": f"{type(exc).__name__}: {exc}"}
+        return dict(describe())
+    except Exception as exc:  # informative only; never block a curation on it
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _header(name: str, version: str, s: _Settings, metric: str, reason: str) -> dict[str, Any]:
+    import datetime
+
     return {
         "format": "perfcount-dataset",
         "format_version": 1,
@@ -999,7 +1006,7 @@ def _header(name: str, version: str, s: _Settings, metric: str, reason: str) -> 
         "backend": s.backend,
         "backend_reason": reason,
         "metric": metric,
-        "machine": machine,
+        "machine": s.machine,
         "curation": {
             "min_clusters": s.min_clusters,
             "min_cost": s.min_cost,

@@ -410,6 +410,26 @@ def test_scale_search_stops_at_the_time_wall() -> None:
     assert "stalls_from_1600" in o.costs
 
 
+def test_software_backend_and_the_cv_filter() -> None:
+    """task-clock costs (noisy): the P99 CV filter applies; max_cv=0 must drop the task."""
+    row = _rows()[0]
+    kept = curate(
+        [row], backend="software", progress=False, min_cost=0, max_cv=10.0, min_clusters=1
+    )
+    o = kept.outcome("count_primes")
+    assert kept.metric == "task-clock"
+    assert o.kept, o.reason
+    assert set(o.costs) == set(PRIMES) - {"wrong_counts_one"}
+    assert kept.lines()[0]["curation"]["metric"] == "task-clock"
+
+    noisy = curate(
+        [row], backend="software", progress=False, min_cost=0, max_cv=0.0, min_clusters=1
+    )
+    assert noisy.outcome("count_primes").reason.startswith(
+        "too noisy: P99 coefficient of variation"
+    )
+
+
 # --------------------------------------------------------------------------
 # pool directories, bad input, the CLI
 
