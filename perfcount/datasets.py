@@ -485,6 +485,7 @@ def read_dataset(path: str | os.PathLike[str], *, name: str | None = None) -> Da
     with handle:
         try:
             for lineno, text in enumerate(handle, 1):
+                text = text.rstrip("\r\n")
                 if not text.strip():
                     continue
                 try:
