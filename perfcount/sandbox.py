@@ -136,7 +136,8 @@ class PidsCgroup:
         self.reason = reason
 
     @classmethod
-    def create(cls, runner_id: str, root: Path = PIDS_ROOT) -> PidsCgroup:
+    def create(cls, runner_id: str, root: Path | None = None) -> PidsCgroup:
+        root = PIDS_ROOT if root is None else root
         if not (root / "cgroup.procs").exists():
             reason = (
                 f"no cgroup v1 pids hierarchy at {root}; fork bombs are bounded only by the timeout"
@@ -146,6 +147,7 @@ class PidsCgroup:
         path = root / "perfcount" / runner_id
         try:
             path.mkdir(parents=True, exist_ok=True)
+            cls._sweep(path.parent)
             # probe: the per-candidate limit file must be writable
             (path / "pids.max").write_text("max")
         except OSError as exc:
@@ -153,6 +155,18 @@ class PidsCgroup:
             log.info(reason)
             return cls(None, reason)
         return cls(path, f"candidates run in pids cgroups under {path}")
+
+    @classmethod
+    def _sweep(cls, parent: Path) -> None:
+        """Remove folders left by runners whose process died without closing."""
+        for d in parent.iterdir():
+            owner = d.name.split("-", 1)[0]
+            if not (d.is_dir() and owner.isdigit()) or Path(f"/proc/{owner}").exists():
+                continue
+            for child in d.iterdir():
+                if child.is_dir():
+                    cls.remove(child)
+            cls.remove(d)
 
     def child_path(self, name: str) -> Path | None:
         return None if self.path is None else self.path / name

@@ -293,3 +293,14 @@ def test_evaluator_survives_sigterm_storm(runner):
     finally:
         signal.signal(signal.SIGTERM, old)
     assert c.status in ("ok", "crashed")
+
+
+def test_without_cgroups_it_degrades_and_says_why(monkeypatch, tmp_path):
+    import perfcount.sandbox
+
+    monkeypatch.setattr(perfcount.sandbox, "PIDS_ROOT", tmp_path / "no-cgroups")
+    with Runner("software", timeout=5, verify=False) as r:
+        assert "no cgroup v1 pids hierarchy" in r.sandbox
+        assert r.check("def f():\n    return 1\n", "f", [[]], [1]).passed
+        c = r.check("import time\ndef f():\n    time.sleep(30)\n", "f", [[]], [None], timeout=0.5)
+        assert c.status == "timeout"
