@@ -689,7 +689,10 @@ def _counts_dict(prof: Any) -> dict[str, Any] | None:
 
 
 def evaluate_task(
-    task: Task, samples: Sequence[Mapping[str, Any]], config: Mapping[str, Any]
+    task: Task,
+    samples: Sequence[Mapping[str, Any]],
+    config: Mapping[str, Any],
+    runner: Runner | None = None,
 ) -> list[dict[str, Any]]:
     """Evaluate every sample of one task on this worker; plain dicts out.
 
@@ -698,13 +701,21 @@ def evaluate_task(
     candidates. Returns the sample lines (``kind="sample"``, in input order)
     followed by one task line (``kind="task"``). ``config`` is a plain dict
     (see :func:`make_config`). Idempotent and free of global state: safe to
-    retry or to run on a remote worker.
+    retry or to run on a remote worker. A caller running several tasks in
+    one process may pass its own ``runner`` (same backend) to pay the fork
+    server's start-up once; otherwise one is started and closed here.
     """
     from perfcount.runner import Runner
 
     cfg = make_config(**dict(config))
-    with Runner(cfg["backend"], timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]) as runner:
+    if runner is not None:
+        if runner.backend != cfg["backend"] and cfg["backend"] != "auto":
+            raise InvalidArgument(
+                f"config backend {cfg['backend']!r} but the runner measures with {runner.backend!r}"
+            )
         return _TaskEvaluator(task, runner, cfg).run(samples)
+    with Runner(cfg["backend"], timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]) as own:
+        return _TaskEvaluator(task, own, cfg).run(samples)
 
 
 # --------------------------------------------------------------------------
@@ -759,7 +770,7 @@ def score(
                 f"backend={backend!r} but the runner given measures with {runner.backend!r}",
                 hint="leave backend='auto' when passing runner=",
             )
-        lines = _TaskEvaluator(t, runner, cfg).run(samples)
+        lines = evaluate_task(t, samples, cfg, runner)
     return _score_result(ScoreResult, lines[0])
 
 
@@ -1087,10 +1098,16 @@ def _run_tasks(
         if n_workers < 1:
             raise InvalidArgument("workers must be ≥ 1")
         if executor is None and n_workers == 1:
-            for tid, samples in todo:
-                lines = evaluate_task(ds[tid], samples, config)
-                on_result(lines)
-                advance(tid, lines[-1])
+            # in this process: one fork server for all tasks
+            from perfcount.runner import Runner
+
+            with Runner(
+                config["backend"], timeout=config["timeout"], memory_mb=config["memory_mb"]
+            ) as runner:
+                for tid, samples in todo:
+                    lines = evaluate_task(ds[tid], samples, config, runner)
+                    on_result(lines)
+                    advance(tid, lines[-1])
             return
         own = executor is None
         if own:

@@ -276,11 +276,12 @@ def test_cli_score(tmp_path: Path) -> None:
         "--dataset",
         str(ds),
         "--backend",
-        "valgrind",
+        "software",
         str(sol),
         cache=tmp_path / "c",
     )
-    assert r.returncode == 0 and "dps" in r.stdout and "100.0" in r.stdout
+    assert r.returncode == 0, r.stderr
+    assert "dps_norm" in r.stdout and "task-clock" in r.stdout and "software" in r.stdout
 
     sol.write_text(CANDIDATES["count_common"]["wrong"])
     r = _perfcount(
