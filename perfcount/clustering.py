@@ -163,6 +163,24 @@ def as_costs(costs: Iterable[float] | np.ndarray, what: str = "costs") -> np.nda
     return arr
 
 
+def _faster_split_indices(asc: np.ndarray, bias: float, weight: float) -> np.ndarray:
+    """Indices ``j`` (into costs sorted fast -> slow) where ``asc[j+1]`` splits from ``asc[j]``.
+
+    A cheap superset first (a drop above ``bias``, with a slack far above
+    rounding error), then the paper's exact expression on those candidates only,
+    so the result is bit-for-bit the rule as written.
+    """
+    slower, faster = asc[1:], asc[:-1]
+    candidates = np.flatnonzero(faster < slower * (1.0 - bias + 1e-12))
+    if candidates.size == 0:
+        return candidates
+    t = asc[candidates + 1]  # the slower cost of each pair decides the threshold
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        drop = (t - asc[candidates]) / t  # 0/0 -> nan: never compares greater
+        threshold = bias + np.sqrt(weight / t)  # weight/0 -> inf (nan if weight == 0)
+    return candidates[drop > threshold]
+
+
 def split_points(
     sorted_costs: np.ndarray, *, bias: float = DEFAULT_BIAS, weight: float = DEFAULT_WEIGHT
 ) -> np.ndarray:
@@ -173,12 +191,8 @@ def split_points(
     t = np.asarray(sorted_costs, dtype=np.float64)
     if t.size < 2:
         return np.zeros(0, dtype=np.intp)
-    slower, faster = t[:-1], t[1:]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        drop = (slower - faster) / slower  # 0/0 -> nan: never compares greater
-        threshold = bias + np.sqrt(weight / slower)  # weight/0 -> inf (or nan if weight == 0)
-    split = drop > threshold
-    return np.flatnonzero(split) + 1
+    j = _faster_split_indices(t[::-1], bias, weight)
+    return (t.size - 1 - j)[::-1]
 
 
 def cluster(
@@ -198,13 +212,14 @@ def cluster(
     n = x.size
     if n == 0:
         return []
-    desc = np.sort(x)[::-1]
-    splits = split_points(desc, bias=b, weight=w)
+    asc = np.sort(x)
+    # in slow -> fast order, cluster c spans [starts[c], ends[c])
+    splits = (n - 1 - _faster_split_indices(asc, b, w))[::-1] if n > 1 else np.zeros(0, np.intp)
     k = splits.size + 1
-    starts = np.concatenate(([0], splits))
-    ends = np.concatenate((splits, [n]))
-    slowest = desc[starts]
-    fastest = desc[ends - 1]
+    starts = np.concatenate(([0], splits)).astype(np.intp)
+    ends = np.concatenate((splits, [n])).astype(np.intp)
+    slowest = asc[n - 1 - starts]
+    fastest = asc[n - ends]
 
     if k == 1:
         groups = [np.arange(n)]
@@ -223,8 +238,13 @@ def cluster(
         groups = np.split(order, ends[:-1])
 
     out = []
-    for members, top, bottom in zip(groups, slowest.tolist(), fastest.tolist()):
+    for c, (members, top, bottom) in enumerate(zip(groups, slowest.tolist(), fastest.tolist())):
         members.flags.writeable = False
-        rep = int(members[int(np.argmax(x[members] == top))])
+        if c == 0:
+            rep = int(np.argmax(x))  # first index of the overall maximum
+        elif k <= _COMPARE_LIMIT:
+            rep = int(np.argmax(x == top))  # one pass; cheaper than gathering the members
+        else:
+            rep = int(members[int(np.argmax(x[members] == top))])
         out.append(Cluster(members=members, slowest=top, fastest=bottom, representative=rep))
     return out
