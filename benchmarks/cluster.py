@@ -11,6 +11,7 @@ shared). The last line is the ratio.
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import time
@@ -34,7 +35,7 @@ def paper_loop(costs: list[float], bias: float = 0.2, weight: float = 10_000) ->
         if time1d[i] > 0 and (time1d[i] - time1d[i + 1]) / time1d[i] > thresh(time1d[i])
     ]
     bounds = [0, *splitters, len(order)]
-    return [sorted(order[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [sorted(order[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def best_of(fn, repeat: int) -> float:
