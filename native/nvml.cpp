@@ -18,6 +18,7 @@
 //                      power integration (None without power samples), never 0 J;
 //   unavailable        neither counter nor power readings.
 #include <dlfcn.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -690,6 +691,7 @@ private:
     // interval on a fixed grid from t0 (missed slots skipped) until it closes.
     // A failed tick ends sampling for the window (stop() raises it).
     void worker() {
+        pthread_setname_np(pthread_self(), "perfcount-nvml");  // visible in top -H, /proc/*/task/*/comm
         std::unique_lock<std::mutex> lock(mutex_);
         unsigned long long served = 0;  // the last window this thread sampled
         for (;;) {
