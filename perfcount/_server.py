@@ -126,7 +126,11 @@ class Server:
 
             self.valgrind = _native.running_on_valgrind()
         # pre-import what every child needs, so children start identical and cheap
-        import perfcount.backends  # noqa: F401
+        import perfcount.backends
+
+        with contextlib.suppress(ImportError):
+            import perfcount._native
+            import perfcount.events  # noqa: F401
 
         self.go_r, self.go_w = os.pipe()
         self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
