@@ -3,16 +3,17 @@
 ``sampler_for(gpu)`` gives a :class:`GpuSampler` (or the reason there is none);
 :class:`GpuMeter` wraps it with the failure policy ``measure(gpu=...)`` and
 ``run(gpu=...)`` need (``True``: a reason instead of metrics; ``"required"``:
-raise). The sampler is the
-C++ ``perfcount._native.NvmlSampler``: it dlopens ``libnvidia-ml.so.1`` itself
-(no pynvml needed), reads each selected GPU's total-energy counter before and
-after the window and samples power, utilisation, memory used and SM clock on a
-thread while the region or child runs. ``stop()`` returns plain data (see
-:meth:`GpuSampler.stop`) whose ``energy_source`` says how far the energy can
-be trusted.
+raise). The sampler is the C++ ``perfcount._native.NvmlSampler``: it dlopens
+``libnvidia-ml.so.1`` itself (no pynvml needed), reads each selected GPU's
+total-energy counter before and after the window and samples power,
+utilisation, memory used and SM clock on its thread while the region or child
+runs. ``stop()`` returns plain data (see :meth:`GpuSampler.stop`) whose
+``energy_source`` says how far the energy can be trusted.
 
 NVML metrics are device-wide: other processes using the same GPU during the
-window are included.
+window are included. The sampling thread (named ``perfcount-nvml``) lives as
+long as the sampler; perf counters opened with ``inherit=1`` *after* it was
+created do not count it, counters opened before it do.
 
 ``inventory()`` (used by ``perfcount.info()``) describes the driver and GPUs
 through pynvml, the optional ``perfcount[gpu]`` extra; it never raises.
