@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -221,3 +225,40 @@ def test_partition_contiguous_and_split_exactly_where_the_rule_says(costs: list[
 def test_split_points_on_sorted_costs() -> None:
     assert split_points(np.array([1e6, 9.5e5, 4e5, 3.9e5, 1e4])).tolist() == [2, 4]
     assert split_points(np.array([5.0])).tolist() == []
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "perfcount", "cluster", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_json_with_labels(tmp_path: Path) -> None:
+    costs = tmp_path / "costs.txt"
+    costs.write_text("# solution  instructions\ns01 9_000_000\ns02 8500000\ns03 2e6\ns04 10000\n")
+    done = _cli(str(costs), "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["n"] == 4
+    assert [c["members"] for c in out["clusters"]] == [["s01", "s02"], ["s03"], ["s04"]]
+    assert [c["representative"] for c in out["clusters"]] == ["s01", "s03", "s04"]
+    assert [c["score"] for c in out["clusters"]] == [50.0, 75.0, 100.0]
+
+
+def test_cli_table_from_stdin_and_errors() -> None:
+    done = _cli("-", "--weight", "0", "--bias", "0.5", stdin="[100, 90, 40]")
+    assert done.returncode == 0, done.stderr
+    assert "3 costs -> 2 clusters (bias 0.5, weight 0)" in done.stdout
+    bad = _cli("-", stdin="12\n13 oops\n")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("perfcount: error: <stdin>:2: 'oops' is not a number")
+    neg = _cli("-", stdin="5\n-3\n")
+    assert neg.returncode == 2 and "costs[1] is -3.0" in neg.stderr
