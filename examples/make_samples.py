@@ -35,8 +35,8 @@ KINDS = ("fast", "medium", "slow", "wrong", "timeout")
 DEMO_TASKS = (
     "longest_increasing_subsequence",
     "kth_smallest",
-    "coin_change_ways",
-    "count_inversions",
+    "edit_distance",
+    "sort_by_frequency",
     "stair_climb_ways_mod",
 )
 #: Which candidate kinds the demo takes from its tasks (wrong/timeout: only one each overall).

@@ -358,8 +358,10 @@ class CurationReport(Mapping[str, Any]):
         from rich.table import Table
 
         table = Table(title=f"curation ({self.backend}, {self.metric})")
-        for col in ("task", "kept", "solutions", "scale", "clusters", "slowest ref", "fastest ref"):
-            table.add_column(col, justify="right" if col not in ("task", "kept") else "left")
+        width = max((len(o.task_id) for o in self.outcomes), default=4)
+        table.add_column("task", min_width=width, no_wrap=True)
+        for col in ("kept", "solutions", "scale", "clusters", "slowest ref", "fastest ref"):
+            table.add_column(col, justify="left" if col == "kept" else "right", no_wrap=True)
         table.add_column("why / dropped solutions", overflow="fold")
         for o in self.outcomes:
             refs = o.reference_costs
