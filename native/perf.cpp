@@ -242,10 +242,11 @@ CounterGroup::CounterGroup(std::vector<EventSpec> events, const GroupOptions& op
                     "pass event names, e.g. ['task-clock']");
     }
     try {
-        open_all(true);
+        open_all(options_.group);
     } catch (const Error& e) {
         // Kernels before 4.13 reject inherit together with PERF_FORMAT_GROUP.
-        if (e.error_number() == EINVAL && options_.inherit && events_.size() > 1) {
+        if (e.error_number() == EINVAL && options_.group && options_.inherit &&
+            events_.size() > 1) {
             open_all(false);
         } else {
             throw;
@@ -600,7 +601,7 @@ void register_perf(py::module_& m) {
     py::class_<PyGroup>(m, "Group",
                         "A perf_event counter group opened once and read many times.")
         .def(py::init([](const py::sequence& events, pid_t pid, int cpu, bool inherit,
-                         bool enable_on_exec, bool start_enabled, bool rdpmc) {
+                         bool enable_on_exec, bool start_enabled, bool rdpmc, bool group) {
                  GroupOptions o;
                  o.pid = pid;
                  o.cpu = cpu;
@@ -608,11 +609,12 @@ void register_perf(py::module_& m) {
                  o.enable_on_exec = enable_on_exec;
                  o.start_enabled = start_enabled;
                  o.rdpmc = rdpmc;
+                 o.group = group;
                  return std::make_unique<PyGroup>(specs_from_python(events), o);
              }),
              py::arg("events"), py::kw_only(), py::arg("pid") = 0, py::arg("cpu") = -1,
              py::arg("inherit") = true, py::arg("enable_on_exec") = false,
-             py::arg("start_enabled") = true, py::arg("rdpmc") = true)
+             py::arg("start_enabled") = true, py::arg("rdpmc") = true, py::arg("group") = true)
         .def("begin", &PyGroup::begin)
         .def("end", &PyGroup::end, py::arg("token"))
         .def("abandon", &PyGroup::abandon, py::arg("token"))

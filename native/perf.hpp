@@ -36,6 +36,7 @@ struct GroupOptions {
     bool enable_on_exec = false;// start counting at the next exec (child counting)
     bool start_enabled = true;  // enable right after opening
     bool rdpmc = true;          // use the mmap page + rdpmc when the kernel offers it
+    bool group = true;          // one group read; false: one fd per event (also the fallback)
 };
 
 // The difference of two snapshots, multiplexing-scaled.

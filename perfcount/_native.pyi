@@ -42,7 +42,10 @@ class Group:
         enable_on_exec: bool = False,
         start_enabled: bool = True,
         rdpmc: bool = True,
-    ) -> None: ...
+        group: bool = True,
+    ) -> None:
+        """``group=False`` opens one fd per event (the fallback for kernels that
+        reject inherit with PERF_FORMAT_GROUP), each read on its own."""
     def begin(self) -> int:
         """Snapshot now and push it; returns the region token (its nesting depth)."""
     def end(self, token: int) -> tuple[RegionValues, int, int]:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import pickle
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -289,6 +292,23 @@ def test_group_closed_on_close_with_and_gc() -> None:
     assert perf_fds() == before
 
 
+def test_one_fd_per_event_fallback_path() -> None:
+    # what a kernel that rejects inherit + PERF_FORMAT_GROUP gets: separate fds
+    before = perf_fds()
+    spec = [parse_event(n).native() for n in ("task-clock", "page-faults")]
+    with _native.Group(spec, group=False) as g:
+        assert not g.grouped and len(perf_fds() - before) == 2
+        t = g.begin()
+        data = b"\x01" * (8 << 20)
+        values, scaled, not_counted = g.end(t)
+        del data
+        assert values[0] > 0 and values[1] >= 1000
+        assert scaled == 0 and not_counted == 0
+        _, enabled, running = g.read()
+        assert len(enabled) == 2 and enabled == running
+    assert perf_fds() == before
+
+
 def test_read_reset_enable_disable() -> None:
     with _native.Group([parse_event("task-clock").native()], start_enabled=False) as g:
         assert g.read()[0] == (0,)
@@ -433,3 +453,47 @@ def test_multiplexed_events_are_scaled() -> None:
     c = m.counts
     assert c.scaled or c.not_counted  # more events than counters: multiplexed
     assert all(v >= 0 for v in c.values.values())
+
+
+@pytest.mark.needs_valgrind
+@pytest.mark.slow
+def test_valgrind_backend_in_process_under_callgrind(tmp_path: Path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text(
+        "import json, perfcount\n"
+        "def busy(n):\n"
+        "    t = 0\n"
+        "    for i in range(n):\n"
+        "        t += i\n"
+        "m = perfcount.measure(backend='valgrind')\n"
+        "out = []\n"
+        "for n in (5000, 10000):\n"
+        "    with m:\n"
+        "        busy(n)\n"
+        "    out.append(m.counts['instructions'])\n"
+        "print(json.dumps([out, m.counts.backend]))\n"
+    )
+    out = tmp_path / "cg.%p"
+    env = {**os.environ, "PERFCOUNT_CALLGRIND_OUT": str(out)}
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
+            "-q",
+            sys.executable,
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (small, big), backend = json.loads(done.stdout)
+    assert backend == "valgrind"
+    assert small > 10_000
+    assert 1.8 <= big / small <= 2.2
