@@ -42,7 +42,10 @@ __all__ = [
 
 
 def _console(file: Any = None) -> Console:
-    return Console(file=file or sys.stdout, highlight=False)
+    out = file or sys.stdout
+    # rich assumes 80 columns when not writing to a terminal; tables need more
+    width = None if getattr(out, "isatty", lambda: False)() else 120
+    return Console(file=out, highlight=False, width=width)
 
 
 def _num(v: Any, fmt: str = ".1f") -> str:
@@ -87,24 +90,15 @@ def task_progress(
 
 
 def tasks_table(ev: Evaluation) -> Table:
-    """One row per task: samples, pass@1, DPS and DPS_norm avg/min/max, references used."""
-    table = Table(title="Per task", show_lines=False)
-    for name, justify in [
-        ("task", "left"),
-        ("samples", "right"),
-        ("pass@1", "right"),
-        ("profiled", "right"),
-        ("DPS avg", "right"),
-        ("min", "right"),
-        ("max", "right"),
-        ("DPS_norm avg", "right"),
-        ("refs measured", "right"),
-        ("warnings", "left"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    """One row per task: samples, pass@1, DPS and DPS_norm avg/min/max, references measured."""
+    table = Table(title="Per task")
+    table.add_column("task", no_wrap=True)
+    for name in ("samples", "pass@1", "profiled", "DPS", "min", "max", "DPS_norm", "refs", "warn"):
+        table.add_column(name, justify="right", no_wrap=True)
     for t in sorted(ev.tasks, key=lambda t: str(t["task_id"])):
         refs = t.get("references") or []
         measured = sum(1 for r in refs if r.get("cost") is not None)
+        warnings = t.get("warnings") or []
         table.add_row(
             str(t["task_id"]),
             str(t.get("n_samples")),
@@ -115,7 +109,7 @@ def tasks_table(ev: Evaluation) -> Table:
             _num(t.get("dps_max")),
             _num(t.get("dps_norm")),
             f"{measured}/{len(refs)}",
-            str(len(t.get("warnings") or [])) if t.get("warnings") else "",
+            str(len(warnings)) if warnings else "",
         )
     return table
 
@@ -123,19 +117,9 @@ def tasks_table(ev: Evaluation) -> Table:
 def summary_table(summary: Mapping[str, Any]) -> Table:
     """The paper's Table 3 columns: pass@1, DPS and DPS_norm avg/min/max, plus the CI."""
     table = Table(title="Summary")
-    for col in (
-        "tasks",
-        "pass@1",
-        "DPS avg",
-        "DPS min",
-        "DPS max",
-        "DPS CI",
-        "DPS_norm avg",
-        "DPS_norm min",
-        "DPS_norm max",
-        "backend",
-    ):
-        table.add_column(col, justify="right")
+    table.add_column("tasks scored", justify="right", no_wrap=True)
+    for col in ("pass@1", "DPS", "min", "max", "DPS 95% CI", "DPS_norm", "min", "max"):
+        table.add_column(col, justify="right", no_wrap=True)
     ci = summary.get("dps_ci")
     table.add_row(
         f"{summary['n_scored_tasks']}/{summary['n_tasks']}",
@@ -147,7 +131,6 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
         _num(summary["dps_norm"]),
         _num(summary["dps_norm_min"]),
         _num(summary["dps_norm_max"]),
-        f"{summary.get('backend')} ({summary.get('metric')})",
     )
     return table
 
@@ -161,10 +144,14 @@ def print_evaluation(ev: Evaluation, *, file: Any = None) -> None:
     machine = s.get("machine") or {}
     ds = s.get("dataset") or {}
     console.print(
-        f"dataset {ds.get('name')} {ds.get('version') or ''} · perfcount {s.get('perfcount')} · "
-        f"{machine.get('cpu_model') or machine.get('cpu') or ''} · {machine.get('hostname', '')}"
+        f"dataset {ds.get('name')} {ds.get('version') or ''} · backend {s.get('backend')} "
+        f"({s.get('metric')}) · perfcount {s.get('perfcount')} · "
+        f"{machine.get('cpu_model') or ''} · {machine.get('hostname', '')}"
         + (f"\nresults: {ev.path}" if ev.path else "")
     )
+    for t in sorted(ev.tasks, key=lambda t: str(t["task_id"])):
+        for w in t.get("warnings") or []:
+            console.print(f"[yellow]warning:[/] {t['task_id']}: {w}")
     for note in ev.notes:
         console.print(f"[yellow]note:[/] {note}")
 

@@ -192,3 +192,32 @@ def test_score_failures_and_unknown_tasks(mini: Path, tmp_path: Path) -> None:
     path.write_text(json.dumps(header) + "\n" + json.dumps(task) + "\n")
     with pytest.raises(DatasetError, match="reference"):
         pc.score("def f(x): return x", "t", dataset=path)
+
+
+def test_a_reference_that_fails_here_is_reported(tmp_path: Path, mini: Path) -> None:
+    """A reference that breaks when re-profiled is skipped for matching and named in the result."""
+    import perfcount as pc
+
+    path = tmp_path / "brittle.jsonl"
+    header = {"format": "perfcount-dataset", "format_version": 1, "name": "brittle", "version": "1"}
+    task = {
+        "task_id": "tri",
+        "entry_point": "f",
+        "reference": [
+            "def f(n):\n    return sum(i for i in range(n))\n",
+            "def f(n):\n    if n > 100:\n        raise ValueError('too big for me')\n"
+            "    return n * (n - 1) // 2\n",
+        ],
+        "scores": [60.0, 100.0],
+        "pe_input": [[20000]],
+        "tests": [[1], [5], [10]],
+        "expected": [0, 10, 45],
+    }
+    path.write_text(json.dumps(header) + "\n" + json.dumps(task) + "\n")
+    res = pc.score(
+        "def f(n):\n    return n * (n - 1) // 2\n", "tri", dataset=path, backend="software"
+    )
+    assert (res.passed, res.status, res.cluster, res.dps) == (True, "ok", 0, 60.0)
+    assert res.reference_costs[1] is None and res.reference_costs[0] > res.cost
+    assert "reference 1 (score 100) failed on this machine (failed)" in res.error
+    assert "ValueError" in res.error
