@@ -226,6 +226,7 @@ def cluster(
     else:
         # label = number of slower clusters = how many cluster minima exceed the cost
         bounds = fastest[:-1]
+        labels: np.ndarray
         if k <= _COMPARE_LIMIT:
             labels = np.zeros(n, dtype=np.uint8)
             for bound in bounds:

@@ -32,18 +32,23 @@ def parse_costs(text: str, source: str = "<stdin>") -> tuple[list[float], list[s
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidArgument(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        keys: list[str] | None = None
         if isinstance(data, dict):
-            labels = [str(k) for k in data]
+            keys = [str(k) for k in data]
             values = list(data.values())
+        elif isinstance(data, list):
+            values = data
         else:
-            labels, values = None, data
-        costs = []
+            raise InvalidArgument(
+                f"{source}: expected a JSON list of costs or an object label -> cost"
+            )
+        parsed = []
         for i, v in enumerate(values):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                where = repr(labels[i]) if labels else f"[{i}]"
+                where = repr(keys[i]) if keys else f"[{i}]"
                 raise InvalidArgument(f"{source}: {where} is {v!r}, not a number")
-            costs.append(float(v))
-        return costs, labels
+            parsed.append(float(v))
+        return parsed, keys
 
     costs: list[float] = []
     labels: list[str] = []
