@@ -138,7 +138,7 @@ class ReferenceSet:
                 "a reference set needs at least one reference",
                 hint="a task without references cannot be scored",
             )
-        s = [float(v) for v in scores]
+        s = _numbers(scores, "scores")
         if len(s) != m:
             raise InvalidArgument(f"{m} reference costs but {len(s)} scores; give one score each")
         for i, v in enumerate(s):
@@ -154,12 +154,20 @@ class ReferenceSet:
                 )
         z: list[int] | None = None
         if sizes is not None:
-            z = [int(v) for v in sizes]
-            if len(z) != m or any(v <= 0 for v in z):
+            z = list(sizes)
+            if (
+                len(z) != m
+                or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in z)
+                or any(v <= 0 for v in z)
+            ):
                 raise InvalidArgument(f"sizes must be {m} positive integers, got {z!r}")
+            z = [int(v) for v in z]
         r: list[int] | None = None
         if representatives is not None:
-            r = [int(v) for v in representatives]
+            r = list(representatives)
+            if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in r):
+                raise InvalidArgument(f"representatives must be integer indices, got {r!r}")
+            r = [int(v) for v in r]
             if len(r) != m:
                 raise InvalidArgument(f"representatives must have {m} entries, got {len(r)}")
 
@@ -315,6 +323,15 @@ class ReferenceSet:
             representatives=data.get("representatives"),
             policy=policy,
         )
+
+
+def _numbers(values: Iterable[Any], what: str) -> list[float]:
+    out = []
+    for i, v in enumerate(values):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+            raise InvalidArgument(f"{what}[{i}] is {v!r}, not a number")
+        out.append(float(v))
+    return out
 
 
 def _order_problems(costs: Sequence[float]) -> list[OrderProblem]:

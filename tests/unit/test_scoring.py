@@ -79,6 +79,8 @@ def test_bad_candidate_cost(bad: object) -> None:
         ([10, 5], [50, 100], [1], "sizes must be 2 positive integers"),
         ([10, 5], [50, 100], [1, 0], "sizes must be 2 positive integers"),
         ([10, math.nan], [50, 100], None, r"reference costs\[1\] is nan"),
+        ([10, 5], ["50", 100], None, r"scores\[0\] is '50', not a number"),
+        ([10, 5], [50, 100], [1.5, 2], "sizes must be 2 positive integers"),
     ],
 )
 def test_invalid_reference_sets(costs, scores, sizes, message) -> None:
