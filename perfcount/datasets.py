@@ -104,6 +104,13 @@ class Task:
     def __hash__(self) -> int:
         return hash((self.task_id, self.entry_point, self.reference, self.scores))
 
+    def __repr__(self) -> str:  # the full sources and inputs would flood a notebook
+        call = f"run={self.run!r}" if self.is_command else f"entry_point={self.entry_point!r}"
+        return (
+            f"Task({self.task_id!r}, {call}, references={len(self.reference)}, "
+            f"pe_inputs={len(self.pe_input)}, tests={len(self.tests)})"
+        )
+
     # ------------------------------------------------------------ helpers
     def inputs(self) -> list[list[Any]]:
         """The performance-exercising inputs as decoded argument lists."""
