@@ -393,3 +393,15 @@ def test_hf_offline_and_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_public_aliases() -> None:
     assert perfcount.load_dataset is load_dataset
     assert perfcount.Dataset is Dataset and perfcount.Task is Task
+
+
+def test_task_repr_is_short_and_mixed_backends_leave_the_header_alone(tmp_path: Path) -> None:
+    task = full_task()
+    assert (
+        repr(task)
+        == "Task('pc/pairs', entry_point='count_pairs', references=2, pe_inputs=2, tests=2)"
+    )
+    other = Task(task_id="o", entry_point="g", curation={"backend": "perf"})
+    path = write_dataset([task, other], tmp_path / "mixed.jsonl", name="mixed")
+    header = json.loads(path.read_text().splitlines()[0])
+    assert "backend" not in header and header["name"] == "mixed" and header["version"] == ""
