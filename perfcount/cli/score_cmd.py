@@ -11,7 +11,10 @@ from perfcount.errors import InvalidArgument
 
 class Command:
     name = "score"
-    help = "Score one solution file against a task's references (correctness, cost, DPS)."
+    help = (
+        "Score one solution file against a task's references (correctness, cost, DPS); "
+        "exit status 1 when it fails correctness."
+    )
 
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("solution", help="Python source file defining the entry point, or -")
