@@ -9,7 +9,7 @@ authors); the file name says what to expect: ``fast_*``, ``medium_*``,
 ``timeout_*`` (correct but far too slow: hits the time limit).
 
 Each line is an EvalPlus-style sample, ``task_id`` and ``solution``, plus
-``candidate`` (the file stem) and ``kind`` (the prefix); extra fields are
+``candidate`` (the file stem) and ``level`` (the prefix); extra fields are
 carried into the evaluation results.
 
 ``samples-demo.jsonl`` is a handful of tasks whose references are cheap to
@@ -53,7 +53,12 @@ def candidates(task_dir: Path) -> list[dict[str, str]]:
                 f"{f}: file name must start with one of {', '.join(k + '_' for k in KINDS)}"
             )
         out.append(
-            {"task_id": task_dir.name, "solution": f.read_text(), "candidate": f.stem, "kind": kind}
+            {
+                "task_id": task_dir.name,
+                "solution": f.read_text(),
+                "candidate": f.stem,
+                "level": kind,
+            }
         )
     return out
 
@@ -97,10 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     extra = {"wrong": None, "timeout": None}
     for task_id in DEMO_TASKS:
         for c in candidates(TASKS / task_id):
-            if c["kind"] in DEMO_KINDS:
+            if c["level"] in DEMO_KINDS:
                 demo.append(c)
-            elif extra.get(c["kind"], "taken") is None:
-                extra[c["kind"]] = c
+            elif extra.get(c["level"], "taken") is None:
+                extra[c["level"]] = c
     for kind, c in extra.items():
         if c is None:
             raise SystemExit(f"no {kind}_* candidate in the demo tasks")

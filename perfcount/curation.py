@@ -869,11 +869,11 @@ def _search_scale(
         if wall:
             break
         if ratio is None or (not calibrated_big and worst_cost >= 1e6):
-            chosen_cost = _chosen_cost(runners, sources[worst_name], entry, inputs)
-            if chosen_cost is None:
+            measured = _chosen_cost(runners, sources[worst_name], entry, inputs)
+            if measured is None:
                 wall = f"{worst_name}: fails under the {s.backend} backend at scale {scale}"
                 break
-            ratio = chosen_cost / max(worst_cost, 1.0)
+            ratio = measured / max(worst_cost, 1.0)
             calibrated_big = worst_cost >= 1e6
         if worst_cost * ratio > s.max_cost:
             wall = f"{worst_name}: estimated cost over max_cost at scale {scale}"
@@ -884,8 +884,8 @@ def _search_scale(
         raise _Drop(f"no input scale fits the limits ({wall})")
     scale, worst_name = best
     while counted and scale > 2:
-        cost = _chosen_cost(runners, sources[worst_name], entry, _generate(generate, scale))
-        if cost is not None and cost <= s.max_cost:
+        final = _chosen_cost(runners, sources[worst_name], entry, _generate(generate, scale))
+        if final is not None and final <= s.max_cost:
             break
         scale //= 2
     return scale
