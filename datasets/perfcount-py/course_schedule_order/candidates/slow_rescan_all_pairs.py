@@ -1,11 +1,8 @@
 def course_order(n, prerequisites):
+    needs = {c: [pre for course, pre in prerequisites if course == c] for c in range(n)}
     done = []
     while len(done) < n:
-        options = [
-            c
-            for c in range(n)
-            if c not in done and all(pre in done for course, pre in prerequisites if course == c)
-        ]
+        options = [c for c in range(n) if c not in done and all(p in done for p in needs[c])]
         if not options:
             return []
         done.append(options[0])
