@@ -87,6 +87,32 @@ class Group:
         tb: TracebackType | None,
     ) -> None: ...
 
+class Region:
+    """Base of perfcount.measure: C-level ``__enter__``/``__exit__`` over a bound Group.
+
+    ``__enter__`` calls ``self._bind()`` (defined by the subclass) when no group
+    is bound, it was bound in another thread, or it was closed; then takes the
+    first snapshot. ``__exit__`` takes the second and stores the result in
+    ``_raw`` (clearing ``_counts``); it never suppresses exceptions. With
+    ``_slow`` set both go to ``self._enter_slow()`` / ``self._exit_slow()``.
+    """
+
+    _raw: tuple[RegionValues, int, int] | None
+    _counts: Any
+    _group: Group | None  # setting it binds it to the calling thread
+    _slow: bool
+    @property
+    def _depth(self) -> int: ...
+    def _begin(self) -> None: ...
+    def _end(self) -> None: ...
+    def __enter__(self) -> Any: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
 def perf_event_paranoid() -> int | None:
     """kernel.perf_event_paranoid, or None when unreadable."""
 

@@ -115,6 +115,17 @@ class Counts(Mapping[str, float]):
             backend_reason=data.get("backend_reason"),
         )
 
+    def to_pandas(self) -> Any:
+        """A DataFrame, one row per event: value, scaled, overhead (needs pandas)."""
+        from perfcount import report
+
+        return report.counts_frame(self)
+
+    def _repr_html_(self) -> str:
+        from perfcount import report
+
+        return report.to_html(self)
+
     def __repr__(self) -> str:
         body = ", ".join(
             f"{k}={v:,.0f}{'*' if k in self.scaled else ''}"
@@ -222,19 +233,16 @@ class _Groups(threading.local):
 
 
 _groups = _Groups()
-# Bumped whenever cached groups are dropped, so measure objects re-bind.
-_generation = 0
 _get_ident = threading.get_ident
 
 
 def _forget_groups_after_fork() -> None:
     # The child's copies of the parent's fds read the parent's counters: drop
     # them (closing a copy does not disturb the parent) and open fresh groups.
-    global _groups, _generation
+    global _groups
     for entry in _groups.entries.values():
         entry.group.close()
     _groups = _Groups()
-    _generation += 1
 
 
 os.register_at_fork(after_in_child=_forget_groups_after_fork)
@@ -255,8 +263,6 @@ def _entry_for(events: tuple[Any, ...], inherit: bool) -> _Entry:
 
 def close_groups() -> None:
     """Close this thread's cached counter groups (they reopen on next use)."""
-    global _generation
-    _generation += 1
     for entry in _groups.entries.values():
         entry.group.close()
     _groups.entries.clear()
@@ -338,7 +344,91 @@ def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...
 # measure()
 
 
-class measure:  # lower-case: used like a function, `with perfcount.measure():`
+class _PyRegion:
+    """Pure-Python twin of ``perfcount._native.Region`` (same attributes and semantics).
+
+    ``measure`` builds on the native type, whose C ``__enter__``/``__exit__``
+    keep the Python machinery out of the region; this twin is the fallback
+    when the extension is missing (``import perfcount`` must keep working for
+    the pure-Python parts; measuring then fails with a clear error).
+    """
+
+    __slots__ = ("_counts", "_pyr_group", "_pyr_tid", "_pyr_tokens", "_raw", "_slow")
+    _counts: Any
+    _raw: Any
+    _slow: bool
+    _pyr_group: Any
+    _pyr_tid: int
+    _pyr_tokens: list[int]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        self = object.__new__(cls)
+        self._counts = None
+        self._raw = None
+        self._slow = False
+        self._pyr_group = None
+        self._pyr_tid = 0
+        self._pyr_tokens = []
+        return self
+
+    @property
+    def _group(self) -> Any:
+        return self._pyr_group
+
+    @_group.setter
+    def _group(self, group: Any) -> None:
+        if self._pyr_tokens and group is not self._pyr_group:
+            raise RuntimeError("cannot rebind the group of an open region")
+        self._pyr_group = group
+        self._pyr_tid = _get_ident()
+
+    @property
+    def _depth(self) -> int:
+        return len(self._pyr_tokens)
+
+    def _bind(self) -> None:  # overridden by measure
+        raise NotImplementedError
+
+    def _enter_slow(self) -> Any:  # overridden by measure
+        raise NotImplementedError
+
+    def _exit_slow(self) -> None:  # overridden by measure
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        g = self._pyr_group
+        if g is None or self._pyr_tid != _get_ident() or g.closed:
+            self._bind()
+            g = self._pyr_group
+        self._pyr_tokens.append(g.begin())
+
+    def _end(self) -> None:
+        if not self._pyr_tokens or self._pyr_group is None:
+            raise RuntimeError("no open region to end")
+        self._raw = self._pyr_group.end(self._pyr_tokens[-1])
+        self._pyr_tokens.pop()
+        self._counts = None
+
+    def __enter__(self) -> Any:
+        if self._slow:
+            return self._enter_slow()
+        self._begin()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._slow:
+            self._exit_slow()
+            return
+        self._end()
+
+
+try:
+    from perfcount._native import Region as _RegionBase
+except ImportError:  # pragma: no cover - exercised only without the extension
+    _RegionBase = _PyRegion  # type: ignore[misc,assignment]
+
+
+class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used like a function
     """Count the events of a region of code, as a context manager or a decorator.
 
     >>> with perfcount.measure(["task-clock", "page-faults"]) as m:
@@ -350,30 +440,31 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
     can be re-entered, e.g. by a recursive decorated function). Bad event
     names raise :class:`InvalidArgument` here; unavailable counters raise
     :class:`CounterUnavailable` / :class:`PermissionDenied` on entering.
+    A measure object may move between threads between regions (it binds to
+    the current thread's group); use one object per thread concurrently.
 
     ``gpu``: ``False``, ``True`` (NVML metrics when a GPU is there, else a
     reason in ``Counts.gpu_reason``) or ``"required"``.
     ``inherit``: count threads started inside the region (default ``True``).
+
+    The ``with`` fast path is the native base's C ``__enter__``/``__exit__``:
+    the first counter read is the last thing before the body, the second the
+    first thing after it.
     """
 
     __slots__ = (
         "__weakref__",
         "_backend",
-        "_bound",
-        "_counts",
         "_entry",
         "_events",
         "_gpu",
         "_gpu_data",
         "_gpu_reason",
-        "_group",
         "_inherit",
-        "_raw",
         "_reason",
         "_sampler",
-        "_slow",
         "_subtract",
-        "_tokens",
+        "_vg_depth",
     )
 
     def __init__(
@@ -393,16 +484,12 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
         self._gpu = gpu or False
         self._inherit = bool(inherit)
         self._slow = bool(self._gpu) or self._backend == "valgrind"
-        self._bound: tuple[int, int, _Entry] | None = None
         self._entry: _Entry | None = None
-        self._group: Any = None
-        self._tokens: list[int] = []
-        self._raw: tuple[Any, int, int] | None = None
-        self._counts: Counts | None = None
         self._sampler: Any = None
         self._gpu_data: dict[str, Any] | None = None
         self._gpu_reason: str | None = None
         self._subtract = True
+        self._vg_depth = 0
 
     def _init_plain(self, entry: _Entry) -> None:
         """A bare region on ``entry`` with no subtraction (used for calibration)."""
@@ -413,37 +500,15 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
         self._slow = False
         self._entry = entry
         self._group = entry.group
-        self._bound = (_get_ident(), _generation, entry)
-        self._tokens = []
-        self._raw = None
-        self._counts = None
         self._sampler = None
         self._gpu_data = None
         self._gpu_reason = None
         self._subtract = False
+        self._vg_depth = 0
 
-    # The fast path: __enter__ ends with the first read, __exit__ starts with
-    # the second, so as little as possible of the machinery is inside the region.
-    def __enter__(self) -> measure:
-        if self._slow:
-            return self._enter_slow()
-        bound = self._bound
-        if bound is None or bound[0] != _get_ident() or bound[1] != _generation:
-            bound = self._bind()
-        group = self._group
-        self._tokens.append(group.begin())
-        return self
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if self._slow:
-            self._exit_slow()
-            return
-        self._raw = self._group.end(self._tokens.pop())
-        self._counts = None
-
-    def _bind(self) -> tuple[int, int, _Entry]:
-        """Find (or open) this thread's group for our events."""
-        if self._tokens:
+    def _bind(self) -> None:
+        """Find (or open) this thread's group for our events (called by the base)."""
+        if self._depth:
             raise InvalidArgument(
                 "a measure object was re-entered from another thread (or after fork) "
                 "while a region was open",
@@ -452,27 +517,28 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
         entry = _entry_for(self._events, self._inherit)
         self._entry = entry
         self._group = entry.group
-        self._bound = (_get_ident(), _generation, entry)
-        return self._bound
 
     def _enter_slow(self) -> measure:
         if self._backend == "valgrind":
             return self._enter_valgrind()
-        bound = self._bound
-        if bound is None or bound[0] != _get_ident() or bound[1] != _generation:
-            self._bind()
         self._start_gpu()
-        self._tokens.append(self._group.begin())
+        try:
+            self._begin()
+        except BaseException:
+            if self._sampler is not None:
+                self._stop_gpu()
+            raise
         return self
 
     def _exit_slow(self) -> None:
         if self._backend == "valgrind":
             self._exit_valgrind()
             return
-        self._raw = self._group.end(self._tokens.pop())
-        self._counts = None
-        if self._sampler is not None:
-            self._stop_gpu()
+        try:
+            self._end()
+        finally:
+            if self._sampler is not None:
+                self._stop_gpu()
 
     def __call__(self, fn: F) -> F:
         """Decorate ``fn``: each call is measured; ``wrapper.counts`` is the last call's."""
@@ -489,7 +555,7 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
                 with m:
                     return fn(*args, **kwargs)
             finally:
-                if not m._tokens:
+                if not m._depth and not m._vg_depth:
                     wrapper.counts = m.counts  # type: ignore[attr-defined]
 
         wrapper.measure = m  # type: ignore[attr-defined]
@@ -524,10 +590,11 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
         assert entry is not None
         values, scaled_mask, nc_mask = raw
         names = entry.names
+        out: dict[str, float]
         if nc_mask:
             out = {n: v for n, v in zip(names, values) if v is not None}
         else:
-            out = dict(zip(names, values))
+            out = dict(zip(names, values))  # type: ignore[arg-type]  # no None here
         if self._subtract:
             for name, o in entry.subtract:
                 v = out.get(name)
@@ -580,14 +647,15 @@ class measure:  # lower-case: used like a function, `with perfcount.measure():`
     def _enter_valgrind(self) -> measure:
         from perfcount import _native
 
-        self._tokens.append(len(self._tokens) + 1)
+        self._vg_depth += 1
         _native.callgrind_start()
         return self
 
     def _exit_valgrind(self) -> None:
         from perfcount import _native
 
-        depth = self._tokens.pop()
+        depth = self._vg_depth
+        self._vg_depth -= 1
         label = f"perfcount-measure-{os.getpid()}-{id(self)}-{depth}"
         _native.callgrind_stop(label)
         total = _read_callgrind_dump(label)
@@ -718,6 +786,17 @@ class CountSummary(Mapping[str, float]):
             "mean": self.mean,
             "cv": self.cv,
         }
+
+    def to_pandas(self, *, runs: bool = False) -> Any:
+        """Statistics per event (``runs=True``: the raw value of every repeat) as a DataFrame."""
+        from perfcount import report
+
+        return report.counts_summary_frame(self, runs=runs)
+
+    def _repr_html_(self) -> str:
+        from perfcount import report
+
+        return report.to_html(self)
 
     def __repr__(self) -> str:
         med, cv = self.median, self.cv
