@@ -868,6 +868,11 @@ class Evaluation:
 
         return report.evaluation_frame(self, which)
 
+    def _repr_html_(self) -> str:
+        from perfcount import report
+
+        return report.to_html(self)
+
     def __repr__(self) -> str:
         s = self.summary
         dps = "n/a" if s["dps"] is None else f"{s['dps']:.1f}"

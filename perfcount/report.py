@@ -242,3 +242,401 @@ def evaluation_frame(ev: Evaluation, which: str = "tasks") -> pd.DataFrame:
     if "task_id" in frame.columns and which == "tasks":
         frame = frame.set_index("task_id")
     return frame
+
+
+# ---------------------------------------------------------------------------
+# DataFrames and HTML for notebooks (the result classes' to_pandas/_repr_html_
+# delegate here, so only this module imports pandas).
+
+__all__ += [
+    "counts_frame",
+    "counts_summary_frame",
+    "plot_summary",
+    "plot_task",
+    "score_frame",
+    "to_html",
+]
+
+
+def counts_frame(counts: Any) -> pd.DataFrame:
+    """A ``Counts`` as a DataFrame: one row per event (value, scaled, overhead subtracted)."""
+    overhead = getattr(counts, "overhead", {}) or {}
+    scaled = getattr(counts, "scaled", frozenset())
+    rows = [
+        {
+            "event": name,
+            "value": value,
+            "scaled": name in scaled,
+            "overhead": overhead.get(name, 0),
+        }
+        for name, value in counts.items()
+    ]
+    for name in sorted(getattr(counts, "not_counted", ())):
+        rows.append({"event": name, "value": None, "scaled": False, "overhead": None})
+    frame = pd.DataFrame(rows, columns=["event", "value", "scaled", "overhead"])
+    frame = frame.set_index("event")
+    frame.attrs["backend"] = counts.backend
+    return frame
+
+
+def counts_summary_frame(summary: Any, *, runs: bool = False) -> pd.DataFrame:
+    """A ``CountSummary`` as a DataFrame.
+
+    Default: one row per event with median, min, mean, stdev, cv and the
+    number of repeats that counted it. ``runs=True``: one row per repeat, one
+    column per event (the raw values behind the statistics).
+    """
+    if runs:
+        frame = pd.DataFrame([dict(r) for r in summary.runs], columns=list(summary.names))
+        frame.index.name = "repeat"
+    else:
+        med, lo, mean, sd, cv = (
+            summary.median,
+            summary.min,
+            summary.mean,
+            summary.stdev,
+            summary.cv,
+        )
+        frame = pd.DataFrame(
+            [
+                {
+                    "event": n,
+                    "median": med[n],
+                    "min": lo[n],
+                    "mean": mean[n],
+                    "stdev": sd[n],
+                    "cv": cv[n],
+                    "repeats": len(summary.values(n)),
+                }
+                for n in summary.names
+            ],
+            columns=["event", "median", "min", "mean", "stdev", "cv", "repeats"],
+        ).set_index("event")
+    frame.attrs["backend"] = summary.backend
+    return frame
+
+
+def score_frame(results: Any) -> pd.DataFrame:
+    """One or more ``ScoreResult`` (or their dicts) as a DataFrame, one row each."""
+    items = [results] if hasattr(results, "to_dict") or isinstance(results, Mapping) else results
+    rows = []
+    for r in items:
+        d = dict(r.to_dict() if hasattr(r, "to_dict") else r)
+        d.pop("kind", None)
+        rows.append(d)
+    frame = pd.DataFrame(rows)
+    if "task_id" in frame.columns:
+        frame = frame.set_index("task_id")
+    return frame
+
+
+def _escape(text: Any) -> str:
+    import html
+
+    return html.escape(str(text))
+
+
+def to_html(obj: Any) -> str:
+    """HTML for a notebook cell: a caption line and a table (``_repr_html_`` uses this)."""
+    from perfcount.counters import Counts, CountSummary
+    from perfcount.evaluation import Evaluation
+    from perfcount.scoring import ScoreResult
+
+    if isinstance(obj, Counts):
+        caption = f"Counts · backend <b>{_escape(obj.backend)}</b>"
+        if obj.scaled:
+            caption += " · scaled (multiplexed): " + _escape(", ".join(sorted(obj.scaled)))
+        if obj.gpu_reason:
+            caption += f" · GPU: {_escape(obj.gpu_reason)}"
+        frame = counts_frame(obj)
+        body = frame.to_html(float_format=lambda v: f"{v:,.0f}" if v == int(v) else f"{v:,.3f}")
+    elif isinstance(obj, CountSummary):
+        caption = (
+            f"CountSummary · {len(obj.runs)} repeats · backend <b>{_escape(obj.backend)}</b>"
+            " · median is the headline value"
+        )
+        frame = counts_summary_frame(obj)
+        body = frame.to_html(
+            formatters={"cv": "{:.2%}".format},
+            float_format=lambda v: f"{v:,.1f}",
+        )
+    elif isinstance(obj, ScoreResult):
+        verdict = "passed" if obj.passed else f"did not pass ({obj.status})"
+        caption = (
+            f"ScoreResult <b>{_escape(obj.task_id)}</b> · {verdict} · "
+            f"DPS <b>{obj.dps:.1f}</b> · DPS_norm {obj.dps_norm:.1f} · "
+            f"{_escape(obj.metric)} via {_escape(obj.backend)}"
+        )
+        rows = [
+            ("cost", _cost(obj.cost)),
+            ("matched cluster", "–" if obj.cluster < 0 else str(obj.cluster)),
+            ("reference costs (slow→fast)", ", ".join(_cost(c) for c in obj.reference_costs)),
+        ]
+        if obj.error:
+            rows.append(("error", obj.error))
+        body = (
+            "<table><tbody>"
+            + "".join(f"<tr><th>{_escape(k)}</th><td>{_escape(v)}</td></tr>" for k, v in rows)
+            + "</tbody></table>"
+        )
+    elif isinstance(obj, Evaluation):
+        s = obj.summary
+        dps = "n/a" if s["dps"] is None else f"{s['dps']:.1f}"
+        caption = (
+            f"Evaluation · {s['n_tasks']} tasks · {s['n_samples']} samples · "
+            f"pass@1 <b>{s['pass@1']:.1f}</b> · DPS <b>{dps}</b> · "
+            f"{_escape(s.get('metric'))} via {_escape(s.get('backend'))}"
+        )
+        frame = evaluation_frame(obj, "tasks")
+        keep = [
+            c
+            for c in ("n_samples", "pass@1", "n_profiled", "dps", "dps_min", "dps_max", "dps_norm")
+            if c in frame.columns
+        ]
+        body = frame[keep].to_html(float_format=lambda v: f"{v:.1f}", na_rep="–")
+    else:
+        raise TypeError(f"no HTML rendering for {type(obj).__name__}")
+    return f"<div class='perfcount'><p>{caption}</p>{body}</div>"
+
+
+# ---------------------------------------------------------------------------
+# Figures (matplotlib, imported lazily; figures are built without pyplot so no
+# GUI backend is ever selected: they render with Agg through savefig).
+
+_PLOT_HINT = "pip install 'perfcount[plot]'"
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        from perfcount.errors import PerfcountError
+
+        raise PerfcountError(
+            f"figures need matplotlib, which is not installed ({exc})",
+            hint=_PLOT_HINT,
+        ) from None
+    return matplotlib, Figure
+
+
+def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    _, Figure = _matplotlib()
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot()
+
+
+def _task_for(task_id: str, dataset: Any) -> Any:
+    """The dataset's Task for ``task_id``, or None when it cannot be found."""
+    from perfcount.datasets import Dataset, load_dataset
+    from perfcount.errors import PerfcountError
+
+    try:
+        ds = dataset if isinstance(dataset, Dataset) else load_dataset(dataset or "perfcount-py")
+    except PerfcountError:
+        if dataset is not None:
+            raise
+        return None
+    return ds.get(task_id)
+
+
+def _plot_data(task_or_result: Any, dataset: Any) -> dict[str, Any]:
+    """Normalise a Task / ScoreResult / results line into what plot_task draws."""
+    from perfcount.datasets import Task
+    from perfcount.errors import InvalidArgument
+
+    if isinstance(task_or_result, Task):
+        task = task_or_result
+        if not task.reference_costs:
+            raise InvalidArgument(
+                f"task {task.task_id!r} has no stored reference costs to draw",
+                hint="pass a ScoreResult (references measured on this machine) instead",
+            )
+        return {
+            "task_id": task.task_id,
+            "costs": list(task.reference_costs),
+            "scores": list(task.scores),
+            "sizes": list(task.cluster_sizes or []),
+            "cost": None,
+            "metric": (task.curation or {}).get("metric", "cost"),
+            "backend": (task.curation or {}).get("backend"),
+        }
+    if hasattr(task_or_result, "to_dict"):
+        data = task_or_result.to_dict()
+    elif isinstance(task_or_result, Mapping):
+        data = dict(task_or_result)
+    else:
+        raise InvalidArgument(
+            f"plot_task() draws a Task, a ScoreResult or a results line, "
+            f"not {type(task_or_result).__name__}",
+            hint="pass perfcount.score(...)'s result or dataset[task_id]",
+        )
+    if data.get("kind") == "task":  # a results-file task line: references with costs
+        refs = data.get("references") or []
+        costs = [r.get("cost") for r in refs]
+        scores = [r.get("score") for r in refs]
+    else:
+        costs = list(data.get("reference_costs") or [])
+        scores = []
+    task_id = str(data.get("task_id"))
+    task = _task_for(task_id, dataset)
+    if (
+        task is not None
+        and len(task.scores) == len(costs)
+        and not any(s is not None for s in scores)
+    ):
+        scores = list(task.scores)
+    if not costs or all(c is None for c in costs):
+        raise InvalidArgument(
+            f"no reference costs for task {task_id!r} in this result (it did not run)",
+            hint="plot a result whose references were measured (status ok)",
+        )
+    return {
+        "task_id": task_id,
+        "costs": costs,
+        "scores": scores,
+        "sizes": list(task.cluster_sizes or []) if task is not None else [],
+        "cost": data.get("cost") if data.get("kind") != "task" else None,
+        "dps": data.get("dps"),
+        "passed": data.get("passed"),
+        "status": data.get("status"),
+        "metric": data.get("metric", "cost"),
+        "backend": data.get("backend"),
+    }
+
+
+def plot_task(task_or_result: Any, *, dataset: Any = None, ax: Any = None) -> Any:
+    """Draw a task's reference clusters on a log cost axis, and the candidate among them.
+
+    ``task_or_result``: a ``ScoreResult`` (references as re-measured on this
+    machine, the candidate's cost and DPS), a results-file line (sample or
+    task) or a ``Task`` (its stored curation costs). Each reference is a
+    stem at its cost, labelled with its cumulative score ``r_i``; the band a
+    cost falls in says which DPS it earns (faster than reference i ⇒ at least
+    ``r_i``). The candidate is a red marker (label ``candidate``) with its DPS.
+    ``dataset`` is where the task's scores are looked up (default
+    ``perfcount-py``). Returns the Axes (``ax.figure.savefig(...)``).
+    """
+    data = _plot_data(task_or_result, dataset)
+    ax = _new_axes(ax, (8.0, 3.2))
+    costs = [float(c) if c is not None else None for c in data["costs"]]
+    scores = data["scores"]
+    measured = [(i, c) for i, c in enumerate(costs) if c is not None and c > 0]
+    xs = [c for _, c in measured]
+    ax.set_xscale("log")
+    # bands: a cost in (t_{i+1}, t_i] earns r_i (the slowest reference it beats is i)
+    for k, (i, c) in enumerate(measured):
+        right = c
+        left = measured[k + 1][1] if k + 1 < len(measured) else min(xs) / 3
+        shade = 0.08 + 0.5 * (float(scores[i]) / 100 if i < len(scores) and scores[i] else 0)
+        ax.axvspan(left, right, color="tab:green", alpha=min(shade, 0.6), lw=0)
+    ax.axvspan(max(xs), max(xs) * 3, color="0.9", lw=0)
+    ax.vlines(xs, 0, 1, colors="tab:blue", lw=1.5)
+    ax.plot(xs, [1] * len(xs), "o", color="tab:blue", label="references", gid="references")
+    for i, c in measured:
+        label = f"#{i}"
+        if i < len(scores) and scores[i] is not None:
+            label += f"\nr={float(scores[i]):.0f}"
+        if data["sizes"] and i < len(data["sizes"]):
+            label += f"\nn={data['sizes'][i]}"
+        ax.annotate(
+            label,
+            (c, 1),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
+    cand = data.get("cost")
+    title = f"{data['task_id']}"
+    if cand is not None and float(cand) > 0:
+        cand = float(cand)
+        dps = data.get("dps")
+        text = "candidate" + (f" (DPS {float(dps):.1f})" if dps is not None else "")
+        ax.axvline(cand, color="tab:red", lw=1, ls="--")
+        ax.plot(
+            [cand],
+            [0.5],
+            marker="v",
+            ms=10,
+            color="tab:red",
+            ls="none",
+            label=text,
+            gid="candidate",
+        )
+        ax.annotate(
+            text,
+            (cand, 0.5),
+            xytext=(6, 0),
+            textcoords="offset points",
+            color="tab:red",
+            va="center",
+            fontsize=8,
+        )
+        title += f" · DPS {float(dps):.1f}" if dps is not None else ""
+        xs = [*xs, cand]
+    elif data.get("passed") is False:
+        title += f" · candidate did not pass ({data.get('status')})"
+    ax.set_xlim(min(xs) / 3, max(xs) * 3)
+    ax.set_ylim(0, 1.6)
+    ax.set_yticks([])
+    metric = data.get("metric") or "cost"
+    backend = data.get("backend")
+    ax.set_xlabel(
+        f"{metric} (log)" + (f", {backend}" if backend else "") + " — slower to the right"
+    )
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    return ax
+
+
+def plot_summary(evaluation: Any, *, figsize: tuple[float, float] = (10.0, 4.0)) -> Any:
+    """Per-task DPS bars (mean, min–max whiskers) and the distribution of sample DPS.
+
+    ``evaluation``: an ``Evaluation`` or the path of a results file. Tasks no
+    sample passed are drawn as empty bars marked "none passed". Returns the
+    Figure (``fig.savefig("out.png")``).
+    """
+    from perfcount.evaluation import Evaluation
+
+    if not isinstance(evaluation, Evaluation):
+        evaluation = Evaluation.load(evaluation)
+    _, Figure = _matplotlib()
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax_bar, ax_hist = fig.subplots(1, 2, width_ratios=[2, 1])
+    tasks = sorted(evaluation.tasks, key=lambda t: str(t["task_id"]))
+    names = [str(t["task_id"]) for t in tasks]
+    means = [t.get("dps") for t in tasks]
+    ypos = list(range(len(tasks)))
+    ax_bar.barh(ypos, [m or 0 for m in means], color="tab:green", gid="task-dps")
+    for y, t in zip(ypos, tasks):
+        lo, hi = t.get("dps_min"), t.get("dps_max")
+        if lo is not None and hi is not None and t.get("dps") is not None:
+            ax_bar.plot([lo, hi], [y, y], color="k", lw=1)
+        elif t.get("dps") is None:
+            ax_bar.text(1, y, "none passed / not scored", va="center", fontsize=7, color="0.4")
+    ax_bar.set_yticks(ypos, names, fontsize=7)
+    ax_bar.invert_yaxis()
+    ax_bar.set_xlim(0, 105)
+    ax_bar.set_xlabel("DPS (mean over samples; line: min–max)")
+    s = evaluation.summary
+    dps = "n/a" if s["dps"] is None else f"{s['dps']:.1f}"
+    ax_bar.set_title(f"per task · pass@1 {s['pass@1']:.1f} · DPS {dps}")
+    sample_dps = [
+        float(x["dps"]) for x in evaluation.samples if x.get("passed") and x.get("dps") is not None
+    ]
+    ax_hist.hist(
+        sample_dps,
+        bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01],
+        color="tab:blue",
+        gid="sample-dps",
+    )
+    ax_hist.set_xlabel("DPS of passing samples")
+    ax_hist.set_ylabel("samples")
+    ax_hist.set_title(f"{len(sample_dps)} passing samples")
+    ax_hist.yaxis.get_major_locator().set_params(integer=True)
+    fig.suptitle(f"{s.get('metric')} via {s.get('backend')}", fontsize=9)
+    return fig

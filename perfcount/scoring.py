@@ -415,6 +415,17 @@ class ScoreResult:
             d.setdefault(key, value)
         return d
 
+    def to_pandas(self) -> Any:
+        """A one-row DataFrame indexed by task id (the fields of :meth:`to_dict`)."""
+        from perfcount import report
+
+        return report.score_frame(self)
+
+    def _repr_html_(self) -> str:
+        from perfcount import report
+
+        return report.to_html(self)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScoreResult:
         """Inverse of :meth:`to_dict`; unknown keys go to ``extra``."""
