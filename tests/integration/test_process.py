@@ -16,7 +16,7 @@ import pytest
 
 import perfcount
 from perfcount.counters import close_groups
-from perfcount.errors import BackendError, CandidateError, CounterUnavailable, InvalidArgument
+from perfcount.errors import CandidateError, CounterUnavailable, InvalidArgument
 from perfcount.process import ProcessResult, run
 
 PY = sys.executable
@@ -222,7 +222,6 @@ def test_no_pmu_error_for_a_child() -> None:
         ([["true"]], {"env": {"A=B": "1"}}, InvalidArgument, "environment"),
         ([["true"]], {"max_output": -1}, InvalidArgument, "max_output"),
         ([["true"]], {"events": "task-clok"}, InvalidArgument, "task-clock"),
-        ([["true"]], {"backend": "valgrind"}, BackendError, "valgrind"),
         ([["true"]], {"stdin": b"x", "capture": False}, InvalidArgument, "capture"),
     ],
 )
