@@ -1,13 +1,10 @@
 def merge_intervals(intervals):
-    data = sorted(intervals)
-    result = []
+    data = sorted([list(iv) for iv in intervals])
     i = 0
-    while i < len(data):
-        lo, hi = data[i]
-        j = i + 1
-        while j < len(data) and data[j][0] <= hi:
-            hi = max(hi, data[j][1])
-            j += 1
-        result.append([lo, hi])
-        i = j
-    return result
+    while i < len(data) - 1:
+        if data[i + 1][0] <= data[i][1]:
+            data[i][1] = max(data[i][1], data[i + 1][1])
+            data.pop(i + 1)
+        else:
+            i += 1
+    return data
