@@ -851,6 +851,14 @@ class Evaluation:
     path: str | None = None
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # results are written in completion order; present them in samples order
+        self.samples = sorted(self.samples, key=lambda s: (_order(s.get("sample")), s["task_id"]))
+        first: dict[str, int] = {}
+        for pos, s in enumerate(self.samples):
+            first.setdefault(s["task_id"], pos)
+        self.tasks = sorted(self.tasks, key=lambda t: first.get(t["task_id"], len(first)))
+
     @property
     def summary(self) -> dict[str, Any]:
         return summarize(self.tasks, self.samples, self.header)
@@ -880,6 +888,10 @@ class Evaluation:
             f"Evaluation({s['n_tasks']} tasks, {s['n_samples']} samples, "
             f"pass@1={s['pass@1']:.1f}, DPS={dps}, backend={s['backend']!r})"
         )
+
+
+def _order(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, str(value))
 
 
 def summarize(

@@ -343,6 +343,13 @@ def test_evaluate_software_backend_with_executor(tmp_path: Path, cache_dir: Path
             assert s["status"] == "ok" and s["cost"] > 0
             assert 0 <= s["dps"] <= 100 and s["cluster"] in (-1, 0, 1, 2)
     assert [s["passed"] for s in ev.samples if s["task_id"] == "count_common"] == [True, False]
+    # perfcount's own process pool (workers > 1) gives the same correctness picture
+    own = evaluate(
+        rows, ds, backend="software", workers=2, output=tmp_path / "own.jsonl", progress=False
+    )
+    assert [(s["task_id"], s["passed"]) for s in own.samples] == [
+        (s["task_id"], s["passed"]) for s in ev.samples
+    ]
     # a different backend may not resume that file
     with pytest.raises(DatasetError, match="different run"):
         evaluate(rows, ds, backend="valgrind", output=out, progress=False, workers=1)
