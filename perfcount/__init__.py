@@ -53,6 +53,9 @@ _EXPORTS: dict[str, str] = {
     "evaluate": "perfcount.evaluation",
     "Evaluation": "perfcount.evaluation",
     "curate": "perfcount.curation",
+    # `%load_ext perfcount` looks these up on the package
+    "load_ipython_extension": "perfcount.ipython",
+    "unload_ipython_extension": "perfcount.ipython",
 }
 
 __all__ = [
@@ -88,6 +91,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from perfcount.curation import curate
     from perfcount.datasets import Dataset, Task, load_dataset
     from perfcount.evaluation import Evaluation, evaluate, score
+    from perfcount.ipython import load_ipython_extension, unload_ipython_extension
     from perfcount.machine import info
     from perfcount.process import ProcessResult, run
     from perfcount.runner import Check, Profile, check, profile
