@@ -1,0 +1,2 @@
+def divisor_sums(n):
+    return [sum([d for d in range(1, k + 1) if k % d == 0]) for k in range(1, n + 1)]
