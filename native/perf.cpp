@@ -100,12 +100,11 @@ bool read_page(const perf_event_mmap_page* pc, uint64_t& value, uint64_t& enable
         }
         idx = pc->index;
         count = static_cast<uint64_t>(pc->offset);
-        if (pc->cap_user_rdpmc && idx) {
-            const uint16_t width = pc->pmc_width;
-            pmc = static_cast<int64_t>(rdpmc(idx - 1));
-            // sign-extend the pmc_width-bit counter value
-            pmc <<= 64 - width;
-            pmc >>= 64 - width;
+        if (pc->cap_user_rdpmc && idx && pc->pmc_width > 0 && pc->pmc_width <= 64) {
+            const unsigned shift = 64u - pc->pmc_width;
+            // sign-extend the pmc_width-bit counter value (shift unsigned, then
+            // arithmetic right shift of the signed value)
+            pmc = static_cast<int64_t>(rdpmc(idx - 1) << shift) >> shift;
         } else {
             idx = 0;
         }

@@ -252,13 +252,22 @@ def _entry_for(events: tuple[Any, ...], inherit: bool) -> _Entry:
     key = (tuple(e.native() for e in events), inherit)
     entry = _groups.entries.get(key)
     if entry is None or entry.group.closed:
-        from perfcount import _native
-
-        group = _native.Group([e.native() for e in events], inherit=inherit)
+        group = _native_module().Group([e.native() for e in events], inherit=inherit)
         entry = _Entry(group, tuple(e.name for e in events))
         entry.calibrate()
         _groups.entries[key] = entry
     return entry
+
+
+def _native_module() -> Any:
+    try:
+        from perfcount import _native
+    except ImportError as exc:
+        raise BackendError(
+            f"perfcount's native extension is missing ({exc}); counters cannot be opened",
+            hint="reinstall perfcount (pip install .) on this machine",
+        ) from exc
+    return _native
 
 
 def close_groups() -> None:
@@ -276,9 +285,7 @@ def hardware_available() -> tuple[bool, str]:
     global _hardware_probe
     if _hardware_probe is None:
         try:
-            from perfcount import _native
-
-            with _native.Group([("instructions", 0, 1, False, True, True)], inherit=False):
+            with _native_module().Group([("instructions", 0, 1, False, True, True)], inherit=False):
                 pass
         except PerfcountError as exc:
             first = str(exc).splitlines()[0]
@@ -298,9 +305,7 @@ def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...
             hint="use one of: " + ", ".join(_BACKENDS),
         )
     if backend == "valgrind":
-        from perfcount import _native
-
-        if not _native.running_on_valgrind():
+        if not _native_module().running_on_valgrind():
             raise BackendError(
                 "backend='valgrind' in measure() needs this Python to run under callgrind",
                 hint="use perfcount.profile(..., backend='valgrind') (the runner starts "
