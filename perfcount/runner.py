@@ -16,11 +16,12 @@ transparently) and contains fork bombs (cgroup v1 ``pids``, see
 
 Timeouts are given in native seconds; the valgrind backend multiplies them by
 :data:`perfcount.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an
-``RLIMIT_AS`` limit on the candidate process (default 4096 MiB, 0 = none); it
-works under valgrind too, because valgrind checks the guest's address-space
-requests against the guest's limit rather than applying it to its own
-reservations (measured: a 20 GB allocation under ``memory_mb=512`` raises
-``MemoryError`` both natively and under callgrind).
+``RLIMIT_AS`` limit on the candidate process (default 4096 MiB, 0 = none),
+counted on top of what the process maps when the candidate starts: under
+valgrind, RLIMIT_AS covers valgrind's own mappings as well (~100 MiB more than
+a native child), so a plain limit would leave the candidate less room there.
+Measured: a 20 GB allocation under ``memory_mb=512`` raises ``MemoryError``
+natively and under callgrind, and 230 MiB fit under ``memory_mb=256`` in both.
 """
 
 from __future__ import annotations

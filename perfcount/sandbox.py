@@ -50,7 +50,11 @@ class Limits:
 
     ``timeout`` is wall-clock seconds (already scaled for the backend);
     ``cpu_seconds`` becomes ``RLIMIT_CPU`` (SIGXCPU, reported as a timeout);
-    ``memory_mb`` becomes ``RLIMIT_AS`` (0 = unlimited); ``file_mb`` is
+    ``memory_mb`` becomes ``RLIMIT_AS`` on top of the address space the
+    process already maps when the candidate starts (0 = unlimited). Under
+    valgrind RLIMIT_AS applies to valgrind's own mappings too (measured: a
+    child of the callgrind'ed server maps ~120 MiB before the candidate runs,
+    a native one ~25 MiB), hence "on top of"; ``file_mb`` is
     ``RLIMIT_FSIZE`` and bounds the captured stdout/stderr too (SIGXFSZ,
     reported as ``output_too_large``); ``output_mb`` bounds the result channel;
     ``open_files`` is ``RLIMIT_NOFILE``; ``pids`` is the cgroup's ``pids.max``;
@@ -110,12 +114,27 @@ def apply_rlimits(limits: Limits) -> None:
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if limits.memory_mb:
-        setlim(resource.RLIMIT_AS, limits.memory_mb << 20)
+        # on top of what the process already maps: the interpreter with perfcount
+        # loaded (~25 MiB) or, under valgrind, also valgrind itself (~100 MiB more),
+        # so memory_mb means the same for the candidate under every backend
+        setlim(resource.RLIMIT_AS, _address_space() + (limits.memory_mb << 20))
     if limits.file_mb:
         setlim(resource.RLIMIT_FSIZE, limits.file_mb << 20)
     if limits.open_files:
         setlim(resource.RLIMIT_NOFILE, limits.open_files)
     setlim(resource.RLIMIT_CORE, 0)
+
+
+def _address_space() -> int:
+    """Bytes of address space the calling process maps now (VmSize), 0 if unknown."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:

@@ -83,6 +83,9 @@ def test_valgrind_statuses(vg):
     assert t.status == "timeout" and t.cost is None and "2.5 s" in t.error
     m = vg.profile("def f():\n    return len(bytearray(20 * 2**30))\n", "f", [[]])
     assert m.status == "memory", m.error
+    # memory_mb is on top of valgrind's own ~120 MiB: 400 MiB still fit in 512
+    big = vg.profile("def f():\n    return len(bytearray(400 << 20)) >> 20\n", "f", [[]])
+    assert big.status == "ok" and big.outputs == [400], big.error
     c = vg.profile("import os\ndef f():\n    os.abort()\n", "f", [[]])
     assert c.status == "crashed" and "SIGABRT" in c.error
     e = vg.profile("def f():\n    raise KeyError('nope')\n", "f", [[]])

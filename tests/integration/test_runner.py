@@ -304,3 +304,25 @@ def test_without_cgroups_it_degrades_and_says_why(monkeypatch, tmp_path):
         assert r.check("def f():\n    return 1\n", "f", [[]], [1]).passed
         c = r.check("import time\ndef f():\n    time.sleep(30)\n", "f", [[]], [None], timeout=0.5)
         assert c.status == "timeout"
+
+
+def test_candidate_killing_the_top_fork_server(runner):
+    # the child's parent is the server's zygote; go one more level up
+    src = (
+        "import os, signal, time\n"
+        "def f():\n"
+        "    zygote = os.getppid()\n"
+        "    server = int(open(f'/proc/{zygote}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "    os.kill(server, signal.SIGKILL)\n"
+        "    time.sleep(30)\n"
+    )
+    c = run(runner, src)
+    assert c.status == "crashed" and "fork server died" in c.error
+    assert runner.check("def f():\n    return 4\n", "f", [[]], [4]).passed
+
+
+def test_memory_limit_is_on_top_of_the_harness(runner):
+    # 512 MiB for the candidate itself, whatever the interpreter already maps
+    src = "def f(mb):\n    return len(bytearray(mb << 20)) >> 20\n"
+    assert runner.check(src, "f", [[400]], [400]).passed
+    assert runner.check(src, "f", [[600]], [600]).status == "memory"
