@@ -32,6 +32,19 @@ def dataset() -> Dataset:
     return load_dataset("perfcount-py")
 
 
+def test_by_name_is_the_checked_in_file(dataset: Dataset) -> None:
+    """The name resolves to the repository's file (or an installed copy equal to it)."""
+    from perfcount.datasets import read_dataset
+
+    checked_in = read_dataset(ROOT / "datasets" / "perfcount-py.jsonl")
+    assert [dataset[t].to_dict() for t in dataset] == [
+        checked_in[t].to_dict() for t in checked_in
+    ], (
+        f"{dataset.path} differs from datasets/perfcount-py.jsonl: the installed copy is stale; "
+        "reinstall (flock /tmp/perfcount-build.lock pip install --no-build-isolation -e . -q)"
+    )
+
+
 def _tasks(dataset: Dataset) -> list[Task]:
     return [dataset[t] for t in dataset]
 
