@@ -65,7 +65,10 @@ class Command:
             type=float,
             default=curation.DEFAULT_TIME_WALL,
             metavar="SECONDS",
-            help=f"scale search: seconds per native run ({curation.DEFAULT_TIME_WALL:g})",
+            help=(
+                "seconds a native run may take: the scale search wall, and the profile "
+                f"timeout (scaled by the backend, e.g. valgrind) ({curation.DEFAULT_TIME_WALL:g})"
+            ),
         )
         parser.add_argument(
             "--memory-wall-mb",
