@@ -476,6 +476,24 @@ def test_malformed_pool_names_file_and_line(tmp_path: Path) -> None:
         load_pool([good, good])
 
 
+def test_pool_rows_are_normalised() -> None:
+    row = {
+        "task_id": "t",
+        "entry_point": "f",
+        "solutions": ["def f(x):\n    return x\n"] * 10,
+        "pe_input": "[[1], [2]]",  # EvalPerf stores pe_input as a JSON string
+        "trusted": "solution_03.py",
+    }
+    (out,) = load_pool([row])
+    assert out["solution_names"][0] == "solution_01" and out["solution_names"][-1] == "solution_10"
+    assert out["pe_input"] == [[1], [2]]
+    assert out["trusted"] == "solution_03"
+    with pytest.raises(DatasetError, match="trusted: 'nope' is not one of the solution names"):
+        load_pool([dict(row, trusted="nope")])
+    with pytest.raises(DatasetError, match="entry_point: 'f-1' is not a Python identifier"):
+        load_pool([dict(row, entry_point="f-1")])
+
+
 def test_bad_arguments() -> None:
     rows = _rows()
     with pytest.raises(InvalidArgument, match="unknown task id"):
