@@ -182,9 +182,11 @@ class Server:
 
     def _drop_dumps(self, pid: int) -> None:
         # a finished child's callgrind writes a final (empty) dump at exit
+        # (and valgrind a log file per process): do not let them pile up
         if self.valgrind:
-            with contextlib.suppress(OSError):
-                (self.work_root / f"cg.{pid}").unlink()
+            for name in (f"cg.{pid}", f"valgrind.{pid}.log"):
+                with contextlib.suppress(OSError):
+                    (self.work_root / name).unlink()
 
     def serve(self) -> None:
         write_message(
