@@ -26,6 +26,7 @@ natively and under callgrind, and 230 MiB fit under ``memory_mb=256`` in both.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import logging
@@ -39,6 +40,7 @@ import tempfile
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -309,11 +311,13 @@ class Runner:
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         self._id = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:6]}"
-        self._dir = Path(tempfile.mkdtemp(prefix="perfcount-runner-"))
+        _sweep_stale_dirs()
+        self._dir = Path(tempfile.mkdtemp(prefix=f"perfcount-runner-{os.getpid()}-"))
         self._cgroup = PidsCgroup.create(self._id)
         self.sandbox = self._cgroup.reason
         self._servers: dict[str, _Server] = {}
         self._closed = False
+        _open_runners.add(self)
         self._env = dict(os.environ)
         self._env["PYTHONHASHSEED"] = "0"
         self._env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -554,6 +558,25 @@ class Runner:
 
 
 # -- helpers ---------------------------------------------------------------------
+_open_runners: weakref.WeakSet[Runner] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_runners() -> None:
+    """Runners left open at interpreter exit still stop their servers and clean up."""
+    for runner in list(_open_runners):
+        with contextlib.suppress(Exception):
+            runner.close()
+
+
+def _sweep_stale_dirs() -> None:
+    """Remove temporary folders of runners whose process died without closing them."""
+    for d in Path(tempfile.gettempdir()).glob("perfcount-runner-*-*"):
+        owner = d.name.split("-")[2]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def _scaled(limits: Limits, factor: float) -> Limits:
     if factor == 1:
         return limits
