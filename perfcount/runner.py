@@ -394,6 +394,8 @@ class Runner:
         base = {"backend": self.backend, "metric": self.metric, "reason": self.reason}
         with self._lock:
             seq = next(self._seq)
+            # dumps are found by the child's pid; a constant label keeps every
+            # request byte-identical for identical candidates (repeatable counts)
             label = "perfcount"
             req = {
                 "op": "run",
@@ -416,7 +418,7 @@ class Runner:
                 "max_rss_kb": done.get("max_rss_kb"),
             }
             if status != "ok":
-                if server is not None and b.server == "valgrind":
+                if b.server == "valgrind":
                     _drop_dumps(server.out_dir, done.get("pid"))
                 return Profile(status=status, error=error, **common)
             try:
@@ -513,7 +515,7 @@ class Runner:
 
     def _run(
         self, kind: str, req: dict[str, Any], limits: Limits
-    ) -> tuple[dict[str, Any], _Server | None]:
+    ) -> tuple[dict[str, Any], _Server]:
         """Send one request; the server's ``done`` message, or a synthetic one if it died."""
         for attempt in (0, 1):
             server = self._server(kind)
