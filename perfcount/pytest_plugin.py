@@ -1,0 +1,432 @@
+"""pytest plugin: instruction (or any event) budgets for tests, and a measuring fixture.
+
+Installed with perfcount (entry point ``pytest11``), it stays **inert until
+enabled**: ``--perfcount``, the ini option ``perfcount = true``,
+``--perfcount-json PATH`` or ``-p perfcount`` turn it on. (From a source
+checkout without the entry point: ``-p perfcount.pytest_plugin``.) Inert means:
+the ``perfcount`` marker is registered (so ``--strict-markers`` accepts it) but
+no budget is checked; a summary line says how many were left unchecked.
+
+Budgets::
+
+    @pytest.mark.perfcount(max_instructions=5_000_000)
+    def test_sort_is_cheap(): ...
+
+    @pytest.mark.perfcount(max_task_clock=50e6, max_page_faults=100, events=["context-switches"])
+    def test_fast_enough(): ...
+
+``max_<event>`` (underscores for dashes: ``max_task_clock`` is ``task-clock``
+in ns) fails a test whose call — the test function only, not its fixtures —
+counted more, with the measured value in the message. ``events=`` adds events
+to measure and record without a budget; ``backend=`` forces a backend.
+
+Where instruction counts come from (``max_instructions`` / ``instructions``):
+the hardware counter when this machine has a PMU; otherwise callgrind when
+pytest itself runs under it, as pytest-codspeed does::
+
+    PERFCOUNT_CALLGRIND_OUT=/tmp/cg.%p valgrind --tool=callgrind --instr-atstart=no \\
+        --callgrind-out-file=/tmp/cg.%p python -m pytest --perfcount
+
+(only the test calls are instrumented). With neither, the test still runs
+(its own assertions still count) and, if it passed, it is reported as
+**skipped** with the reason the budget could not be checked;
+``--perfcount-unavailable=fail`` makes that a failure instead (for CI that must
+check budgets), ``=pass`` leaves the test passed with a warning line in the
+summary.
+
+The ``perfcount`` fixture measures blocks inside a test (always available)::
+
+    def test_parse(perfcount):
+        with perfcount(events=["task-clock"], label="parse") as m:
+            parse(text)
+        assert m.counts["task-clock"] > 0
+
+It takes the same ``max_<event>=`` budgets, checked when the block exits.
+``--perfcount-json PATH`` writes every measurement (marker and fixture) with
+the test id, label, counts, budgets and verdict.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import pytest
+
+from perfcount.errors import PerfcountError
+
+__all__ = ["BudgetExceeded", "PerfcountPlugin"]
+
+_UNAVAILABLE = ("skip", "fail", "pass")
+_KEY = pytest.StashKey["PerfcountPlugin"]()
+
+
+class BudgetExceeded(AssertionError):
+    """A measured count went over its ``max_<event>`` budget."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("perfcount", "perfcount: event-count budgets")
+    group.addoption(
+        "--perfcount",
+        action="store_true",
+        default=None,
+        help="check @pytest.mark.perfcount budgets (the plugin is inert without it)",
+    )
+    group.addoption(
+        "--perfcount-json",
+        metavar="PATH",
+        default=None,
+        help="write every perfcount measurement of the session to PATH (implies --perfcount)",
+    )
+    group.addoption(
+        "--perfcount-unavailable",
+        choices=_UNAVAILABLE,
+        default=None,
+        help="a budget whose counter is unavailable here (e.g. instructions without a PMU, "
+        "not under callgrind): skip the passed test with the reason (default), fail it, "
+        "or pass it with a warning",
+    )
+    parser.addini("perfcount", type="bool", default=False, help="enable perfcount budgets")
+    parser.addini(
+        "perfcount_unavailable",
+        default="skip",
+        help="skip | fail | pass: what a budget that cannot be measured here does",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "perfcount(max_<event>=N, events=None, backend='auto'): fail the test when its call "
+        "counts more than N <event> (e.g. max_instructions, max_task_clock); checked with "
+        "--perfcount",
+    )
+    plugins = config.option.plugins or []
+    enabled = bool(
+        config.getoption("perfcount")
+        or config.getini("perfcount")
+        or config.getoption("perfcount_json")
+        or any(p in ("perfcount", "perfcount.pytest_plugin") for p in plugins)
+    )
+    unavailable = config.getoption("perfcount_unavailable") or config.getini(
+        "perfcount_unavailable"
+    )
+    if unavailable not in _UNAVAILABLE:
+        raise pytest.UsageError(
+            f"perfcount_unavailable = {unavailable!r}; use one of {', '.join(_UNAVAILABLE)}"
+        )
+    plugin = PerfcountPlugin(config, enabled=enabled, unavailable=str(unavailable))
+    config.stash[_KEY] = plugin
+    config.pluginmanager.register(plugin, "perfcount-session")
+
+
+# ---------------------------------------------------------------------------
+# Budgets and how to measure them
+
+
+def _budgets(kwargs: dict[str, Any], where: str) -> dict[str, float]:
+    """``max_task_clock=5`` → ``{"task-clock": 5}``; refuses unknown events and non-numbers."""
+    from perfcount.events import parse_events
+
+    out: dict[str, float] = {}
+    for key, value in kwargs.items():
+        if not key.startswith("max_"):
+            raise pytest.UsageError(
+                f"{where}: unknown argument {key!r} (budgets are max_<event>=N; also events=, "
+                "backend=)"
+            )
+        name = key[4:].replace("_", "-")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise pytest.UsageError(f"{where}: {key} must be a non-negative number, got {value!r}")
+        try:
+            (event,) = parse_events([name])
+        except PerfcountError as exc:
+            raise pytest.UsageError(f"{where}: {key}: {exc}") from None
+        out[event.name] = value
+    return out
+
+
+class _Plan:
+    """Which regions to open for a set of events: (backend, events) pairs, or why not."""
+
+    def __init__(self, events: list[str], backend: str) -> None:
+        from perfcount import _native
+        from perfcount.counters import hardware_available
+        from perfcount.events import parse_events
+
+        parsed = list(parse_events(events)) if events else []
+        self.regions: list[tuple[str, list[str] | None]] = []
+        self.unavailable: str | None = None
+        wants_instr = any(e.name == "instructions" for e in parsed)
+        software = [e.name for e in parsed if e.is_software]
+        hardware = [e.name for e in parsed if not e.is_software]
+        if backend != "auto":
+            if backend == "valgrind":
+                if not _native.running_on_valgrind():
+                    self.unavailable = (
+                        "backend='valgrind' needs pytest to run under "
+                        "`valgrind --tool=callgrind --instr-atstart=no`"
+                    )
+                    return
+                self.regions = [("valgrind", None)]
+                return
+            if backend == "perf" and parsed and not all(e.is_software for e in parsed):
+                hw_ok, why = hardware_available()
+                if not hw_ok:
+                    self.unavailable = why
+                    return
+            self.regions = [(backend, [e.name for e in parsed] or None)]
+            return
+        if not parsed:
+            self.regions = [("auto", None)]
+            return
+        hw_ok, why = hardware_available() if hardware else (False, "")
+        if hardware and hw_ok:
+            self.regions = [("perf", [e.name for e in parsed])]
+            return
+        if hardware and wants_instr and _native.running_on_valgrind():
+            others = [h for h in hardware if h != "instructions"]
+            if others:
+                self.unavailable = (
+                    f"{', '.join(others)} need a hardware PMU ({why}); callgrind counts "
+                    "instructions only"
+                )
+                return
+            # software events outside, callgrind's instructions inside (so the
+            # instruction count does not include the software group's reads)
+            if software:
+                self.regions.append(("software", software))
+            self.regions.append(("valgrind", None))
+            return
+        if hardware:
+            self.unavailable = (
+                f"{', '.join(hardware)}: {why}, and pytest is not running under callgrind "
+                "(run it as `valgrind --tool=callgrind --instr-atstart=no python -m pytest "
+                "--perfcount`)"
+            )
+            return
+        self.regions = [("software", software)]
+
+
+@contextmanager
+def _measured(plan: _Plan) -> Iterator[dict[str, Any]]:
+    """Open ``plan``'s regions (outermost first) around the body; yield the counts dict."""
+    from perfcount.counters import measure
+
+    out: dict[str, Any] = {"values": {}, "backends": []}
+    ms = [measure(events, backend=backend) for backend, events in plan.regions]
+    gc_was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        with ExitStack() as stack:
+            for m in ms:
+                stack.enter_context(m)
+            yield out
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        for m in ms:
+            try:
+                counts = m.counts
+            except PerfcountError:
+                continue
+            out["values"].update(counts.values)
+            out["backends"].append(counts.backend)
+            out.setdefault("counts", []).append(counts.to_dict())
+
+
+def _verdict(values: dict[str, Any], budgets: dict[str, float]) -> list[str]:
+    over = []
+    for name, limit in budgets.items():
+        v = values.get(name)
+        if v is not None and v > limit:
+            over.append(f"{name} = {v:,.0f} > max_{name.replace('-', '_')} = {limit:,.0f}")
+    return over
+
+
+# ---------------------------------------------------------------------------
+# The plugin object (one per session)
+
+
+class PerfcountPlugin:
+    """Session state: enabled?, measurements, unchecked budgets."""
+
+    def __init__(self, config: pytest.Config, *, enabled: bool, unavailable: str) -> None:
+        self.config = config
+        self.enabled = enabled
+        self.unavailable = unavailable
+        self.records: list[dict[str, Any]] = []
+        self.unchecked: list[str] = []
+
+    # -- marker --------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Any:
+        marker = pyfuncitem.get_closest_marker("perfcount")
+        if marker is None:
+            return (yield)
+        if not self.enabled:
+            self.unchecked.append(pyfuncitem.nodeid)
+            return (yield)
+        where = f"@pytest.mark.perfcount on {pyfuncitem.nodeid}"
+        if marker.args:
+            raise pytest.UsageError(f"{where}: takes keyword arguments only")
+        kwargs = dict(marker.kwargs)
+        extra = kwargs.pop("events", None)
+        backend = kwargs.pop("backend", "auto")
+        budgets = _budgets(kwargs, where)
+        if isinstance(extra, str):
+            extra = [e for e in extra.split(",") if e.strip()]
+        events = list(dict.fromkeys([*budgets, *(extra or [])]))
+        try:
+            plan = _Plan(events, backend)
+        except PerfcountError as exc:
+            raise pytest.UsageError(f"{where}: {exc}") from None
+        record: dict[str, Any] = {
+            "nodeid": pyfuncitem.nodeid,
+            "kind": "marker",
+            "label": None,
+            "budgets": budgets,
+        }
+        self.records.append(record)
+        if plan.unavailable:
+            record["unavailable"] = plan.unavailable
+            result = yield  # the test still runs; its own assertions still count
+            record["verdict"] = "unchecked"
+            self._unavailable(pyfuncitem.nodeid, budgets, plan.unavailable)
+            return result
+        with _measured(plan) as measured:
+            result = yield
+        record["values"] = measured["values"]
+        record["backend"] = "+".join(measured["backends"])
+        record["counts"] = measured.get("counts", [])
+        over = _verdict(measured["values"], budgets)
+        record["verdict"] = "over" if over else "ok"
+        if over:
+            raise BudgetExceeded(
+                "perfcount budget exceeded: " + "; ".join(over) + f" (backend {record['backend']})"
+            )
+        return result
+
+    def _unavailable(self, nodeid: str, budgets: dict[str, float], why: str) -> None:
+        names = ", ".join(f"max_{n.replace('-', '_')}" for n in budgets) or "events"
+        msg = f"perfcount budget {names} not checked: {why}"
+        if self.unavailable == "fail":
+            pytest.fail(msg, pytrace=False)
+        if self.unavailable == "skip":
+            pytest.skip(msg)
+        self.unchecked.append(f"{nodeid}: {msg}")
+
+    # -- fixture support ----------------------------------------------------
+    def record_fixture(self, record: dict[str, Any]) -> None:
+        self.records.append(record)
+
+    # -- reporting -----------------------------------------------------------
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        tr = terminalreporter
+        marked = [r for r in self.records if r["kind"] == "marker" and "values" in r]
+        if marked:
+            tr.section("perfcount budgets")
+            for r in marked:
+                for name, limit in r["budgets"].items():
+                    v = r["values"].get(name)
+                    shown = "not counted" if v is None else f"{v:,.0f}"
+                    flag = "OVER" if v is not None and v > limit else "ok"
+                    tr.write_line(
+                        f"{flag:4} {r['nodeid']}: {name} {shown} / {limit:,.0f} ({r['backend']})"
+                    )
+        if self.unchecked:
+            if self.enabled:
+                tr.section("perfcount: budgets not checked")
+                for line in self.unchecked:
+                    tr.write_line(line)
+            else:
+                n = len(self.unchecked)
+                tr.write_line(
+                    f"perfcount: {n} budget{'s' if n != 1 else ''} not checked "
+                    "(enable with --perfcount or ini `perfcount = true`)"
+                )
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        path = self.config.getoption("perfcount_json")
+        if not path:
+            return
+        from perfcount import __version__
+
+        data = {
+            "format": "perfcount-pytest",
+            "format_version": 1,
+            "perfcount": __version__,
+            "measurements": self.records,
+        }
+        tmp = f"{path}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, default=str)
+            f.write("\n")
+        os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------
+# The fixture
+
+
+@pytest.fixture
+def perfcount(request: pytest.FixtureRequest) -> Any:
+    """A factory of measured blocks: ``with perfcount(events=..., label=..., max_x=N) as m:``.
+
+    ``m`` is the :class:`perfcount.measure` object (``m.counts`` after the
+    block). Budgets ``max_<event>=N`` are checked when the block exits
+    (:class:`BudgetExceeded`, an ``AssertionError``). Every block is recorded
+    for ``--perfcount-json``.
+    """
+    from perfcount.counters import measure
+
+    plugin: PerfcountPlugin | None = request.config.stash.get(_KEY, None)
+    nodeid = request.node.nodeid
+
+    @contextmanager
+    def block(
+        events: str | list[str] | None = None,
+        *,
+        backend: str = "auto",
+        label: str | None = None,
+        **budget_kwargs: Any,
+    ) -> Iterator[Any]:
+        budgets = _budgets(budget_kwargs, f"perfcount fixture in {nodeid}")
+        if isinstance(events, str):
+            events = [e for e in events.split(",") if e.strip()]
+        if budgets:
+            events = list(dict.fromkeys([*(events or []), *budgets]))
+        m = measure(events, backend=backend)
+        with m:
+            yield m
+        counts = m.counts
+        over = _verdict(dict(counts.values), budgets)
+        if plugin is not None:
+            plugin.record_fixture(
+                {
+                    "nodeid": nodeid,
+                    "kind": "fixture",
+                    "label": label,
+                    "budgets": budgets,
+                    "values": dict(counts.values),
+                    "backend": counts.backend,
+                    "counts": [counts.to_dict()],
+                    "verdict": "over" if over else "ok",
+                }
+            )
+        if over:
+            raise BudgetExceeded(
+                "perfcount budget exceeded"
+                + (f" in {label!r}" if label else "")
+                + ": "
+                + "; ".join(over)
+                + f" (backend {counts.backend})"
+            )
+
+    return block
