@@ -22,13 +22,19 @@ from perfcount.process import ProcessResult, run
 PY = sys.executable
 
 
-def perf_fds() -> set[str]:
-    out = set()
+def fds_of_kind(*prefixes: str) -> dict[str, str]:
+    """fd -> target for the fds whose link starts with one of ``prefixes``."""
+    out = {}
     for fd in os.listdir("/proc/self/fd"):
         with contextlib.suppress(OSError):
-            if os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:[perf_event]":
-                out.add(fd)
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if target.startswith(prefixes):
+                out[fd] = target
     return out
+
+
+def perf_fds() -> set[str]:
+    return set(fds_of_kind("anon_inode:[perf_event]"))
 
 
 def child_pids() -> set[str]:
@@ -44,13 +50,15 @@ def no_leaks() -> Iterator[None]:
     """No counter fds, pipes or child processes are left behind by a run."""
     close_groups()
     before_fds, before_children = perf_fds(), child_pids()
-    n_fds = len(os.listdir("/proc/self/fd"))
+    kinds = ("pipe:", "anon_inode:[pidfd]", "/dev/null")  # what run() opens
+    before_pipes = fds_of_kind(*kinds)
     yield
     close_groups()
     gc.collect()
     assert perf_fds() == before_fds, "perf_event fds left open"
-    assert child_pids() <= before_children, "child processes left behind"
-    assert len(os.listdir("/proc/self/fd")) <= n_fds, "fds left open"
+    assert child_pids() <= before_children, f"child processes left behind: {child_pids()}"
+    left = {fd: t for fd, t in fds_of_kind(*kinds).items() if before_pipes.get(fd) != t}
+    assert not left, f"fds left open: {left}"
 
 
 BUSY = "import time\nt=time.process_time()\nwhile time.process_time()-t < {s}: pass\n"
@@ -186,7 +194,7 @@ def test_signal_and_max_rss() -> None:
 def test_background_descendant_holding_the_pipes_is_stopped() -> None:
     t0 = time.monotonic()
     r = run(["sh", "-c", "sleep 30 & echo started"])
-    assert r.ok and r.stdout == b"started\n"
+    assert r.ok and r.stdout == b"started\n", r
     assert time.monotonic() - t0 < 10
 
 
