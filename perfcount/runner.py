@@ -49,7 +49,7 @@ from typing import Any
 from perfcount import plain
 from perfcount.backends import Backend, get, resolve
 from perfcount.counters import Counts
-from perfcount.errors import BackendError, InvalidArgument, PerfcountError
+from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
 from perfcount.sandbox import DEFAULT_TIMEOUT, Limits, PidsCgroup, kill_group
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
@@ -428,6 +428,8 @@ class Runner:
                     label=label,
                     out_dir=server.out_dir,
                 )
+            except CandidateError as exc:
+                return Profile(status="failed", error=str(exc), **common)
             except PerfcountError as exc:
                 return Profile(status="crashed", error=f"measurement failed: {exc}", **common)
             walls = sorted(result.get("wall_ns", []))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from perfcount.counters import Counts
+from perfcount.errors import BackendError
 
 __all__ = ["Backend", "Region", "Summary"]
 
@@ -94,7 +95,13 @@ class Backend:
         if not raw:
             raise ValueError("no measured region came back from the candidate")
         metric = self.metric
-        costs = [float(r["values"].get(metric, float("nan"))) for r in raw]
+        if any(metric not in r.get("values", {}) for r in raw):
+            raise BackendError(
+                f"the metric event {metric!r} was not counted in the candidate's region",
+                hint="the counter could not be scheduled (multiplexing/pinning); "
+                "measure fewer events at a time",
+            )
+        costs = [float(r["values"][metric]) for r in raw]
         cost = statistics.median(costs)
         values = {
             name: statistics.median(float(r["values"][name]) for r in raw if name in r["values"])

@@ -23,7 +23,7 @@ from typing import Any
 
 from perfcount.backends.base import Backend, Region, Summary
 from perfcount.counters import Counts
-from perfcount.errors import BackendError
+from perfcount.errors import BackendError, CandidateError
 from perfcount.sandbox import VALGRIND_TIMEOUT_FACTOR
 
 __all__ = ["ValgrindBackend", "read_dump"]
@@ -80,6 +80,12 @@ class ValgrindBackend(Backend):
         self, raw: list[dict[str, Any]], *, pid: int, label: str, out_dir: Path
     ) -> Summary:
         totals = read_dump(out_dir, pid, label)
+        if len(totals) > max(1, self.repeats):
+            raise CandidateError(
+                f"{len(totals)} callgrind dumps labelled {label!r} came from pid {pid} where "
+                f"{max(1, self.repeats)} were expected: the candidate issued callgrind client "
+                "requests itself, so its count cannot be trusted"
+            )
         if not totals:
             raise BackendError(
                 f"no callgrind dump labelled {label!r} from pid {pid} in {out_dir}",

@@ -106,6 +106,19 @@ def test_valgrind_server_killed_by_candidate_is_restarted(vg):
 
 
 @pytest.mark.needs_valgrind
+def test_candidate_dumping_its_own_callgrind_region_is_refused(vg):
+    src = (
+        "from perfcount import _native\n"
+        "def f():\n"
+        "    _native.callgrind_stop('perfcount')  # end the region early ...\n"
+        "    _native.callgrind_start()\n"
+        "    return sum(range(10_000))\n"
+    )
+    p = vg.profile(src, "f", [[]])
+    assert p.status == "failed" and "cannot be trusted" in p.error and p.cost is None
+
+
+@pytest.mark.needs_valgrind
 def test_check_uses_a_native_server(vg):
     c = vg.check(LOOP, "f", [[3], [4]], [5, 14])
     assert c.passed
