@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -372,6 +372,70 @@ def test_no_pmu_error_names_the_fix() -> None:
     for raw in ("r01c2", "LLC-load-misses", "cycles:k"):
         with pytest.raises(CounterUnavailable):
             _native.Group([parse_event(raw).native()])
+
+
+def _in_child(fn: Callable[[], str]) -> str:
+    """Run ``fn`` in a forked child (to change its credentials/limits); its result text."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            text = fn()
+        except BaseException as exc:
+            text = f"{type(exc).__name__}: {exc}"
+        try:
+            os.write(w, text.encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    chunks = []
+    while chunk := os.read(r, 65536):
+        chunks.append(chunk)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode()
+
+
+def _open(spec: str) -> str:
+    with _native.Group([parse_event(spec).native()]):
+        return "opened"
+
+
+def test_permission_denied_names_paranoid_and_the_fix() -> None:
+    paranoid = _native.perf_event_paranoid()
+    if os.geteuid() != 0 or paranoid is None or paranoid < 2:
+        pytest.skip("needs root (to drop to an unprivileged user) and perf_event_paranoid >= 2")
+
+    def unprivileged() -> str:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        return _open("task-clock:k")  # kernel counting: refused at paranoid >= 2
+
+    text = _in_child(unprivileged)
+    assert text.startswith("PermissionDenied: "), text
+    assert f"perf_event_paranoid = {paranoid}" in text
+    assert "sysctl kernel.perf_event_paranoid=1" in text
+
+
+def test_out_of_file_descriptors_names_the_fix() -> None:
+    import resource
+
+    def few_fds() -> str:
+        # exactly one free descriptor: the first event opens, the second cannot
+        top = max(int(fd) for fd in os.listdir("/proc/self/fd"))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (top + 2, top + 2))
+        fillers = []
+        with contextlib.suppress(OSError):
+            while True:
+                fillers.append(os.open("/dev/null", os.O_RDONLY))
+        os.close(fillers.pop())
+        with _native.Group([parse_event(n).native() for n in ("task-clock", "page-faults")]):
+            return "opened"
+
+    text = _in_child(few_fds)
+    assert text.startswith("BackendError: "), text
+    assert "out of file descriptors" in text and "ulimit -n" in text
 
 
 @pytest.mark.parametrize(
