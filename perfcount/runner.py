@@ -14,6 +14,12 @@ runner survives candidates that kill their fork server (it is restarted
 transparently) and contains fork bombs (cgroup v1 ``pids``, see
 :mod:`perfcount.sandbox`).
 
+What the sandbox protects is the evaluator (and the machine), not the
+integrity of a deliberately adversarial candidate's own measurement: the
+region is measured inside the candidate's process, so code written to cheat
+could, e.g., write a forged result to its result pipe. Known tampering is
+refused (a candidate issuing its own callgrind dumps gets ``failed``).
+
 Timeouts are given in native seconds; the valgrind backend multiplies them by
 :data:`perfcount.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an
 ``RLIMIT_AS`` limit on the candidate process (default 4096 MiB, 0 = none),
