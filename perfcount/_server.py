@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from perfcount import plain
-from perfcount.sandbox import Limits, PidsCgroup, apply_rlimits, kill_group
+from perfcount.sandbox import Limits, PidsCgroup, apply_rlimits, isolate_network, kill_group
 
 _HEADER = struct.Struct(">Q")
 CANDIDATE_FILE = "<candidate>"
@@ -126,6 +126,8 @@ class Server:
 
             self.valgrind = _native.running_on_valgrind()
         # pre-import what every child needs, so children start identical and cheap
+        import ctypes  # noqa: F401 - used by sandbox.isolate_network in every child
+
         import perfcount.backends
 
         with contextlib.suppress(ImportError):
@@ -446,6 +448,8 @@ def child_main(
     os.dup2(out, 2)
     os.close(devnull)
     os.close(out)
+    if not limits.network:
+        isolate_network()
     os.chdir(workdir)
     os.environ["HOME"] = str(workdir)
     os.environ["TMPDIR"] = str(workdir)

@@ -272,7 +272,8 @@ class Runner:
     (perf/software), ``repeats`` (software default 5). ``file_mb`` bounds
     captured stdout/stderr and files written, ``output_mb`` the returned
     outputs, ``max_pids`` the processes a candidate may create, ``open_files``
-    its file descriptors. ``verify=False`` defers the check that the backend
+    its file descriptors. ``network=False`` (default) runs candidates in an
+    empty network namespace where that is permitted. ``verify=False`` defers the check that the backend
     works here to the first :meth:`profile` (``check`` never needs it).
 
     Safe to use from one thread at a time (calls are serialised); a server
@@ -295,6 +296,7 @@ class Runner:
         max_pids: int = 64,
         open_files: int = 256,
         grace: float = 0.5,
+        network: bool = False,
         verify: bool = True,
     ) -> None:
         if repeats is not None and (not isinstance(repeats, int) or repeats < 1):
@@ -313,6 +315,7 @@ class Runner:
             open_files=open_files,
             pids=max_pids,
             grace=grace,
+            network=network,
         )
         self._lock = threading.Lock()
         self._seq = itertools.count(1)

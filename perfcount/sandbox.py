@@ -58,7 +58,9 @@ class Limits:
     ``RLIMIT_FSIZE`` and bounds the captured stdout/stderr too (SIGXFSZ,
     reported as ``output_too_large``); ``output_mb`` bounds the result channel;
     ``open_files`` is ``RLIMIT_NOFILE``; ``pids`` is the cgroup's ``pids.max``;
-    ``grace`` is the time between SIGTERM and SIGKILL on timeout.
+    ``grace`` is the time between SIGTERM and SIGKILL on timeout;
+    ``network=False`` puts the candidate in an empty network namespace
+    (best effort: needs CAP_SYS_ADMIN, see :func:`isolate_network`).
     """
 
     timeout: float = DEFAULT_TIMEOUT
@@ -69,6 +71,7 @@ class Limits:
     open_files: int = 256
     pids: int = 64
     grace: float = 0.5
+    network: bool = False
 
     def __post_init__(self) -> None:
         from perfcount.errors import InvalidArgument
@@ -123,6 +126,24 @@ def apply_rlimits(limits: Limits) -> None:
     if limits.open_files:
         setlim(resource.RLIMIT_NOFILE, limits.open_files)
     setlim(resource.RLIMIT_CORE, 0)
+
+
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> str | None:
+    """Move the calling process into a new, empty network namespace.
+
+    Only a loopback device that is down: no connections out, none to the
+    evaluator's sockets. Returns ``None`` on success, else why not (e.g. not
+    root), in which case the candidate keeps the host's network.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWNET) != 0:
+        return f"unshare(CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
+    return None
 
 
 def _address_space() -> int:

@@ -326,3 +326,27 @@ def test_memory_limit_is_on_top_of_the_harness(runner):
     src = "def f(mb):\n    return len(bytearray(mb << 20)) >> 20\n"
     assert runner.check(src, "f", [[400]], [400]).passed
     assert runner.check(src, "f", [[600]], [600]).status == "memory"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root here")
+def test_candidate_has_no_network(runner):
+    import socket
+
+    srv = socket.create_server(("127.0.0.1", 0))
+    port = srv.getsockname()[1]
+    src = (
+        "import socket\n"
+        "def f(port):\n"
+        "    try:\n"
+        "        socket.create_connection(('127.0.0.1', port), timeout=1).close()\n"
+        "        return 'connected'\n"
+        "    except OSError as exc:\n"
+        "        return type(exc).__name__\n"
+    )
+    try:
+        c = runner.check(src, "f", [[port]], ["connected"])
+        assert c.status == "failed" and c.outputs[0] != "connected"
+        with Runner("software", timeout=5, verify=False, network=True) as open_net:
+            assert open_net.check(src, "f", [[port]], ["connected"]).passed
+    finally:
+        srv.close()
