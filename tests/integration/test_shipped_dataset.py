@@ -160,8 +160,9 @@ def test_rebuild_one_task_matches_the_stored_line(dataset: Dataset) -> None:
     assert rebuilt.pe_input == stored.pe_input
     assert rebuilt.curation["scale"] == stored.curation["scale"]
     assert rebuilt.curation["reference_names"] == stored.curation["reference_names"]
-    # callgrind counts are deterministic up to allocator noise (~0.2 % seen here)
+    # callgrind counts repeat to ~0.05 % with one runner; changes to the sandbox
+    # around the candidate (environment, namespaces) moved some by ~1 %
     old, new = stored.curation["costs"], rebuilt.curation["costs"]
     assert set(old) == set(new)
     for name in old:
-        assert math.isclose(new[name], old[name], rel_tol=0.01), (name, old[name], new[name])
+        assert math.isclose(new[name], old[name], rel_tol=0.02), (name, old[name], new[name])
