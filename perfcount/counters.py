@@ -22,6 +22,7 @@ while it runs), so join the threads you start inside the region.
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import os
@@ -248,11 +249,30 @@ def _forget_groups_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_groups_after_fork)
 
 
-def _entry_for(events: tuple[Any, ...], inherit: bool) -> _Entry:
-    key = (tuple(e.native() for e in events), inherit)
+_NATIVES: dict[int, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+
+
+def _group_key(events: tuple[Any, ...], inherit: bool) -> tuple[Any, ...]:
+    """Hashable key of a group: the events' native tuples and ``inherit``.
+
+    Memoised per events tuple (``_resolve`` hands out the same tuple for the
+    same spelling), so a fresh ``measure()`` per region stays cheap.
+    """
+    hit = _NATIVES.get(id(events))
+    if hit is None or hit[0] is not events:
+        if len(_NATIVES) > 1024:
+            _NATIVES.clear()
+        hit = _NATIVES[id(events)] = (events, tuple(e.native() for e in events))
+    return (hit[1], inherit)
+
+
+def _entry_for(events: tuple[Any, ...], inherit: bool, key: Any = None) -> _Entry:
+    """This thread's open group for ``events`` (opened and calibrated on first use)."""
+    if key is None:
+        key = _group_key(events, inherit)
     entry = _groups.entries.get(key)
     if entry is None or entry.group.closed:
-        group = _native_module().Group([e.native() for e in events], inherit=inherit)
+        group = _native_module().Group(list(key[0]), inherit=inherit)
         entry = _Entry(group, tuple(e.name for e in events))
         entry.calibrate()
         _groups.entries[key] = entry
@@ -296,7 +316,24 @@ def hardware_available() -> tuple[bool, str]:
 
 
 def _resolve(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
-    """(backend used, why auto chose it, parsed events)."""
+    """(backend used, why auto chose it, parsed events); cached for repeated spellings.
+
+    ``with measure([...]):`` in a loop builds a measure object per region, so
+    the parse is memoised on a hashable form of the arguments.
+    """
+    key: Any = tuple(events) if isinstance(events, list) else events
+    try:
+        return _resolve_cached(key, backend)
+    except TypeError:  # unhashable: resolve without the cache (errors are raised as usual)
+        return _resolve_uncached(events, backend)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve_cached(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
+    return _resolve_uncached(events, backend)
+
+
+def _resolve_uncached(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
     from perfcount.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
 
     if not isinstance(backend, str) or backend not in _BACKENDS:
@@ -466,6 +503,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         "_gpu_data",
         "_gpu_reason",
         "_inherit",
+        "_key",
         "_reason",
         "_sampler",
         "_subtract",
@@ -488,6 +526,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
             )
         self._gpu = gpu or False
         self._inherit = bool(inherit)
+        self._key: tuple[Any, ...] | None = _group_key(self._events, self._inherit)
         self._slow = bool(self._gpu) or self._backend == "valgrind"
         self._entry: _Entry | None = None
         self._sampler: Any = None
@@ -502,6 +541,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._events = ()
         self._gpu = False
         self._inherit = True
+        self._key = None
         self._slow = False
         self._entry = entry
         self._group = entry.group
@@ -519,7 +559,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
                 "while a region was open",
                 hint="use one perfcount.measure() object per thread",
             )
-        entry = _entry_for(self._events, self._inherit)
+        entry = _entry_for(self._events, self._inherit, self._key)
         self._entry = entry
         self._group = entry.group
 
