@@ -83,6 +83,12 @@ class Command:
             default=None,
             help="use this generator scale for every task (no search)",
         )
+        parser.add_argument(
+            "--max-scale",
+            type=int,
+            default=curation.DEFAULT_MAX_SCALE,
+            help=f"scale search: highest scale tried ({curation.DEFAULT_MAX_SCALE})",
+        )
         parser.add_argument("--bias", type=float, default=0.2, help="clustering bias (0.2)")
         parser.add_argument(
             "--weight", type=float, default=10_000, help="clustering weight (10000)"
@@ -130,6 +136,7 @@ class Command:
             weight=args.weight,
             max_cv=args.max_cv,
             scale=args.scale,
+            max_scale=args.max_scale,
             tasks=tasks,
             workers=args.workers,
             progress=not args.no_progress,
