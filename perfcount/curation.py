@@ -116,6 +116,10 @@ def validate_pool_row(row: Any, *, path: str = "<pool>", line: int | None = None
 
     if not isinstance(row, dict):
         raise bad(f"a pool row must be a JSON object, not {type(row).__name__}")
+    if row.get("run") is not None or row.get("language", "python") not in ("python", "py"):
+        from perfcount.commands import validate_command_row  # candidates are commands
+
+        return validate_command_row(row, path=path, line=line)
     out = dict(row)
     for key in ("task_id", "entry_point"):
         value = row.get(key)
@@ -206,8 +210,11 @@ def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
+            from perfcount.commands import is_command_pool_dir, load_command_pool_dir
             from perfcount.pooldir import load_pool_dir
 
+            if is_command_pool_dir(path):
+                return load_command_pool_dir(path)
             rows = [
                 validate_pool_row(r, path=str(path / str(r.get("task_id", "?"))))
                 for r in load_pool_dir(path)
@@ -505,6 +512,8 @@ def curate(
         raise InvalidArgument("time_wall and memory_wall_mb must be positive")
     if scale is not None and (type(scale) is not int or scale < 1):
         raise InvalidArgument(f"scale must be a positive integer, got {scale!r}")
+    if type(max_scale) is not int or max_scale < 2:
+        raise InvalidArgument(f"max_scale must be an integer >= 2, got {max_scale!r}")
     if workers < 1:
         raise InvalidArgument(f"workers must be >= 1, got {workers}")
     rows = load_pool(pool)
@@ -622,6 +631,10 @@ class _progress:
 
 def _curate_task(row: dict[str, Any], s: _Settings, runners: _Runners, metric: str) -> TaskOutcome:
     """Curate one pool row; never raises for the task's own problems (they drop it)."""
+    if row.get("command"):
+        from perfcount.commands import curate_command_task
+
+        return curate_command_task(row, s, metric)  # type: ignore[no-any-return]
     names: list[str] = row["solution_names"]
     dropped: dict[str, str] = {}
     state: dict[str, Any] = {"scale": None, "costs": {}}
