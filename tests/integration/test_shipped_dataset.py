@@ -166,3 +166,35 @@ def test_rebuild_one_task_matches_the_stored_line(dataset: Dataset) -> None:
     assert set(old) == set(new)
     for name in old:
         assert math.isclose(new[name], old[name], rel_tol=0.02), (name, old[name], new[name])
+
+
+@pytest.mark.parametrize("name", ["samples-demo.jsonl", "samples-full.jsonl"])
+def test_sample_files_match_the_candidates(dataset: Dataset, name: str) -> None:
+    """Every sample is a task's candidate file; wrong_* fail the tests, the others pass."""
+    import json
+
+    from perfcount.runner import Runner
+
+    rows = [json.loads(x) for x in (ROOT / "examples" / name).read_text().splitlines()]
+    levels = {r["level"] for r in rows}
+    assert {"fast", "slow", "wrong", "timeout"} <= levels
+    if name == "samples-full.jsonl":
+        assert {r["task_id"] for r in rows} == set(dataset)
+    with Runner("software", verify=False, timeout=10) as runner:  # check() runs natively
+        for r in rows:
+            task = dataset[r["task_id"]]
+            path = TASK_DIRS / r["task_id"] / "candidates" / f"{r['candidate']}.py"
+            assert path.read_text() == r["solution"], path
+            assert r["candidate"].startswith(r["level"] + "_")
+            chk = runner.check(
+                r["solution"],
+                task.entry_point,
+                task.test_inputs(),
+                list(task.expected),
+                atol=task.atol,
+                rtol=task.rtol,
+            )
+            if r["level"] == "wrong":
+                assert not chk.passed, f"{path} passes its task's tests"
+            else:
+                assert chk.passed, f"{path}: {chk.error}"
