@@ -99,17 +99,17 @@ def main(argv: list[str] | None = None) -> int:
         full.extend(candidates(TASKS / task_id))
 
     demo: list[dict[str, str]] = []
-    extra = {"wrong": None, "timeout": None}
+    extra: dict[str, dict[str, str] | None] = {"wrong": None, "timeout": None}
     for task_id in DEMO_TASKS:
         for c in candidates(TASKS / task_id):
             if c["level"] in DEMO_KINDS:
                 demo.append(c)
-            elif extra.get(c["level"], "taken") is None:
+            elif c["level"] in extra and extra[c["level"]] is None:
                 extra[c["level"]] = c
-    for kind, c in extra.items():
-        if c is None:
+    for kind, chosen in extra.items():
+        if chosen is None:
             raise SystemExit(f"no {kind}_* candidate in the demo tasks")
-        demo.append(c)
+        demo.append(chosen)
 
     write_jsonl(demo, a.out_dir / "samples-demo.jsonl")
     write_jsonl(full, a.out_dir / "samples-full.jsonl")
