@@ -336,6 +336,14 @@ def _escape(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _count_text(v: Any) -> str:
+    """``1,234,567`` for whole counts, ``1,234.5`` otherwise, ``–`` when not counted."""
+    if v is None or v != v:  # None or NaN
+        return "–"
+    v = float(v)
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.1f}"
+
+
 def to_html(obj: Any) -> str:
     """HTML for a notebook cell: a caption line and a table (``_repr_html_`` uses this)."""
     from perfcount.counters import Counts, CountSummary
@@ -349,17 +357,15 @@ def to_html(obj: Any) -> str:
         if obj.gpu_reason:
             caption += f" · GPU: {_escape(obj.gpu_reason)}"
         frame = counts_frame(obj)
-        body = frame.to_html(float_format=lambda v: f"{v:,.0f}" if v == int(v) else f"{v:,.3f}")
+        body = frame.to_html(formatters={"value": _count_text, "overhead": _count_text})
     elif isinstance(obj, CountSummary):
         caption = (
             f"CountSummary · {len(obj.runs)} repeats · backend <b>{_escape(obj.backend)}</b>"
             " · median is the headline value"
         )
         frame = counts_summary_frame(obj)
-        body = frame.to_html(
-            formatters={"cv": "{:.2%}".format},
-            float_format=lambda v: f"{v:,.1f}",
-        )
+        fmt = {c: _count_text for c in ("median", "min", "mean", "stdev")}
+        body = frame.to_html(formatters={**fmt, "cv": "{:.2%}".format})
     elif isinstance(obj, ScoreResult):
         verdict = "passed" if obj.passed else f"did not pass ({obj.status})"
         caption = (
@@ -549,6 +555,19 @@ def plot_task(task_or_result: Any, *, dataset: Any = None, ax: Any = None) -> An
             ha="center",
             va="bottom",
             fontsize=7,
+        )
+    skipped = [f"#{i}" for i, c in enumerate(costs) if c is None or c <= 0]
+    if skipped:  # lazily profiled references that scoring did not need, or that failed
+        ax.text(
+            0.99,
+            0.97,
+            "not measured: " + ", ".join(skipped),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=7,
+            color="0.35",
+            gid="unmeasured",
         )
     cand = data.get("cost")
     title = f"{data['task_id']}"
