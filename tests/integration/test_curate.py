@@ -430,6 +430,16 @@ def test_software_backend_and_the_cv_filter() -> None:
     )
 
 
+def test_workers_keep_pool_order() -> None:
+    """Two tasks curated at once (one runner pair per worker thread), reported in pool order."""
+    rows = _rows()
+    rep = curate(
+        rows, backend="software", workers=2, progress=False, min_cost=0, max_cv=10.0, min_clusters=1
+    )
+    assert [o.task_id for o in rep.outcomes] == [r["task_id"] for r in rows]
+    assert all(o.kept for o in rep.outcomes), [o.reason for o in rep.outcomes]
+
+
 # --------------------------------------------------------------------------
 # pool directories, bad input, the CLI
 
