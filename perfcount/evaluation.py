@@ -1157,6 +1157,11 @@ def _run_tasks(
                     advance(tid, lines[-1])
             return
         own = executor is None
+        if not own:
+            # a bare distributed.Client gets retries, pure=False and per-task keys
+            from perfcount.distributed import as_executor
+
+            executor = as_executor(executor)
         if own:
             import multiprocessing
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 
 def _task_list(text: str) -> list[str]:
@@ -34,6 +35,14 @@ class Command:
         )
         parser.add_argument(
             "--workers", type=int, help="worker processes, one task each (default: cores - 1, ≥ 1)"
+        )
+        parser.add_argument(
+            "--dask",
+            metavar="SPEC",
+            help="run the tasks on a Dask cluster: local:N starts N single-threaded worker "
+            "processes on this machine (loopback only), tcp://HOST:PORT joins a running "
+            "scheduler; each task (references and candidates) runs on one worker "
+            "(needs pip install 'perfcount[dask]')",
         )
         parser.add_argument(
             "--backend",
@@ -76,12 +85,37 @@ class Command:
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def run(self, args: argparse.Namespace) -> int:
+        import contextlib
+
+        from perfcount.errors import InvalidArgument
         from perfcount.evaluation import evaluate
 
-        ev = evaluate(
+        client = None
+        with contextlib.ExitStack() as stack:
+            if args.dask:
+                from perfcount.distributed import connect, parse_spec
+
+                if args.workers is not None:
+                    raise InvalidArgument(
+                        "--workers and --dask are exclusive",
+                        hint="size a local Dask cluster with --dask local:N",
+                    )
+                parse_spec(args.dask)  # a bad value fails before the samples are read
+                client = stack.enter_context(
+                    connect(args.dask, log=lambda msg: print(f"perfcount: {msg}", file=sys.stderr))
+                )
+            ev = self._evaluate(evaluate, args, client)
+        if args.json:
+            json.dump(ev.summary, sys.stdout, indent=2, default=str)
+            print()
+        return 0
+
+    def _evaluate(self, evaluate: Any, args: argparse.Namespace, client: Any) -> Any:
+        return evaluate(
             args.samples,
             args.dataset,
             workers=args.workers,
+            executor=client,
             output=args.output,
             resume=args.resume,
             overwrite=args.overwrite,
@@ -94,7 +128,3 @@ class Command:
             cache=args.cache,
             progress=args.progress and not args.json,
         )
-        if args.json:
-            json.dump(ev.summary, sys.stdout, indent=2, default=str)
-            print()
-        return 0
