@@ -23,7 +23,9 @@ classes defined in the session are sent as their source, plain data
 (numbers, strings, lists, dicts, ...) is sent as data — and anything else is
 refused with an error naming the variable. Changes the statement makes to
 variables do not come back from the runner. Callgrind counts are
-deterministic, so the runner measures once (``-n`` is ignored there).
+deterministic, so the runner measures once (``-n`` is ignored there). The
+runner's fork server (started under valgrind, a few seconds) is kept for the
+session and stopped by ``%unload_ext perfcount`` or at exit.
 """
 
 from __future__ import annotations
@@ -203,12 +205,34 @@ def _ship(source: str, namespace: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return module, data
 
 
+_runner_instance: Any = None
+
+
+def _runner() -> Any:
+    """The session's valgrind Runner: its fork server starts once (seconds), then is reused."""
+    global _runner_instance
+    if _runner_instance is None:
+        import atexit
+
+        from perfcount.runner import Runner
+
+        _runner_instance = Runner("valgrind")
+        atexit.register(_close_runner)
+    return _runner_instance
+
+
+def _close_runner() -> None:
+    global _runner_instance
+    runner, _runner_instance = _runner_instance, None
+    if runner is not None:
+        runner.close()
+
+
 def _run_in_runner(source: str, namespace: dict[str, Any], *, warmup: int) -> Any:
     """Profile ``source`` with callgrind through the runner (a fork server under valgrind)."""
     import shutil
 
     from perfcount.counters import CountSummary
-    from perfcount.runner import profile
 
     if shutil.which("valgrind") is None:
         raise BackendError(
@@ -216,7 +240,7 @@ def _run_in_runner(source: str, namespace: dict[str, Any], *, warmup: int) -> An
             hint="install valgrind (e.g. apt-get install valgrind), or use -b software/perf",
         )
     module, data = _ship(source, namespace)
-    prof = profile(module, _ENTRY, [[data]], backend="valgrind", warmup=min(warmup, 1))
+    prof = _runner().profile(module, _ENTRY, [[data]], warmup=min(warmup, 1))
     if prof.status != "ok" or prof.counts is None:
         detail = (prof.error or "").strip().splitlines()
         raise BackendError(
@@ -315,3 +339,4 @@ def unload_ipython_extension(ipython: Any) -> None:
     for kind in ("line", "cell"):
         magics[kind].pop("perfcount", None)
     ipython.magics_manager.registry.pop("PerfcountMagics", None)
+    _close_runner()
