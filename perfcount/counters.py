@@ -138,6 +138,8 @@ class Counts(Mapping[str, float]):
 
 
 _EMPTY_SET: frozenset[str] = frozenset()
+_object_new = object.__new__
+_object_setattr = object.__setattr__
 _COUNTS_FIELDS = (
     "values",
     "backend",
@@ -166,16 +168,20 @@ def _counts(
     to the constructor if Counts ever gains fields this does not know.
     """
     if _COUNTS_FAST:
-        c = object.__new__(Counts)
-        c.__dict__.update(
-            values=values,
-            backend=backend,
-            scaled=scaled,
-            not_counted=not_counted,
-            overhead=overhead,
-            gpu=gpu,
-            gpu_reason=gpu_reason,
-            backend_reason=backend_reason,
+        c = _object_new(Counts)
+        _object_setattr(
+            c,
+            "__dict__",
+            {
+                "values": values,
+                "backend": backend,
+                "scaled": scaled,
+                "not_counted": not_counted,
+                "overhead": overhead,
+                "gpu": gpu,
+                "gpu_reason": gpu_reason,
+                "backend_reason": backend_reason,
+            },
         )
         return c
     return Counts(
