@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perfcount.counters import Counts, _resolve
-from perfcount.errors import BackendError, InvalidArgument
+from perfcount.errors import InvalidArgument
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "ProcessResult", "run"]
 
@@ -147,13 +147,24 @@ def run(
     ``None`` then). ``events``/``backend`` as in :func:`perfcount.measure`.
     A command that cannot be started raises :class:`CandidateError` naming it
     and the OS error; a timeout is a result (``timed_out=True``), not an error.
+    ``backend="valgrind"`` runs the whole tree under callgrind and reports the
+    summed ``instructions`` (see :func:`perfcount.commands.run_callgrind`).
     """
     parts = _argv(argv)
     if backend == "valgrind":
-        raise BackendError(
-            "backend='valgrind' is not available for perfcount.run() yet",
-            hint="run the command under `valgrind --tool=callgrind` yourself, or use "
-            "backend='perf'/'software'",
+        from perfcount.commands import run_callgrind
+
+        return run_callgrind(
+            parts,
+            stdin=stdin,
+            timeout=timeout,
+            events=events,
+            gpu=gpu,
+            cwd=cwd,
+            env=env,
+            max_output=max_output,
+            capture=capture,
+            kill_grace=kill_grace,
         )
     used, reason, parsed = _resolve(events, backend)
     if timeout is not None and (
