@@ -44,6 +44,7 @@ import difflib
 import hashlib
 import inspect
 import json
+import math
 import os
 import queue
 import socket
@@ -125,8 +126,14 @@ _RESERVED = frozenset(
         "duplicate_of",
         "counts",
         "solution",
+        "speedup_vs_baseline",
+        "expert_speedup",
+        "share_of_expert_speedup",
     }
 )
+# PerfCodeBench-style fields (perfcount.commands.speedup_fields), set when a
+# task carries a baseline source
+_SPEEDUP_KEYS = ("speedup_vs_baseline", "expert_speedup", "share_of_expert_speedup")
 
 
 # --------------------------------------------------------------------------
@@ -393,7 +400,10 @@ class _TaskEvaluator:
             "backend": runner.backend,
             "metric": runner.metric,
             "perfcount": __version__,
-            "content": content_hash([task.entry_point, self.refs, task.pe_input]),
+            "content": content_hash(
+                [task.entry_point, self.refs, task.pe_input]
+                + ([task.language, task.build, task.run] if task.is_command else [])
+            ),
         }
         self.cache = ReferenceCache(
             key, directory=cfg.get("cache_dir"), enabled=bool(cfg.get("cache"))
@@ -403,6 +413,7 @@ class _TaskEvaluator:
         self.warnings: list[str] = []
         self._expected: list[Any] | None = None
         self._expected_error: str | None = None
+        self._anchors: dict[str, float | None] = {}
 
     # references -----------------------------------------------------------
 
@@ -520,6 +531,29 @@ class _TaskEvaluator:
             problems.append(f"reference {j}: {chk.status}")
         return None, "no reference ran on the tests (" + "; ".join(problems) + ")"
 
+    def anchor_cost(self, which: str) -> float | None:
+        """Cost of the task's ``baseline`` or ``expert`` source here (cached); None if absent/failing."""
+        if which in self._anchors:
+            return self._anchors[which]
+        source = getattr(self.task, which, None)
+        cost: float | None = None
+        if isinstance(source, str) and source.strip():
+            stored = self.cache.get_extra(which)
+            if stored is not None:
+                cost = float(stored["cost"])
+            else:
+                prof = self.runner.profile(source, self.task.entry_point, self.inputs)
+                if prof.status == "ok":
+                    cost = float(prof.cost)
+                    self.cache.put_extra(which, {"cost": cost, "metric": self.runner.metric})
+                else:
+                    self.warnings.append(
+                        f"the task's {which} failed on this machine ({prof.status}); "
+                        "speedups against it are not reported"
+                    )
+        self._anchors[which] = cost
+        return cost
+
     def reference_costs(self) -> list[float | None]:
         return [None if r is None else r["cost"] for r in self.ref_info]
 
@@ -567,6 +601,14 @@ class _TaskEvaluator:
         }
         if prof.status != "ok":
             return out
+        if getattr(self.task, "baseline", None):
+            from perfcount.commands import speedup_fields
+
+            out.update(
+                speedup_fields(
+                    out["cost"], self.anchor_cost("baseline"), self.anchor_cost("expert")
+                )
+            )
         j = self.match(out["cost"])
         if j is None:
             out.update(
@@ -652,6 +694,7 @@ class _TaskEvaluator:
             row.update(
                 {k: res[k] for k in ("status", "cost", "counts", "dps", "dps_norm", "cluster")}
             )
+            row.update({k: res[k] for k in _SPEEDUP_KEYS if k in res})
             row["error"] = res["error"]
         ref_costs = self.reference_costs()
         ref_warning = "; ".join(w for w in self.warnings if "failed" in w) or None
@@ -687,6 +730,7 @@ class _TaskEvaluator:
                 for i, r in enumerate(self.ref_info)
             ],
             "reference_costs": ref_costs,
+            **self._speedup_summary(scored),
             "warnings": list(self.warnings) + ([self.cache.problem] if self.cache.problem else []),
             "backend": backend,
             "metric": metric,
@@ -696,6 +740,24 @@ class _TaskEvaluator:
             "elapsed_s": round(time.monotonic() - t0, 3),
         }
         return [*rows, task_line]
+
+    def _speedup_summary(self, scored: list[dict[str, Any]]) -> dict[str, Any]:
+        """Task-line fields for a task with a baseline: its and the expert's cost, the
+        geometric mean speedup and the mean share of the expert's speedup."""
+        if not getattr(self.task, "baseline", None):
+            return {}
+        ups = [r["speedup_vs_baseline"] for r in scored if r.get("speedup_vs_baseline")]
+        shares = [
+            r["share_of_expert_speedup"]
+            for r in scored
+            if r.get("share_of_expert_speedup") is not None
+        ]
+        return {
+            "baseline_cost": self._anchors.get("baseline"),
+            "expert_cost": self._anchors.get("expert"),
+            "speedup_vs_baseline": math.exp(sum(map(math.log, ups)) / len(ups)) if ups else None,
+            "share_of_expert_speedup": sum(shares) / len(shares) if shares else None,
+        }
 
 
 def _stats(name: str, values: list[float]) -> dict[str, float | None]:
@@ -738,6 +800,13 @@ def evaluate_task(
     from perfcount.runner import Runner
 
     cfg = make_config(**dict(config))
+    if getattr(task, "is_command", False):
+        # candidates are source files in another language: built and run as commands
+        from perfcount.commands import CommandRunner
+
+        backend = runner.backend if runner is not None else cfg["backend"]
+        with CommandRunner(task, backend, timeout=cfg["timeout"]) as commands:
+            return _TaskEvaluator(task, commands, cfg).run(samples)
     if runner is not None:
         if runner.backend != cfg["backend"] and cfg["backend"] != "auto":
             raise InvalidArgument(
