@@ -1,0 +1,33 @@
+/* Baseline: one bit at a time, with a branch per bit. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static unsigned char *read_all(size_t *len) {
+    size_t cap = 1 << 16, n = 0, got;
+    unsigned char *buf = malloc(cap);
+    while ((got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+        n += got;
+        if (n == cap) buf = realloc(buf, cap *= 2);
+    }
+    *len = n;
+    return buf;
+}
+
+int main(void) {
+    size_t n;
+    unsigned char *p = read_all(&n);
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            if (crc & 1)
+                crc = (crc >> 1) ^ 0x82F63B78u;
+            else
+                crc >>= 1;
+        }
+    }
+    printf("%08x\n", crc ^ 0xFFFFFFFFu);
+    free(p);
+    return 0;
+}

@@ -1,0 +1,36 @@
+/* Naive search that only compares where the first character matches. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *read_all(size_t *len) {
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap + 1);
+    while ((got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+        n += got;
+        if (n == cap) buf = realloc(buf, (cap *= 2) + 1);
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+int main(void) {
+    size_t len;
+    char *all = read_all(&len);
+    char *nl = memchr(all, '\n', len);
+    size_t m = nl ? (size_t)(nl - all) : len;
+    const char *pat = all, *text = nl ? nl + 1 : all + len;
+    size_t n = nl ? len - m - 1 : 0;
+    long count = 0;
+    char first = pat[0];
+    for (size_t i = 0; m <= n && i + m <= n; i++) {
+        if (text[i] != first) continue;
+        size_t k = 1;
+        while (k < m && text[i + k] == pat[k]) k++;
+        if (k == m) count++;
+    }
+    printf("%ld\n", count);
+    free(all);
+    return 0;
+}

@@ -1,0 +1,201 @@
+"""Command candidates: build, run, check and count real processes (perfcount.commands)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import pytest
+
+import perfcount
+from perfcount.commands import (
+    CommandRunner,
+    CommandSpec,
+    compare_output,
+    parse_input,
+    run_callgrind,
+    speedup_fields,
+)
+from perfcount.errors import InvalidArgument
+
+needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
+
+SUM_C = r"""
+#include <stdio.h>
+int main(void) {
+    long n, s = 0;
+    if (scanf("%ld", &n) != 1) return 3;
+    for (long i = 1; i <= n; i++) s += i % 7;
+    printf("%ld\n", s);
+    return 0;
+}
+"""
+
+
+def _expected(n: int) -> str:
+    return f"{sum(i % 7 for i in range(1, n + 1))}\n"
+
+
+@pytest.fixture
+def c_runner():
+    with CommandRunner(CommandSpec.create("c"), "software", repeats=1, timeout=20) as r:
+        yield r
+
+
+@needs_gcc
+def test_build_ok_runs_counts_and_checks(c_runner: CommandRunner) -> None:
+    prof = c_runner.profile(SUM_C, "", ["1000\n", {"stdin": "2000\n"}])
+    assert prof.status == "ok", prof.error
+    assert prof.outputs == [_expected(1000), _expected(2000)]
+    assert prof.metric == "task-clock" and prof.cost is not None and prof.cost > 0
+    assert prof.counts is not None and prof.counts.backend == "software"
+    chk = c_runner.check(SUM_C, "", ["10", "7"], [_expected(10), _expected(7)])
+    assert chk.passed and chk.status == "ok"
+
+
+@needs_gcc
+def test_build_error_reports_compiler_output(c_runner: CommandRunner) -> None:
+    broken = "int main(void) { return undefined_name; }\n"
+    prof = c_runner.profile(broken, "", ["1"])
+    assert prof.status == "build_failed"
+    assert "undefined_name" in prof.error and "main.c:1" in prof.error
+    chk = c_runner.check(broken, "", ["1"], ["1"])
+    assert not chk.passed and chk.status == "build_failed"
+
+
+@needs_gcc
+def test_wrong_output_is_failed_with_the_first_difference(c_runner: CommandRunner) -> None:
+    chk = c_runner.check(SUM_C, "", ["10", "20"], [_expected(10), "999\n"])
+    assert not chk.passed and chk.status == "failed"
+    assert chk.failures[0].index == 1
+    assert "999" in chk.error and "test 1" in chk.error
+
+
+@needs_gcc
+def test_nonzero_exit_is_failed(c_runner: CommandRunner) -> None:
+    prof = c_runner.profile(SUM_C, "", ["not a number"])
+    assert prof.status == "failed"
+    assert "exited with status 3" in prof.error
+
+
+@needs_gcc
+def test_crash_by_signal(c_runner: CommandRunner) -> None:
+    crash = "#include <stdlib.h>\nint main(void) { abort(); }\n"
+    prof = c_runner.profile(crash, "", [""])
+    assert prof.status == "crashed"
+    assert "SIGABRT" in prof.error
+
+
+@needs_gcc
+def test_timeout_kills_the_candidate(c_runner: CommandRunner) -> None:
+    spin = "int main(void) { volatile unsigned long x = 0; for (;;) x++; }\n"
+    prof = c_runner.profile(spin, "", [""], timeout=0.5)
+    assert prof.status == "timeout"
+    assert "0.5 s" in prof.error
+
+
+@pytest.mark.needs_valgrind
+@needs_gcc
+def test_valgrind_counts_are_deterministic_and_scale_with_work() -> None:
+    with CommandRunner(CommandSpec.create("c"), "valgrind", timeout=20) as r:
+        a = r.profile(SUM_C, "", ["100000"])
+        b = r.profile(SUM_C, "", ["100000"])
+        c = r.profile(SUM_C, "", ["200000"])
+    assert a.status == b.status == c.status == "ok", (a.error, c.error)
+    assert a.metric == "instructions" and a.counts.backend == "valgrind"
+    assert a.cost == b.cost  # callgrind with ASLR off: identical counts
+    assert a.outputs == [_expected(100000)]
+    work = c.cost - a.cost  # 100k more iterations
+    assert 100_000 < work < 100_000 * 20
+
+
+@pytest.mark.needs_valgrind
+def test_run_valgrind_sums_every_process_of_the_tree(tmp_path) -> None:
+    one = perfcount.run(["sh", "-c", "true"], backend="valgrind")
+    three = run_callgrind(["sh", "-c", "ls / > /dev/null; ls / > /dev/null; true"])
+    assert one.counts.backend == "valgrind" and three.ok
+    assert "3 process(es)" in (three.counts.backend_reason or "")
+    assert three.counts["instructions"] > one.counts["instructions"]
+    with pytest.raises(InvalidArgument):
+        perfcount.run(["true"], backend="valgrind", events=["task-clock"])
+
+
+def test_process_tree_is_counted_with_software_events(tmp_path) -> None:
+    spec = CommandSpec.create("sh", build=None)
+    script_one = "cat > /dev/null\n"
+    script_many = "for i in 1 2 3 4 5 6; do cat /dev/null > /dev/null; done\ncat > /dev/null\n"
+    with CommandRunner(spec, "software", events=["page-faults"], repeats=1) as r:
+        one = r.profile(script_one, "", ["x"])
+        many = r.profile(script_many, "", ["x"])
+    assert one.status == many.status == "ok", (one.error, many.error)
+    assert one.metric == "page-faults"
+    # six more child processes, each faulting in its own pages, are counted too
+    assert many.cost > one.cost + 6 * 20
+
+
+def test_compare_modes() -> None:
+    assert compare_output("1 2\n", "1 2\n", "exact") is None
+    assert compare_output("1 2", "1 2\n", "exact") is not None
+    assert compare_output(" 1\n2 ", "1 2\n", "whitespace") is None
+    assert "token 1" in compare_output("1 3", "1 2", "whitespace")
+    assert compare_output("a  \nb\n\n", "a\nb", "lines") is None
+    assert compare_output("0.3000001", "0.3", "float", rtol=1e-5) is None
+    assert compare_output("0.31", "0.3", "float", rtol=1e-5) is not None
+    assert compare_output("nan x", "nan x", "float") is None
+
+
+def test_bad_inputs_and_templates_are_refused() -> None:
+    with pytest.raises(InvalidArgument, match="placeholder"):
+        CommandSpec.create("c", build=["gcc", "{source}", "-o", "{bin}"])
+    with pytest.raises(InvalidArgument, match="no default build"):
+        CommandSpec.create("fortran77")
+    with pytest.raises(InvalidArgument):
+        parse_input(42)
+    assert parse_input({"stdin_base64": "AAE=", "args": ["-v"]}).stdin == b"\x00\x01"
+
+
+def test_speedup_fields() -> None:
+    f = speedup_fields(cost=25.0, baseline_cost=100.0, expert_cost=10.0)
+    assert f["speedup_vs_baseline"] == 4.0
+    assert f["expert_speedup"] == 10.0
+    assert math.isclose(f["share_of_expert_speedup"], math.log(4) / math.log(10))
+    assert speedup_fields(100.0, 100.0, 10.0)["share_of_expert_speedup"] == 0.0
+    assert speedup_fields(200.0, 100.0, 10.0)["share_of_expert_speedup"] < 0
+    assert speedup_fields(5.0, None, 10.0)["speedup_vs_baseline"] is None
+    assert speedup_fields(5.0, 10.0, 10.0)["share_of_expert_speedup"] is None
+
+
+@pytest.mark.needs_valgrind
+@needs_gcc
+def test_sys_task_scored_end_to_end_with_speedups() -> None:
+    ds = perfcount.load_dataset("perfcount-sys")
+    task = ds["crc32c"]
+    assert task.is_command and task.language == "c" and task.baseline and task.expert
+    table = """
+#include <stdint.h>
+#include <stdio.h>
+int main(void) {
+    uint32_t t[256];
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1u)));
+        t[i] = c;
+    }
+    uint32_t crc = 0xFFFFFFFFu;
+    int ch;
+    while ((ch = getchar_unlocked()) != EOF) crc = t[(crc ^ (uint32_t)ch) & 0xFF] ^ (crc >> 8);
+    printf("%08x\\n", crc ^ 0xFFFFFFFFu);
+    return 0;
+}
+"""
+    res = perfcount.score(table, task, backend="valgrind", cache=False)
+    assert res.passed and res.status == "ok", res.error
+    assert res.metric == "instructions" and res.backend == "valgrind"
+    assert 0 < res.dps <= 100 and res.cluster >= 0
+    up = res.extra["speedup_vs_baseline"]
+    share = res.extra["share_of_expert_speedup"]
+    assert up is not None and up > 1  # a table beats the bit-at-a-time baseline
+    assert share is not None and 0 < share < 1  # ... but not the SSE4.2 expert
+    wrong = table.replace("0x82F63B78u", "0xEDB88320u")  # plain CRC-32, not CRC-32C
+    bad = perfcount.score(wrong, task, backend="valgrind", cache=False)
+    assert not bad.passed and bad.status == "failed" and bad.dps == 0
