@@ -44,9 +44,19 @@ from pathlib import Path
 from typing import Any
 
 from perfcount import plain
-from perfcount.sandbox import Limits, PidsCgroup, apply_rlimits, isolate_network, kill_group
+from perfcount.sandbox import (
+    Limits,
+    MemoryCgroup,
+    PidsCgroup,
+    apply_rlimits,
+    drop_capabilities,
+    isolate,
+    kill_group,
+)
 
 _HEADER = struct.Struct(">Q")
+#: exit code of a child whose candidate closed or replaced the result channel
+EXIT_CHANNEL_GONE = 72
 CANDIDATE_FILE = "<candidate>"
 
 
@@ -106,9 +116,12 @@ class Server:
     the server wrote. Identical candidates then give identical counts.
     """
 
-    def __init__(self, work_root: Path, cgroup: Path | None) -> None:
+    def __init__(
+        self, work_root: Path, cgroup: Path | None, memory_cgroup: Path | None = None
+    ) -> None:
         self.work_root = work_root
         self.cgroup = cgroup
+        self.memory_cgroup = memory_cgroup
         self.request_path = work_root / "request.json"
         # the protocol pipes move to private fds; 0 and 1 become harmless
         self.req = os.dup(0)
@@ -126,7 +139,7 @@ class Server:
 
             self.valgrind = _native.running_on_valgrind()
         # pre-import what every child needs, so children start identical and cheap
-        import ctypes  # noqa: F401 - used by sandbox.isolate_network in every child
+        import ctypes  # noqa: F401 - used by sandbox.isolate in every child
 
         import perfcount.backends
 
@@ -232,7 +245,22 @@ class Server:
             except OSError as exc:
                 cg_error = f"cannot create {cg_path}: {exc}"
                 cg_path = None
-        req = dict(req, workdir=str(workdir), capture=str(capture), cgroup=str(cg_path or ""))
+        mem_path: Path | None = None
+        if self.memory_cgroup is not None:
+            mem_path = self.memory_cgroup / f"c{rid}"
+            try:
+                MemoryCgroup.make_child(mem_path, limits.memory_mb)
+            except OSError as exc:
+                cg_error = f"cannot create {mem_path}: {exc}"
+                mem_path = None
+        req = dict(
+            req,
+            workdir=str(workdir),
+            capture=str(capture),
+            cgroup=str(cg_path or ""),
+            memcg=str(mem_path or ""),
+            dump_dir=str(self.work_root) if self.valgrind else "",
+        )
         self._write_request(req)
         start = time.monotonic()
         alive = True
@@ -261,6 +289,9 @@ class Server:
                 os.close(r)
             self._drop_dumps(pid)
         done["cgroup_error"] = cg_error
+        if mem_path is not None:
+            done["oom_killed"] = MemoryCgroup.oom_killed(mem_path)
+            MemoryCgroup.remove(mem_path)
         done["stdout"] = _tail(capture, 4096)
         with contextlib.suppress(OSError):
             capture.unlink()
@@ -441,6 +472,10 @@ def child_main(
     if cg_path is not None:
         with contextlib.suppress(OSError):
             PidsCgroup.join(cg_path)
+    memcg = req.get("memcg")
+    if memcg:
+        with contextlib.suppress(OSError):
+            PidsCgroup.join(Path(memcg))
     devnull = os.open(os.devnull, os.O_RDONLY)
     out = os.open(capture, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
     os.dup2(devnull, 0)
@@ -448,13 +483,28 @@ def child_main(
     os.dup2(out, 2)
     os.close(devnull)
     os.close(out)
-    if not limits.network:
-        isolate_network()
+    # callgrind writes its dumps from inside this process, into the server's folder
+    writable = [workdir] + ([Path(req["dump_dir"])] if req.get("dump_dir") else [])
+    notes = isolate(limits, writable)
     os.chdir(workdir)
     os.environ["HOME"] = str(workdir)
     os.environ["TMPDIR"] = str(workdir)
     apply_rlimits(limits)
+    why = drop_capabilities()
+    if why:
+        notes.append(f"capabilities kept ({why})")
+    channel = os.fstat(w)
     result = run_candidate(req)
+    if notes:
+        result["sandbox"] = notes
+    # the candidate ran in this process: if it closed or replaced the result
+    # channel (close/dup2 on its fd), say so through the exit code
+    try:
+        now = os.fstat(w)
+    except OSError:
+        os._exit(EXIT_CHANNEL_GONE)
+    if (now.st_dev, now.st_ino) != (channel.st_dev, channel.st_ino):
+        os._exit(EXIT_CHANNEL_GONE)
     try:
         data = json.dumps(result, separators=(",", ":"), allow_nan=False).encode()
     except MemoryError:
@@ -604,7 +654,8 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     work_root = Path(args[0])
     cgroup = Path(args[1]) if len(args) > 1 and args[1] else None
-    Server(work_root, cgroup).serve()
+    memory_cgroup = Path(args[2]) if len(args) > 2 and args[2] else None
+    Server(work_root, cgroup, memory_cgroup).serve()
 
 
 if __name__ == "__main__":

@@ -53,10 +53,11 @@ from pathlib import Path
 from typing import Any
 
 from perfcount import plain
+from perfcount._server import EXIT_CHANNEL_GONE
 from perfcount.backends import Backend, get, resolve
 from perfcount.counters import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
-from perfcount.sandbox import DEFAULT_TIMEOUT, Limits, PidsCgroup, kill_group
+from perfcount.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
 
@@ -92,6 +93,7 @@ class Profile:
     reason: str = ""
     stdout: str = ""
     max_rss_kb: int | None = None
+    sandbox: str = ""
 
     @property
     def ok(self) -> bool:
@@ -154,11 +156,25 @@ class _ServerDied(Exception):
 class _Server:
     """One running ``perfcount._server`` process and its pipes."""
 
-    def __init__(self, kind: str, root: Path, cgroup: Path | None, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        root: Path,
+        cgroup: Path | None,
+        env: dict[str, str],
+        memory_cgroup: Path | None = None,
+    ) -> None:
         self.kind = kind
         self.work_root = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=root))
         self.out_dir = self.work_root  # callgrind dumps land here too
-        argv = [sys.executable, "-m", "perfcount._server", str(self.work_root), str(cgroup or "")]
+        argv = [
+            sys.executable,
+            "-m",
+            "perfcount._server",
+            str(self.work_root),
+            str(cgroup or ""),
+            str(memory_cgroup or ""),
+        ]
         if kind == "valgrind":
             argv = [
                 *_no_aslr(),
@@ -323,7 +339,8 @@ class Runner:
         _sweep_stale_dirs()
         self._dir = Path(tempfile.mkdtemp(prefix=f"perfcount-runner-{os.getpid()}-"))
         self._cgroup = PidsCgroup.create(self._id)
-        self.sandbox = self._cgroup.reason
+        self._memcg = MemoryCgroup.create(self._id)
+        self.sandbox = f"{self._cgroup.reason}; {self._memcg.reason}"
         self._servers: dict[str, _Server] = {}
         self._closed = False
         _open_runners.add(self)
@@ -362,6 +379,7 @@ class Runner:
                 server.close()
             self._servers.clear()
             self._cgroup.close()
+            self._memcg.close()
             shutil.rmtree(self._dir, ignore_errors=True)
 
     def _server(self, kind: str) -> _Server:
@@ -373,7 +391,7 @@ class Runner:
             server.close()
             server = None
         if server is None:
-            server = _Server(kind, self._dir, self._cgroup.path, self._env)
+            server = _Server(kind, self._dir, self._cgroup.path, self._env, self._memcg.path)
             self._servers[kind] = server
         return server
 
@@ -425,6 +443,7 @@ class Runner:
                 **base,
                 "stdout": done.get("stdout", ""),
                 "max_rss_kb": done.get("max_rss_kb"),
+                "sandbox": "; ".join(result.get("sandbox") or ()),
             }
             if status != "ok":
                 if b.server == "valgrind":
@@ -683,11 +702,18 @@ def _classify(done: dict[str, Any], limits: Limits) -> tuple[str, str]:
             )
         if "MemoryError" in stdout or "Cannot allocate memory" in stdout:
             return "memory", f"killed by {name} after running out of memory{tail}"
+        if done.get("oom_killed"):
+            return "memory", (
+                f"killed by {name}: the candidate's processes exceeded the memory cgroup limit"
+                f" ({limits.memory_mb} MiB + headroom){tail}"
+            )
         return "crashed", f"killed by signal {sig} ({name}){tail}"
     if done.get("parse_error"):
         return "failed", str(done["parse_error"])
     if "MemoryError" in stdout:
         return "memory", f"ran out of memory (exit code {code}){tail}"
+    if code == EXIT_CHANNEL_GONE:
+        return "failed", "the candidate closed or replaced the evaluator's result channel"
     return (
         "failed",
         f"the candidate process exited with code {code} before reporting a result{tail}",

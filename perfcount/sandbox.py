@@ -27,8 +27,12 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "VALGRIND_TIMEOUT_FACTOR",
     "Limits",
+    "MemoryCgroup",
     "PidsCgroup",
     "apply_rlimits",
+    "describe",
+    "drop_capabilities",
+    "isolate",
     "kill_group",
 ]
 
@@ -42,6 +46,11 @@ DEFAULT_TIMEOUT = 60.0
 VALGRIND_TIMEOUT_FACTOR = 50.0
 
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
+MEMORY_ROOT = Path("/sys/fs/cgroup/memory")
+#: The memory cgroup allows this much on top of ``memory_mb`` for the whole
+#: process tree: the interpreter itself and, under valgrind, valgrind's own
+#: memory (RLIMIT_AS already bounds each single process).
+MEMORY_CGROUP_HEADROOM_MB = 768
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class Limits:
     ``open_files`` is ``RLIMIT_NOFILE``; ``pids`` is the cgroup's ``pids.max``;
     ``grace`` is the time between SIGTERM and SIGKILL on timeout;
     ``network=False`` puts the candidate in an empty network namespace
-    (best effort: needs CAP_SYS_ADMIN, see :func:`isolate_network`).
+    (best effort: needs CAP_SYS_ADMIN, see :func:`isolate`).
     """
 
     timeout: float = DEFAULT_TIMEOUT
@@ -128,7 +137,162 @@ def apply_rlimits(limits: Limits) -> None:
     setlim(resource.RLIMIT_CORE, 0)
 
 
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWUTS = 0x04000000
+_CLONE_NEWIPC = 0x08000000
 _CLONE_NEWNET = 0x40000000
+_MS_RDONLY = 1
+_MS_REMOUNT = 32
+_MS_BIND = 4096
+_MS_REC = 16384
+_MS_PRIVATE = 1 << 18
+_MOUNT_FLAGS = {
+    "nosuid": 2,
+    "nodev": 4,
+    "noexec": 8,
+    "noatime": 1024,
+    "nodiratime": 2048,
+    "relatime": 1 << 21,
+}
+_PR_CAPBSET_DROP = 24
+_PR_SET_NO_NEW_PRIVS = 38
+_CAP_VERSION_3 = 0x20080522
+
+
+def _libc() -> Any:
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _errno_text() -> str:
+    import ctypes
+
+    return os.strerror(ctypes.get_errno())
+
+
+def isolate(limits: Limits, writable: list[Path]) -> list[str]:
+    """Put the calling (candidate) process in fresh namespaces; why any step failed.
+
+    In order: new IPC and UTS namespaces (no System V IPC or hostname shared
+    with the evaluator), a new network namespace unless ``limits.network``
+    (only a loopback device that is down), and a new mount namespace in which
+    every mount is remounted read-only except the folders in ``writable``
+    (bind-mounted onto themselves) and a private tmpfs on ``/dev/shm`` (so
+    ``multiprocessing`` still works). Files opened before (the output capture)
+    stay writable. Nothing here is fatal: each step that the kernel refuses
+    (not root, no namespaces) is returned as a sentence and the candidate runs
+    with what did apply. Must run before :func:`drop_capabilities`.
+    """
+    libc = _libc()
+    notes: list[str] = []
+    flags = _CLONE_NEWIPC | _CLONE_NEWUTS | (0 if limits.network else _CLONE_NEWNET)
+    if libc.unshare(flags) != 0:
+        notes.append(f"unshare(ipc, uts, net) failed: {_errno_text()}")
+        if not limits.network and libc.unshare(_CLONE_NEWNET) != 0:
+            notes.append(f"unshare(CLONE_NEWNET) failed: {_errno_text()}; the network is shared")
+    if libc.unshare(_CLONE_NEWNS) != 0:
+        notes.append(f"unshare(CLONE_NEWNS) failed: {_errno_text()}; the filesystem is writable")
+        return notes
+    if libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        notes.append(f"cannot make mounts private: {_errno_text()}; the filesystem is writable")
+        return notes
+    keep = set()
+    for path in writable:
+        target = os.fsencode(str(path))
+        if libc.mount(target, target, None, _MS_BIND | _MS_REC, None) != 0:
+            notes.append(f"cannot bind-mount {path}: {_errno_text()}")
+        keep.add(os.path.realpath(path))
+    shm = b"/dev/shm"
+    if os.path.isdir(shm):
+        size = f"size={max(limits.file_mb, 1)}m,mode=1777".encode()
+        if (
+            libc.mount(
+                b"tmpfs", shm, b"tmpfs", _MOUNT_FLAGS["nosuid"] | _MOUNT_FLAGS["nodev"], size
+            )
+            == 0
+        ):
+            keep.add("/dev/shm")
+    failed = []
+    for mount_point, options in _mounts():
+        if mount_point in keep or "ro" in options:
+            continue
+        flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY
+        for name in options:
+            flags |= _MOUNT_FLAGS.get(name, 0)
+        if libc.mount(None, os.fsencode(mount_point), None, flags, None) != 0:
+            failed.append(f"{mount_point} ({_errno_text()})")
+    if failed:
+        notes.append("could not make read-only: " + ", ".join(failed[:5]))
+    return notes
+
+
+def _mounts() -> list[tuple[str, set[str]]]:
+    """(mount point, per-mount options) of the calling process, parents first."""
+    out = []
+    try:
+        with open("/proc/self/mountinfo", "rb") as f:
+            for line in f:
+                fields = line.split()
+                point = fields[4].decode("utf-8", "surrogateescape")
+                point = point.replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\")
+                out.append((point, set(fields[5].decode().split(","))))
+    except (OSError, IndexError):
+        pass
+    return out
+
+
+def drop_capabilities() -> str | None:
+    """Give up every capability (effective, permitted, inheritable, bounding) for good.
+
+    A candidate that still runs as uid 0 then cannot undo the sandbox: no
+    remounting, no leaving the cgroup (it is read-only), no raising its
+    resource limits (CAP_SYS_RESOURCE), no new namespaces or ``setns``, no
+    module loading, raw sockets or ptrace of other users' processes.
+    ``PR_SET_NO_NEW_PRIVS`` keeps an ``exec`` of a setuid program from
+    regaining them. Returns ``None`` on success, else why not.
+    """
+    import ctypes
+
+    libc = _libc()
+    problems = []
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        problems.append(f"PR_SET_NO_NEW_PRIVS: {_errno_text()}")
+    last_cap = 40
+    with contextlib.suppress(OSError, ValueError), open("/proc/sys/kernel/cap_last_cap") as f:
+        last_cap = int(f.read())
+    for cap in range(last_cap + 1):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
+            problems.append(f"PR_CAPBSET_DROP: {_errno_text()}")
+            break
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    data = (ctypes.c_uint32 * 6)()  # 2 x {effective, permitted, inheritable}
+    if libc.capset(ctypes.byref(Header(_CAP_VERSION_3, 0)), data) != 0:
+        problems.append(f"capset: {_errno_text()}")
+    return "; ".join(problems) or None
+
+
+def describe() -> dict[str, Any]:
+    """What the sandbox can use on this machine (for ``perfcount info``), without forking."""
+    root = os.geteuid() == 0
+    namespaces = [
+        n for n in ("net", "ipc", "uts", "mnt", "pid") if os.path.exists(f"/proc/self/ns/{n}")
+    ]
+    return {
+        "root": root,
+        "namespaces": [n for n in namespaces if n != "pid"] if root else [],
+        "namespaces_reason": "" if root else "not root: unshare(2) needs CAP_SYS_ADMIN",
+        "pids_cgroup": (PIDS_ROOT / "cgroup.procs").exists() and os.access(PIDS_ROOT, os.W_OK),
+        "memory_cgroup": (MEMORY_ROOT / "cgroup.procs").exists()
+        and os.access(MEMORY_ROOT, os.W_OK),
+        "capabilities_dropped": root,
+        "pid_namespace": False,
+        "pid_namespace_reason": "not used: callgrind names its dumps by pid and the zygote "
+        "reaps children with wait4; the pids cgroup kills escaped processes instead",
+    }
 
 
 def isolate_network() -> str | None:
@@ -270,6 +434,71 @@ class PidsCgroup:
 
     def close(self) -> None:
         """Remove the runner's folder and any candidate folders left in it."""
+        if self.path is None or not self.path.exists():
+            return
+        for child in self.path.iterdir():
+            if child.is_dir():
+                self.remove(child)
+        self.remove(self.path)
+
+
+class MemoryCgroup:
+    """A cgroup v1 ``memory`` folder per runner with one sub-folder per candidate.
+
+    RLIMIT_AS bounds each process's address space; the memory cgroup bounds
+    the resident memory of the candidate's whole process tree (a fork bomb of
+    allocators, tmpfs and page cache included). When the kernel's OOM killer
+    ends a candidate there, ``oom_killed`` tells the runner to report
+    ``memory`` rather than ``crashed``. ``path`` is ``None`` (and ``reason``
+    says why) where the memory controller is not writable.
+    """
+
+    def __init__(self, path: Path | None, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+
+    @classmethod
+    def create(cls, runner_id: str, root: Path | None = None) -> MemoryCgroup:
+        root = MEMORY_ROOT if root is None else root
+        if not (root / "memory.limit_in_bytes").exists():
+            reason = f"no cgroup v1 memory hierarchy at {root}; memory is bounded per process only"
+            log.info(reason)
+            return cls(None, reason)
+        path = root / "perfcount" / runner_id
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            PidsCgroup._sweep(path.parent)
+            (path / "memory.limit_in_bytes").write_text("-1")
+        except OSError as exc:
+            reason = f"cannot create a memory cgroup under {root} ({exc.strerror}); memory is bounded per process only"
+            log.info(reason)
+            return cls(None, reason)
+        return cls(path, f"candidates run in memory cgroups under {path}")
+
+    @staticmethod
+    def make_child(path: Path, memory_mb: int) -> None:
+        path.mkdir(exist_ok=True)
+        if memory_mb:
+            limit = (memory_mb + MEMORY_CGROUP_HEADROOM_MB) << 20
+            (path / "memory.limit_in_bytes").write_text(str(limit))
+
+    @staticmethod
+    def oom_killed(path: Path) -> bool:
+        """Whether the OOM killer ended a process in this cgroup."""
+        try:
+            for line in (path / "memory.oom_control").read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill" and int(value) > 0:
+                    return True
+        except (OSError, ValueError):
+            pass
+        return False
+
+    @staticmethod
+    def remove(path: Path) -> None:
+        PidsCgroup.remove(path)
+
+    def close(self) -> None:
         if self.path is None or not self.path.exists():
             return
         for child in self.path.iterdir():
