@@ -286,6 +286,14 @@ void CounterGroup::open_all(bool as_group) {
         if (fd < 0) {
             const int err = errno;
             close();
+            if (err == EINVAL && as_group && i > 0 && is_pmu_event(e)) {
+                throw Error(ErrorKind::InvalidArgument, err,
+                            "cannot add perf event '" + e.name + "' to the group of " +
+                                std::to_string(events_.size()) +
+                                " events: the kernel rejected it (EINVAL)",
+                            "a group must fit on the PMU at once; measure fewer hardware "
+                            "events per region (or check the raw code with `perf list`)");
+            }
             throw_open_error(e, err, options_.pid);
         }
         fds_.push_back(static_cast<int>(fd));
