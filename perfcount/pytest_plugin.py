@@ -131,22 +131,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _budgets(kwargs: dict[str, Any], where: str) -> dict[str, float]:
     """``max_task_clock=5`` → ``{"task-clock": 5}``; refuses unknown events and non-numbers."""
+    from perfcount.errors import InvalidArgument
     from perfcount.events import parse_events
 
     out: dict[str, float] = {}
     for key, value in kwargs.items():
         if not key.startswith("max_"):
-            raise pytest.UsageError(
-                f"{where}: unknown argument {key!r} (budgets are max_<event>=N; also events=, "
-                "backend=)"
+            raise InvalidArgument(
+                f"{where}: unknown argument {key!r}",
+                hint="budgets are max_<event>=N (e.g. max_instructions); also events=, backend=",
             )
         name = key[4:].replace("_", "-")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise pytest.UsageError(f"{where}: {key} must be a non-negative number, got {value!r}")
+            raise InvalidArgument(f"{where}: {key} must be a non-negative number, got {value!r}")
         try:
             (event,) = parse_events([name])
         except PerfcountError as exc:
-            raise pytest.UsageError(f"{where}: {key}: {exc}") from None
+            raise InvalidArgument(f"{where}: {key}: {exc}") from None
         out[event.name] = value
     return out
 
@@ -275,18 +276,18 @@ class PerfcountPlugin:
             return (yield)
         where = f"@pytest.mark.perfcount on {pyfuncitem.nodeid}"
         if marker.args:
-            raise pytest.UsageError(f"{where}: takes keyword arguments only")
+            pytest.fail(f"{where}: takes keyword arguments only (max_<event>=N)", pytrace=False)
         kwargs = dict(marker.kwargs)
         extra = kwargs.pop("events", None)
         backend = kwargs.pop("backend", "auto")
-        budgets = _budgets(kwargs, where)
         if isinstance(extra, str):
             extra = [e for e in extra.split(",") if e.strip()]
-        events = list(dict.fromkeys([*budgets, *(extra or [])]))
         try:
+            budgets = _budgets(kwargs, where)
+            events = list(dict.fromkeys([*budgets, *(extra or [])]))
             plan = _Plan(events, backend)
-        except PerfcountError as exc:
-            raise pytest.UsageError(f"{where}: {exc}") from None
+        except PerfcountError as exc:  # a misused marker: fail this test, clearly
+            pytest.fail(str(exc) if where in str(exc) else f"{where}: {exc}", pytrace=False)
         record: dict[str, Any] = {
             "nodeid": pyfuncitem.nodeid,
             "kind": "marker",
