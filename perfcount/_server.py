@@ -45,16 +45,19 @@ from typing import Any
 
 from perfcount import plain
 from perfcount.sandbox import (
+    NOBODY,
     Limits,
     MemoryCgroup,
     PidsCgroup,
     apply_rlimits,
     drop_capabilities,
+    interpreter_readable_by,
     isolate,
     kill_group,
 )
 
 _HEADER = struct.Struct(">Q")
+_INTERPRETER_READABLE = True
 #: exit code of a child whose candidate closed or replaced the result channel
 EXIT_CHANNEL_GONE = 72
 CANDIDATE_FILE = "<candidate>"
@@ -138,6 +141,13 @@ class Server:
             from perfcount import _native
 
             self.valgrind = _native.running_on_valgrind()
+        global _INTERPRETER_READABLE
+        # computed once, before the zygote forks: children inherit the answer
+        _INTERPRETER_READABLE = interpreter_readable_by(NOBODY)
+        if self.valgrind and os.geteuid() == 0:
+            # candidates run as nobody, and callgrind writes their dumps from inside
+            # them: let them create (not list, not delete others') files here
+            os.chmod(work_root, 0o1733)
         # pre-import what every child needs, so children start identical and cheap
         import ctypes  # noqa: F401 - used by sandbox.isolate in every child
 
@@ -484,15 +494,17 @@ def child_main(
     os.close(devnull)
     os.close(out)
     # callgrind writes its dumps from inside this process, into the server's folder
-    writable = [workdir] + ([Path(req["dump_dir"])] if req.get("dump_dir") else [])
-    notes = isolate(limits, writable)
+    writable = [Path(req["dump_dir"])] if req.get("dump_dir") else []
+    uid = NOBODY if limits.drop_root and os.geteuid() == 0 else None
+    notes = isolate(limits, writable, workdir, uid)
     os.chdir(workdir)
     os.environ["HOME"] = str(workdir)
     os.environ["TMPDIR"] = str(workdir)
+    os.environ["USER"] = os.environ["LOGNAME"] = "nobody" if uid is not None else "root"
     apply_rlimits(limits)
-    why = drop_capabilities()
+    why = drop_capabilities(uid, keep_read=uid is not None and not _INTERPRETER_READABLE)
     if why:
-        notes.append(f"capabilities kept ({why})")
+        notes.append(f"privileges kept ({why})")
     channel = os.fstat(w)
     result = run_candidate(req)
     if notes:

@@ -289,7 +289,9 @@ class Runner:
     captured stdout/stderr and files written, ``output_mb`` the returned
     outputs, ``max_pids`` the processes a candidate may create, ``open_files``
     its file descriptors. ``network=False`` (default) runs candidates in an
-    empty network namespace where that is permitted. ``verify=False`` defers the check that the backend
+    empty network namespace where that is permitted; ``drop_root`` (default)
+    runs candidates as ``nobody`` when the evaluator is root (see
+    :mod:`perfcount.sandbox` and SECURITY.md). ``verify=False`` defers the check that the backend
     works here to the first :meth:`profile` (``check`` never needs it).
 
     Safe to use from one thread at a time (calls are serialised); a server
@@ -313,6 +315,7 @@ class Runner:
         open_files: int = 256,
         grace: float = 0.5,
         network: bool = False,
+        drop_root: bool = True,
         verify: bool = True,
     ) -> None:
         if repeats is not None and (not isinstance(repeats, int) or repeats < 1):
@@ -332,6 +335,7 @@ class Runner:
             pids=max_pids,
             grace=grace,
             network=network,
+            drop_root=drop_root,
         )
         self._lock = threading.Lock()
         self._seq = itertools.count(1)

@@ -25,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "NOBODY",
     "VALGRIND_TIMEOUT_FACTOR",
     "Limits",
     "MemoryCgroup",
@@ -47,6 +48,8 @@ VALGRIND_TIMEOUT_FACTOR = 50.0
 
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
 MEMORY_ROOT = Path("/sys/fs/cgroup/memory")
+#: uid/gid candidates run as when the evaluator is root (``Limits.drop_root``)
+NOBODY = 65534
 #: The memory cgroup allows this much on top of ``memory_mb`` for the whole
 #: process tree: the interpreter itself and, under valgrind, valgrind's own
 #: memory (RLIMIT_AS already bounds each single process).
@@ -69,7 +72,9 @@ class Limits:
     ``open_files`` is ``RLIMIT_NOFILE``; ``pids`` is the cgroup's ``pids.max``;
     ``grace`` is the time between SIGTERM and SIGKILL on timeout;
     ``network=False`` puts the candidate in an empty network namespace
-    (best effort: needs CAP_SYS_ADMIN, see :func:`isolate`).
+    (best effort: needs CAP_SYS_ADMIN, see :func:`isolate`); ``drop_root``
+    runs the candidate as :data:`NOBODY` when the evaluator is root (see
+    :func:`drop_capabilities`).
     """
 
     timeout: float = DEFAULT_TIMEOUT
@@ -81,6 +86,7 @@ class Limits:
     pids: int = 64
     grace: float = 0.5
     network: bool = False
+    drop_root: bool = True
 
     def __post_init__(self) -> None:
         from perfcount.errors import InvalidArgument
@@ -157,6 +163,40 @@ _MOUNT_FLAGS = {
 _PR_CAPBSET_DROP = 24
 _PR_SET_NO_NEW_PRIVS = 38
 _CAP_VERSION_3 = 0x20080522
+_CAP_DAC_READ_SEARCH = 2
+_PR_SET_KEEPCAPS = 8
+_PR_CAP_AMBIENT = 47
+_PR_CAP_AMBIENT_RAISE = 2
+
+
+def interpreter_readable_by(uid: int) -> bool:
+    """Whether ``uid`` (not root, no capabilities) can import from every ``sys.path`` folder.
+
+    Checks the permission bits along each path (others' ``x`` on every
+    ancestor, ``r`` on the folder itself) for the interpreter's prefixes and
+    every existing ``sys.path`` entry.
+    """
+    import sys
+
+    def ok(path: str, want_read: bool) -> bool:
+        parts = Path(os.path.realpath(path))
+        chain = [*reversed(parts.parents), parts]
+        for i, p in enumerate(chain):
+            try:
+                st = os.stat(p)
+            except OSError:
+                return True  # does not exist: nothing to read there
+            mode = st.st_mode
+            bits = (mode >> 6) & 7 if st.st_uid == uid else mode & 7
+            last = i == len(chain) - 1
+            if not bits & 1 and not (last and not os.path.isdir(p)):
+                return False
+            if last and want_read and not bits & 4:
+                return False
+        return True
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, *[p for p in sys.path if p]}
+    return all(ok(p, True) for p in paths)
 
 
 def _libc() -> Any:
@@ -171,15 +211,21 @@ def _errno_text() -> str:
     return os.strerror(ctypes.get_errno())
 
 
-def isolate(limits: Limits, writable: list[Path]) -> list[str]:
+def isolate(
+    limits: Limits,
+    writable: list[Path],
+    workdir: Path | None = None,
+    uid: int | None = None,
+) -> list[str]:
     """Put the calling (candidate) process in fresh namespaces; why any step failed.
 
     In order: new IPC and UTS namespaces (no System V IPC or hostname shared
     with the evaluator), a new network namespace unless ``limits.network``
     (only a loopback device that is down), and a new mount namespace in which
     every mount is remounted read-only except the folders in ``writable``
-    (bind-mounted onto themselves) and a private tmpfs on ``/dev/shm`` (so
-    ``multiprocessing`` still works). Files opened before (the output capture)
+    (bind-mounted onto themselves), ``workdir`` (a fresh tmpfs of
+    ``4 * file_mb`` MiB, at least 64, owned by ``uid``) and a private tmpfs on
+    ``/dev/shm`` (so ``multiprocessing`` still works). Files opened before (the output capture)
     stay writable. Nothing here is fatal: each step that the kernel refuses
     (not root, no namespaces) is returned as a sentence and the candidate runs
     with what did apply. Must run before :func:`drop_capabilities`.
@@ -203,6 +249,23 @@ def isolate(limits: Limits, writable: list[Path]) -> list[str]:
         if libc.mount(target, target, None, _MS_BIND | _MS_REC, None) != 0:
             notes.append(f"cannot bind-mount {path}: {_errno_text()}")
         keep.add(os.path.realpath(path))
+    if workdir is not None:
+        # the candidate's own folder: a private tmpfs, so its total size is bounded
+        # (charged to the memory cgroup) and nothing written there outlives it
+        size_mb = max(4 * limits.file_mb, 64)
+        owner = f",uid={uid},gid={uid}" if uid is not None else ""
+        opts = f"size={size_mb}m,mode=0700{owner}".encode()
+        target = os.fsencode(str(workdir))
+        if (
+            libc.mount(
+                b"tmpfs", target, b"tmpfs", _MOUNT_FLAGS["nosuid"] | _MOUNT_FLAGS["nodev"], opts
+            )
+            != 0
+        ):
+            notes.append(f"cannot mount a tmpfs on {workdir}: {_errno_text()}")
+            if libc.mount(target, target, None, _MS_BIND, None) != 0:
+                notes.append(f"cannot bind-mount {workdir}: {_errno_text()}")
+        keep.add(os.path.realpath(workdir))
     shm = b"/dev/shm"
     if os.path.isdir(shm):
         size = f"size={max(limits.file_mb, 1)}m,mode=1777".encode()
@@ -242,15 +305,22 @@ def _mounts() -> list[tuple[str, set[str]]]:
     return out
 
 
-def drop_capabilities() -> str | None:
-    """Give up every capability (effective, permitted, inheritable, bounding) for good.
+def drop_capabilities(uid: int | None = None, keep_read: bool = False) -> str | None:
+    """Give up every capability (bounding, effective, permitted, inheritable) for good.
 
-    A candidate that still runs as uid 0 then cannot undo the sandbox: no
-    remounting, no leaving the cgroup (it is read-only), no raising its
-    resource limits (CAP_SYS_RESOURCE), no new namespaces or ``setns``, no
-    module loading, raw sockets or ptrace of other users' processes.
+    With ``uid`` (root only), also become that user and group (no
+    supplementary groups). The candidate then cannot undo the sandbox: no
+    remounting, no leaving the cgroup, no raising its resource limits
+    (CAP_SYS_RESOURCE), no new namespaces or ``setns``, no module loading or
+    raw sockets; and as a user other than root it cannot signal, ptrace or
+    write the files of the evaluator (``kill(-1, SIGKILL)`` from a uid-0
+    process without capabilities would still reach every root process).
+    ``keep_read`` keeps exactly one capability, ``CAP_DAC_READ_SEARCH``
+    (read any file, write none), also across ``exec`` (ambient): needed when
+    the interpreter or its packages live where ``uid`` cannot read (e.g. a
+    pyenv under ``/root``, mode 0700); see :func:`interpreter_readable_by`.
     ``PR_SET_NO_NEW_PRIVS`` keeps an ``exec`` of a setuid program from
-    regaining them. Returns ``None`` on success, else why not.
+    regaining privileges. Returns ``None`` on success, else why not.
     """
     import ctypes
 
@@ -261,17 +331,32 @@ def drop_capabilities() -> str | None:
     last_cap = 40
     with contextlib.suppress(OSError, ValueError), open("/proc/sys/kernel/cap_last_cap") as f:
         last_cap = int(f.read())
+    kept = (1 << _CAP_DAC_READ_SEARCH) if (keep_read and uid is not None) else 0
     for cap in range(last_cap + 1):
+        if kept >> cap & 1:
+            continue
         if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
             problems.append(f"PR_CAPBSET_DROP: {_errno_text()}")
             break
+    if uid is not None:
+        try:
+            if kept:
+                libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        except OSError as exc:
+            problems.append(f"cannot become uid {uid}: {exc.strerror}")
+            kept = 0
 
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
-    data = (ctypes.c_uint32 * 6)()  # 2 x {effective, permitted, inheritable}
+    data = (ctypes.c_uint32 * 6)(kept, kept, kept, 0, 0, 0)  # {eff, perm, inh} x 2
     if libc.capset(ctypes.byref(Header(_CAP_VERSION_3, 0)), data) != 0:
         problems.append(f"capset: {_errno_text()}")
+    elif kept and libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE, _CAP_DAC_READ_SEARCH, 0, 0):
+        problems.append(f"ambient CAP_DAC_READ_SEARCH: {_errno_text()}")
     return "; ".join(problems) or None
 
 

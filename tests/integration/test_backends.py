@@ -35,7 +35,8 @@ SETUP = sum(len(s) for s in TABLE)
 
 @pytest.fixture(scope="module")
 def vg():
-    with Runner("valgrind", timeout=2, memory_mb=512) as r:
+    # drop_root=False: lets a candidate kill its server (the restart path is tested here)
+    with Runner("valgrind", timeout=2, memory_mb=512, drop_root=False) as r:
         yield r
 
 

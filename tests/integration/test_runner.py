@@ -21,7 +21,11 @@ from perfcount.sandbox import PIDS_ROOT
 
 @pytest.fixture(scope="module")
 def runner():
-    with Runner("software", timeout=3, memory_mb=512, verify=False, max_pids=32) as r:
+    # drop_root=False: as nobody, a candidate cannot kill its fork server at all; these
+    # tests exercise what happens when one does (test_hostile checks the uid drop)
+    with Runner(
+        "software", timeout=3, memory_mb=512, verify=False, max_pids=32, drop_root=False
+    ) as r:
         yield r
 
 
