@@ -501,6 +501,17 @@ class BuildResult:
     argv: tuple[str, ...] = ()
 
     @property
+    def summary(self) -> str:
+        """One line: the compiler's first error line (or the first line of its output)."""
+        if self.ok:
+            return ""
+        if self.timed_out:
+            return "the build timed out"
+        lines = [ln.strip() for ln in self.output.splitlines() if ln.strip()]
+        first = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else "")
+        return f"build failed: {first}" if first else "build failed"
+
+    @property
     def error(self) -> str:
         if self.ok:
             return ""
@@ -1314,7 +1325,7 @@ def _curate_command(
     for n in order:
         b = native.build(sources[n])
         if not b.ok:
-            dropped[n] = b.error.splitlines()[0] if b.error else "build failed"
+            dropped[n] = b.summary
             continue
         if tests is not None:
             if expected is None:

@@ -199,3 +199,77 @@ int main(void) {
     wrong = table.replace("0x82F63B78u", "0xEDB88320u")  # plain CRC-32, not CRC-32C
     bad = perfcount.score(wrong, task, backend="valgrind", cache=False)
     assert not bad.passed and bad.status == "failed" and bad.dps == 0
+
+
+def _loop_program(repeat: int) -> str:
+    """SUM_C doing ``repeat`` times the work per element (a volatile read defeats folding)."""
+    body = f"{{ volatile long v = i % 7; long t = 0; for (int r = 0; r < {repeat}; r++) t += v; s += t / {repeat}; }}"
+    return SUM_C.replace("s += i % 7;", body)
+
+
+@pytest.mark.needs_valgrind
+@needs_gcc
+def test_curate_a_command_pool_with_callgrind(tmp_path) -> None:
+    from perfcount.curation import curate
+
+    solutions = [_loop_program(r) for r in (1, 3, 9, 27)]
+    names = ["x1", "x3", "x9", "x27"]
+    row = {
+        "task_id": "sum_mod7",
+        "language": "c",
+        "solutions": solutions,
+        "solution_names": names,
+        "tests": ["5", "30"],
+        "pe_input": ["10000", {"stdin": "5000\n"}],
+        "trusted": "x1",
+        "baseline": "x27",
+        "expert": "x1",
+    }
+    report = curate([row], backend="valgrind", min_clusters=3, progress=False)
+    out = report.outcome("sum_mod7")
+    assert out.kept, (out.reason, dict(out.dropped_solutions))
+    costs = dict(out.costs)
+    assert costs["x27"] > costs["x9"] > costs["x3"] > costs["x1"], costs
+    assert out.references[0] == "x27" and out.n_clusters >= 3
+    task = report["sum_mod7"]
+    assert task.is_command and task.language == "c" and task.expected == ["15\n", "87\n"]
+    assert task.baseline == solutions[3] and task.expert == solutions[0]
+    assert task.curation["baseline_cost"] > 3 * task.curation["expert_cost"]
+    # a wrong solution and one that does not build are dropped with their reasons
+    row2 = dict(
+        row,
+        solutions=[*solutions, "int main(void) { return }", SUM_C.replace("% 7", "% 5")],
+        solution_names=[*names, "broken", "wrong"],
+    )
+    out2 = curate([row2], backend="valgrind", min_clusters=3, progress=False).outcome("sum_mod7")
+    assert "error" in out2.dropped_solutions["broken"]
+    assert "wrong output" in out2.dropped_solutions["wrong"]
+
+
+@needs_gcc
+def test_metric_selection(tmp_path) -> None:
+    spec = CommandSpec.create("c")
+    with CommandRunner(spec, "software", metric="wall_ns", repeats=1) as r:
+        prof = r.profile(SUM_C, "", ["1000"])
+    assert prof.status == "ok" and prof.metric == "wall_ns" and prof.cost == prof.wall_ns > 0
+    with CommandRunner(spec, "software", metric="page-faults", repeats=1) as r:
+        prof = r.profile(SUM_C, "", ["1000"])
+    assert prof.metric == "page-faults" and prof.cost == prof.counts["page-faults"] > 0
+    with pytest.raises(InvalidArgument):
+        CommandRunner(spec, "valgrind", metric="cycles")
+
+
+def test_gpu_metric_without_a_gpu_is_a_clear_error() -> None:
+    from perfcount.errors import GpuError
+
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+        pynvml.nvmlShutdown()
+    except Exception:
+        pass
+    else:  # pragma: no cover - machines with an NVIDIA driver
+        pytest.skip("an NVIDIA driver is present")
+    with pytest.raises(GpuError):
+        CommandRunner(CommandSpec.create("c"), "software", metric="gpu_energy_mj")
