@@ -45,11 +45,12 @@ from typing import Any
 
 from perfcount import plain
 from perfcount.sandbox import (
-    NOBODY,
+    CANDIDATE_UID_BASE,
     Limits,
     MemoryCgroup,
     PidsCgroup,
     apply_rlimits,
+    candidate_uid,
     drop_capabilities,
     interpreter_readable_by,
     isolate,
@@ -143,9 +144,9 @@ class Server:
             self.valgrind = _native.running_on_valgrind()
         global _INTERPRETER_READABLE
         # computed once, before the zygote forks: children inherit the answer
-        _INTERPRETER_READABLE = interpreter_readable_by(NOBODY)
+        _INTERPRETER_READABLE = interpreter_readable_by(CANDIDATE_UID_BASE)
         if self.valgrind and os.geteuid() == 0:
-            # candidates run as nobody, and callgrind writes their dumps from inside
+            # candidates run as their own uid, and callgrind writes their dumps from inside
             # them: let them create (not list, not delete others') files here
             os.chmod(work_root, 0o1733)
         # pre-import what every child needs, so children start identical and cheap
@@ -495,12 +496,13 @@ def child_main(
     os.close(out)
     # callgrind writes its dumps from inside this process, into the server's folder
     writable = [Path(req["dump_dir"])] if req.get("dump_dir") else []
-    uid = NOBODY if limits.drop_root and os.geteuid() == 0 else None
+    uid = candidate_uid(os.getpid()) if limits.drop_root and os.geteuid() == 0 else None
     notes = isolate(limits, writable, workdir, uid)
     os.chdir(workdir)
     os.environ["HOME"] = str(workdir)
     os.environ["TMPDIR"] = str(workdir)
-    os.environ["USER"] = os.environ["LOGNAME"] = "nobody" if uid is not None else "root"
+    if uid is not None:
+        os.environ["USER"] = os.environ["LOGNAME"] = f"candidate{uid}"
     apply_rlimits(limits)
     why = drop_capabilities(uid, keep_read=uid is not None and not _INTERPRETER_READABLE)
     if why:
@@ -563,6 +565,10 @@ def _classify(exc: BaseException, index: int | None, where: str) -> dict[str, An
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         return _error(
             "output_too_large", exc, f"file size limit (RLIMIT_FSIZE) exceeded {where}", index
+        )
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _error(
+            "output_too_large", exc, f"the candidate's work folder (a tmpfs) is full {where}", index
         )
     if isinstance(exc, SystemExit):
         return _error("failed", exc, f"the candidate called sys.exit({exc.code!r}) {where}", index)

@@ -290,7 +290,7 @@ class Runner:
     outputs, ``max_pids`` the processes a candidate may create, ``open_files``
     its file descriptors. ``network=False`` (default) runs candidates in an
     empty network namespace where that is permitted; ``drop_root`` (default)
-    runs candidates as ``nobody`` when the evaluator is root (see
+    runs every candidate as a uid of its own when the evaluator is root (see
     :mod:`perfcount.sandbox` and SECURITY.md). ``verify=False`` defers the check that the backend
     works here to the first :meth:`profile` (``check`` never needs it).
 

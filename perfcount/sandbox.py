@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CANDIDATE_UID_BASE",
     "DEFAULT_TIMEOUT",
-    "NOBODY",
     "VALGRIND_TIMEOUT_FACTOR",
     "Limits",
     "MemoryCgroup",
     "PidsCgroup",
     "apply_rlimits",
+    "candidate_uid",
     "describe",
     "drop_capabilities",
     "isolate",
@@ -48,8 +49,17 @@ VALGRIND_TIMEOUT_FACTOR = 50.0
 
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
 MEMORY_ROOT = Path("/sys/fs/cgroup/memory")
-#: uid/gid candidates run as when the evaluator is root (``Limits.drop_root``)
-NOBODY = 65534
+#: uid/gid candidates run as when the evaluator is root (``Limits.drop_root``) is
+#: this plus the candidate process's pid: every live candidate has a user of its
+#: own, so one cannot signal another (``kill(-1, ...)`` included) or the evaluator
+CANDIDATE_UID_BASE = 1_000_000
+
+
+def candidate_uid(pid: int) -> int:
+    """The unprivileged uid (and gid) the candidate process ``pid`` runs as."""
+    return CANDIDATE_UID_BASE + pid
+
+
 #: The memory cgroup allows this much on top of ``memory_mb`` for the whole
 #: process tree: the interpreter itself and, under valgrind, valgrind's own
 #: memory (RLIMIT_AS already bounds each single process).
@@ -73,7 +83,7 @@ class Limits:
     ``grace`` is the time between SIGTERM and SIGKILL on timeout;
     ``network=False`` puts the candidate in an empty network namespace
     (best effort: needs CAP_SYS_ADMIN, see :func:`isolate`); ``drop_root``
-    runs the candidate as :data:`NOBODY` when the evaluator is root (see
+    runs the candidate as :func:`candidate_uid` when the evaluator is root (see
     :func:`drop_capabilities`).
     """
 
