@@ -70,6 +70,9 @@ def main() -> None:
     fast = pc.score(longest_increasing_subsequence, TASK, backend=args.backend)
     slow = pc.score(QUADRATIC, TASK, backend=args.backend)
     for name, r in (("n log n", fast), ("quadratic", slow)):
+        if r.status != "ok" or r.dps is None:
+            print(f"3. score {name:9}: status={r.status} passed={r.passed} error={r.error}")
+            continue
         print(
             f"3. score {name:9}: passed={r.passed} DPS={r.dps:.1f} DPS_norm={r.dps_norm:.1f} "
             f"cost={r.cost:,.0f} {r.metric} ({r.backend})"
