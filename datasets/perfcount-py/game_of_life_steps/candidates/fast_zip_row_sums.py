@@ -5,7 +5,7 @@ def life_after(cells, steps):
     width = len(grid[0])
     blank = [0] * (width + 2)
     for _ in range(steps):
-        padded = [blank] + [[0] + row + [0] for row in grid] + [blank]
+        padded = [blank] + [[0, *row, 0] for row in grid] + [blank]
         triple = [
             [a + b + c for a, b, c in zip(padded[i], padded[i + 1], padded[i + 2])]
             for i in range(len(grid))

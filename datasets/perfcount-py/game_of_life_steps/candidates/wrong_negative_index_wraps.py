@@ -14,7 +14,7 @@ def life_after(cells, steps):
                                 # Bug: index -1 wraps to the far edge instead of failing.
                                 n += grid[r + dr][c + dc]
                             except IndexError:
-                                pass
+                                continue
                 new[r][c] = 1 if n == 3 or (n == 2 and grid[r][c]) else 0
         grid = new
     return grid
