@@ -283,7 +283,7 @@ class PerfcountMagics(Magics):  # type: ignore[misc,valid-type]
         repeat = _int_opt(opts, "n", 5, minimum=1)
         warmup = _int_opt(opts, "w", 1, minimum=0)
         backend = str(opts.get("b", "auto")).strip()
-        shell = self.shell
+        shell: Any = self.shell
         ns = shell.user_ns
         if cell is None:
             setup, body = "", stmt

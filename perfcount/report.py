@@ -261,7 +261,7 @@ __all__ += [
 def counts_frame(counts: Any) -> pd.DataFrame:
     """A ``Counts`` as a DataFrame: one row per event (value, scaled, overhead subtracted)."""
     overhead = getattr(counts, "overhead", {}) or {}
-    scaled = getattr(counts, "scaled", frozenset())
+    scaled: frozenset[str] = getattr(counts, "scaled", frozenset())
     rows = [
         {
             "event": name,
