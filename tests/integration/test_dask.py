@@ -26,6 +26,7 @@ from test_evaluate import CANDIDATES, sample_rows, write_mini_dataset, write_sam
 from perfcount.errors import BackendError, InvalidArgument
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -155,6 +156,17 @@ def _executing(dask_worker: Any) -> list[str]:
     return [str(ts.key) for ts in dask_worker.state.executing]
 
 
+def _fail_once(marker: str) -> str:
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        raise RuntimeError("first try fails")
+    return "ok"
+
+
+def _kill_my_worker() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _suspicious(dask_scheduler: Any, key: str) -> int:
     ts = dask_scheduler.tasks.get(key)
     return -1 if ts is None else int(ts.suspicious)
@@ -190,7 +202,12 @@ def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_
     out = tmp_path / "results.jsonl"
     result: dict[str, Any] = {}
 
-    with _local_cluster(2) as cluster, distributed.Client(cluster) as client:
+    # one lost worker per task is forgiven, a second one fails it (KilledWorker)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        _local_cluster(2) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         pids = client.run(os.getpid)
 
         def run() -> None:
@@ -238,6 +255,20 @@ def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_
         while any(_alive(c) for c in children) and time.monotonic() < until:
             time.sleep(0.2)
         assert not any(_alive(c) for c in children), "processes of the killed worker live on"
+
+        # a rerun resumes the complete file: nothing to do, nothing written
+        before = out.read_bytes()
+        again = evaluate(rows, ds, backend="software", executor=client, output=out, progress=False)
+        assert out.read_bytes() == before and again.samples == result["ev"].samples
+
+        # an exception on a worker is retried (retries=), the second try succeeds
+        from perfcount.distributed import DaskExecutor
+
+        marker = tmp_path / "flaky"
+        assert DaskExecutor(client, retries=1).submit(_fail_once, str(marker)).result() == "ok"
+        # a task that kills every worker it runs on ends as a clear BackendError
+        with pytest.raises(BackendError, match="workers that died"):
+            DaskExecutor(client).submit(_kill_my_worker).result(timeout=120)
 
     ev = result["ev"]
     lines = _group_lines(out)
