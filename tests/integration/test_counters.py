@@ -221,6 +221,13 @@ def test_threads_started_inside_the_region_are_counted() -> None:
     assert without < 0.5 * spent[1], (without, spent)
 
 
+def test_child_processes_started_inside_the_region_are_counted() -> None:
+    code = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.2: pass\n"
+    with measure(["task-clock"]) as m:
+        subprocess.run([sys.executable, "-S", "-c", code], check=True)
+    assert m.counts["task-clock"] >= 0.18e9
+
+
 def test_counts_in_other_threads_and_after_fork() -> None:
     m = measure(["task-clock"])
     with m:
