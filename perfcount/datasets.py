@@ -127,8 +127,9 @@ class Task:
 
     @property
     def is_command(self) -> bool:
-        """A task whose candidates are commands (``run`` given) rather than Python functions."""
-        return self.run is not None
+        """A task whose candidates are commands (``run`` given, or a language other than
+        Python: its default build/run templates apply) rather than Python functions."""
+        return self.run is not None or self.language not in ("python", "py")
 
     def reference_set(self, costs: Iterable[float] | None = None, *, policy: str = "warn") -> Any:
         """A :class:`~perfcount.scoring.ReferenceSet` from ``costs`` (default: the stored costs)."""
@@ -246,7 +247,7 @@ def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
 
     entry_point = row.get("entry_point")
     if entry_point is None:
-        if run is None:
+        if run is None and language in ("python", "py"):
             raise bad("entry_point", "missing required field", "name the function to call")
         entry_point = ""
     if not isinstance(entry_point, str):
