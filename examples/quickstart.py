@@ -17,6 +17,7 @@ from pathlib import Path
 
 import perfcount as pc
 from perfcount import report
+from perfcount.runner import Runner
 
 HERE = Path(__file__).resolve().parent
 TASK = "longest_increasing_subsequence"
@@ -67,8 +68,10 @@ def main() -> None:
     print("2. count:  ", summary)
 
     # 3. score two solutions against the task's reference clusters, on this machine
-    fast = pc.score(longest_increasing_subsequence, TASK, backend=args.backend)
-    slow = pc.score(QUADRATIC, TASK, backend=args.backend)
+    #    (one Runner for both: its fork server starts once — seconds under valgrind)
+    with Runner(args.backend) as runner:
+        fast = pc.score(longest_increasing_subsequence, TASK, runner=runner)
+        slow = pc.score(QUADRATIC, TASK, runner=runner)
     for name, r in (("n log n", fast), ("quadratic", slow)):
         if r.status != "ok" or r.dps is None:
             print(f"3. score {name:9}: status={r.status} passed={r.passed} error={r.error}")
