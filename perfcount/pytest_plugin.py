@@ -2,8 +2,10 @@
 
 Installed with perfcount (entry point ``pytest11``), it stays **inert until
 enabled**: ``--perfcount``, the ini option ``perfcount = true``,
-``--perfcount-json PATH`` or ``-p perfcount`` turn it on. (From a source
-checkout without the entry point: ``-p perfcount.pytest_plugin``.) Inert means:
+``--perfcount-json PATH`` or ``-p perfcount`` turn it on. (Where perfcount is
+importable but not installed, so there is no entry point: ``-p
+perfcount.pytest_plugin``; where it is installed, use ``-p perfcount`` — pytest
+refuses to register the same module twice under two names.) Inert means:
 the ``perfcount`` marker is registered (so ``--strict-markers`` accepts it) but
 no budget is checked; a summary line says how many were left unchecked.
 
