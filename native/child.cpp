@@ -166,6 +166,24 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
         for (const auto& e : *env) envp.push_back(const_cast<char*>(e.c_str()));
         envp.push_back(nullptr);
     }
+    // With an explicit environment the program is looked up on *its* PATH (as
+    // subprocess does), not on ours: the candidates are built before fork.
+    std::vector<std::string> candidates;
+    if (env && argv[0].find('/') == std::string::npos) {
+        std::string path = "/usr/local/bin:/usr/bin:/bin";
+        for (const auto& e : *env) {
+            if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+        }
+        size_t start = 0;
+        for (;;) {
+            const size_t end = path.find(':', start);
+            std::string dir = path.substr(start, end == std::string::npos ? end : end - start);
+            if (dir.empty()) dir = ".";
+            candidates.push_back(dir + "/" + argv[0]);
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+    }
     std::string input;
     if (stdin_data) input = std::string(*stdin_data);
 
@@ -210,8 +228,16 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
         } while (n < 0 && errno == EINTR);
         if (n != 1) _exit(127);  // the parent gave up (counters failed to open)
         if (cwd && chdir(cwd->c_str()) != 0) child_fail(efd, 1);
-        if (env) {
-            execvpe(argvp[0], argvp.data(), envp.data());
+        if (!candidates.empty()) {
+            bool denied = false;
+            for (const auto& c : candidates) {
+                execve(c.c_str(), argvp.data(), envp.data());
+                if (errno == EACCES) denied = true;
+                if (errno != ENOENT && errno != EACCES && errno != ENOTDIR) break;
+            }
+            if (errno == ENOENT || errno == ENOTDIR) errno = denied ? EACCES : ENOENT;
+        } else if (env) {
+            execve(argvp[0], argvp.data(), envp.data());
         } else {
             execvp(argvp[0], argvp.data());
         }

@@ -153,6 +153,18 @@ def test_stdin_env_cwd(tmp_path: Path) -> None:
     assert run(["true"], stdin=b"x" * (1 << 20)).ok
 
 
+def test_program_is_found_on_the_given_environments_path(tmp_path: Path) -> None:
+    tool = tmp_path / "perfcount-test-tool"
+    tool.write_text("#!/bin/sh\necho found\n")
+    tool.chmod(0o755)
+    r = run([tool.name], env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert r.stdout == b"found\n"
+    with pytest.raises(CandidateError, match="No such file"):
+        run([tool.name])  # not on this process's PATH
+    with pytest.raises(CandidateError, match="No such file"):
+        run(["perfcount-no-such-command"], env={"PATH": str(tmp_path)})
+
+
 def test_output_is_bounded_and_flagged() -> None:
     r = run(
         [PY, "-c", "import sys; sys.stdout.write('x' * 5_000_000); sys.stderr.write('e')"],
