@@ -214,11 +214,12 @@ def test_curate_a_command_pool_with_callgrind(tmp_path) -> None:
 
     solutions = [_loop_program(r) for r in (1, 3, 9, 27)]
     names = ["x1", "x3", "x9", "x27"]
+    broken, wrong = "int main(void) { return }", SUM_C.replace("% 7", "% 5")
     row = {
         "task_id": "sum_mod7",
         "language": "c",
-        "solutions": solutions,
-        "solution_names": names,
+        "solutions": [*solutions, broken, wrong],
+        "solution_names": [*names, "broken", "wrong"],
         "tests": ["5", "30"],
         "pe_input": ["10000", {"stdin": "5000\n"}],
         "trusted": "x1",
@@ -235,15 +236,31 @@ def test_curate_a_command_pool_with_callgrind(tmp_path) -> None:
     assert task.is_command and task.language == "c" and task.expected == ["15\n", "87\n"]
     assert task.baseline == solutions[3] and task.expert == solutions[0]
     assert task.curation["baseline_cost"] > 3 * task.curation["expert_cost"]
-    # a wrong solution and one that does not build are dropped with their reasons
-    row2 = dict(
-        row,
-        solutions=[*solutions, "int main(void) { return }", SUM_C.replace("% 7", "% 5")],
-        solution_names=[*names, "broken", "wrong"],
+    # the curated task evaluates: statuses, DPS and the speedup fields per sample
+    ev = perfcount.evaluate(
+        [
+            {"task_id": "sum_mod7", "solution": solutions[1], "model": "m"},
+            {"task_id": "sum_mod7", "solution": broken},
+            {"task_id": "sum_mod7", "solution": wrong},
+        ],
+        report.dataset,
+        backend="valgrind",
+        workers=1,
+        progress=False,
+        cache=False,
     )
-    out2 = curate([row2], backend="valgrind", min_clusters=3, progress=False).outcome("sum_mod7")
-    assert "error" in out2.dropped_solutions["broken"]
-    assert "wrong output" in out2.dropped_solutions["wrong"]
+    ok, bad_build, bad_output = ev.samples
+    assert ok["status"] == "ok" and ok["passed"] and ok["model"] == "m"
+    assert ok["dps"] > 0 and 1 < ok["speedup_vs_baseline"] < ok["expert_speedup"]
+    assert 0 < ok["share_of_expert_speedup"] < 1
+    assert bad_build["status"] == "build_failed" and "error" in bad_build["error"]
+    assert bad_output["status"] == "failed" and not bad_output["passed"]
+    line = ev.tasks[0]
+    assert line["baseline_cost"] > line["expert_cost"] > 0
+    assert line["speedup_vs_baseline"] == pytest.approx(ok["speedup_vs_baseline"])
+    # the wrong solution and the one that does not build were dropped, with the reasons
+    assert "error" in out.dropped_solutions["broken"]
+    assert "wrong output" in out.dropped_solutions["wrong"]
 
 
 @needs_gcc
