@@ -75,6 +75,7 @@ __all__ = [
     "CommandSpec",
     "compare_output",
     "curate_command_task",
+    "gpu_cost",
     "is_command_pool_dir",
     "load_command_pool_dir",
     "load_command_task_dir",
@@ -578,7 +579,30 @@ def build(spec: CommandSpec, source: str, directory: str | os.PathLike[str]) -> 
 # the runner
 
 
-_GPU_METRICS = {"gpu_energy_mj": "energy_mj", "gpu_time_ns": "duration_ns"}
+_GPU_METRICS = ("gpu_energy_mj", "gpu_time_ns")
+
+
+def gpu_cost(metric: str, gpu: Mapping[str, Any] | None) -> float | None:
+    """A GPU metric from a run's NVML window (``Counts.gpu``), ``None`` when unknown.
+
+    ``gpu_energy_mj``: the window's energy (``energy_mj``, from the energy
+    counter or integrated power, as :mod:`perfcount.gpu` reports it).
+    ``gpu_time_ns``: GPU busy time, estimated as the window's ``duration_ns`` x
+    ``mean_util_pct`` / 100 (NVML utilisation is the share of each sample
+    period during which a kernel was executing), summed over the selected GPUs
+    by the sampler's mean.
+    """
+    if not gpu:
+        return None
+    if metric == "gpu_energy_mj":
+        value = gpu.get("energy_mj")
+        return None if value is None else float(value)
+    if metric == "gpu_time_ns":
+        duration, util = gpu.get("duration_ns"), gpu.get("mean_util_pct")
+        if duration is None or util is None:
+            return None
+        return float(duration) * float(util) / 100.0
+    raise InvalidArgument(f"unknown GPU metric {metric!r}", hint=", ".join(_GPU_METRICS))
 
 
 def _signal_name(sig: int) -> str:
@@ -595,7 +619,8 @@ class CommandRunner:
     :class:`CommandSpec`). ``backend``: ``auto``, ``perf``, ``valgrind`` or
     ``software``. ``metric``: an event the backend counts (``instructions``,
     ``cycles``, ``task-clock``, ...), ``wall_ns``, or ``gpu_energy_mj`` /
-    ``gpu_time_ns`` (NVML; needs a GPU, else :class:`GpuError`). The default
+    ``gpu_time_ns`` (NVML, see :func:`gpu_cost`; needs a GPU, else
+    :class:`GpuError`). The default
     metric is ``instructions`` for perf/valgrind and ``task-clock`` (ns) for
     software. ``timeout`` is native seconds per input process (multiplied by
     50 under valgrind); ``repeats`` (software default 5) runs the workload
@@ -780,14 +805,14 @@ class CommandRunner:
             return float(res.wall_ns)
         if self.metric in _GPU_METRICS:
             gpu = res.counts.gpu or {}
-            value = gpu.get(_GPU_METRICS[self.metric])
+            value = gpu_cost(self.metric, gpu)
             if value is None:
                 raise BackendError(
                     f"the GPU reported no {self.metric} for this run "
                     f"({gpu.get('energy_source') or res.counts.gpu_reason or 'no reason given'})",
                     hint="use a longer workload (the energy counter updates slowly) or wall_ns",
                 )
-            return float(value)
+            return value
         if self.metric in res.counts.not_counted or self.metric not in res.counts:
             raise BackendError(
                 f"{self.metric} was not counted for this run",

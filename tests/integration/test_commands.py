@@ -290,3 +290,13 @@ def test_gpu_metric_without_a_gpu_is_a_clear_error() -> None:
         pytest.skip("an NVIDIA driver is present")
     with pytest.raises(GpuError):
         CommandRunner(CommandSpec.create("c"), "software", metric="gpu_energy_mj")
+
+
+def test_gpu_cost_from_an_nvml_window() -> None:
+    from perfcount.commands import gpu_cost
+
+    window = {"energy_mj": 1500.0, "duration_ns": 2_000_000_000, "mean_util_pct": 25.0}
+    assert gpu_cost("gpu_energy_mj", window) == 1500.0
+    assert gpu_cost("gpu_time_ns", window) == 500_000_000.0
+    assert gpu_cost("gpu_energy_mj", {"energy_mj": None}) is None  # unknown, never a silent 0
+    assert gpu_cost("gpu_time_ns", None) is None
