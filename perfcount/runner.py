@@ -449,6 +449,10 @@ class Runner:
                 "max_rss_kb": done.get("max_rss_kb"),
                 "sandbox": "; ".join(result.get("sandbox") or ()),
             }
+            if status == "ok":
+                bad = _malformed(result, len(encoded), regions=True)
+                if bad:
+                    status, error = "failed", bad
             if status != "ok":
                 if b.server == "valgrind":
                     _drop_dumps(server.out_dir, done.get("pid"))
@@ -462,6 +466,10 @@ class Runner:
                 )
             except CandidateError as exc:
                 return Profile(status="failed", error=str(exc), **common)
+            except (ValueError, TypeError, KeyError) as exc:
+                return Profile(
+                    status="failed", error=f"{_MALFORMED}: unusable regions ({exc})", **common
+                )
             except PerfcountError as exc:
                 return Profile(status="crashed", error=f"measurement failed: {exc}", **common)
             walls = sorted(result.get("wall_ns", []))
@@ -525,7 +533,10 @@ class Runner:
                 first_line = error.strip().splitlines()[0] if error.strip() else status
                 failures.append(Failure(index, first_line, _short_input(encoded[index])))
             return Check(False, status, failures, None, error, stdout)
-        outputs = done["result"].get("outputs", [])
+        bad = _malformed(done["result"], len(encoded), regions=False)
+        if bad:
+            return Check(False, "failed", [], None, bad, stdout)
+        outputs = done["result"]["outputs"]
         failures = []
         for i, (got, exp) in enumerate(zip(outputs, expected)):
             diff = plain.first_difference(got, exp, atol=float(atol), rtol=float(rtol))
@@ -722,6 +733,41 @@ def _classify(done: dict[str, Any], limits: Limits) -> tuple[str, str]:
         "failed",
         f"the candidate process exited with code {code} before reporting a result{tail}",
     )
+
+
+_MALFORMED = (
+    "the candidate process returned a malformed result (did the candidate write to "
+    "the evaluator's result channel?)"
+)
+
+
+def _malformed(result: Any, n_inputs: int, *, regions: bool) -> str:
+    """Why an ``ok`` result from a child cannot be used ('' when it can)."""
+    why = ""
+    if not isinstance(result, dict):
+        why = "not an object"
+    elif not isinstance(result.get("outputs"), list) or len(result["outputs"]) != n_inputs:
+        why = f"expected {n_inputs} outputs"
+    elif regions:
+        raw = result.get("regions")
+        walls = result.get("wall_ns", [])
+        if not isinstance(raw, list) or not raw:
+            why = "no measured region"
+        elif not all(
+            isinstance(r, dict)
+            and isinstance(r.get("values"), dict)
+            and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+                for v in r["values"].values()
+            )
+            for r in raw
+        ):
+            why = "regions are not counter values"
+        elif not isinstance(walls, list) or not all(
+            isinstance(w, int) and not isinstance(w, bool) for w in walls
+        ):
+            why = "wall times are not integers"
+    return f"{_MALFORMED}: {why}" if why else ""
 
 
 def _signal_name(sig: int) -> str:

@@ -1,0 +1,24 @@
+# hostile: double-forks a setsid() daemon that outlives the call, prints its pid and answers correctly; the cgroup kill must end the daemon
+# expect: ok
+import os
+import time
+
+
+def solve(arg):
+    r, w = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            os.write(w, str(os.getpid()).encode())
+            os.close(w)
+            for _ in range(600):
+                time.sleep(0.1)
+            os._exit(0)
+        os._exit(0)
+    os.close(w)
+    daemon = int(os.read(r, 32))
+    os.wait()
+    print("DAEMON", daemon, flush=True)
+    return arg["x"] * 2

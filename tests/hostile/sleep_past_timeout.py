@@ -1,0 +1,7 @@
+# hostile: sleeps far past the wall-clock limit
+# expect: timeout
+import time
+
+
+def solve(arg):
+    time.sleep(600)
