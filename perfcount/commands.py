@@ -240,11 +240,9 @@ class CommandSpec:
     @classmethod
     def from_task(cls, task: Any) -> CommandSpec:
         """The spec of a :class:`perfcount.datasets.Task` (``extra`` may hold ``compare``,
-        ``build_timeout``, ``source_name``)."""
+        ``build_timeout``, ``source_name``, and ``no_build: true`` for interpreted code)."""
         extra = dict(getattr(task, "extra", {}) or {})
-        build = task.build if task.build is not None else extra.get("build_default", "default")
-        if extra.get("no_build"):
-            build = None
+        build = None if extra.get("no_build") else (task.build or "default")
         try:
             return cls.create(
                 task.language,
@@ -706,10 +704,11 @@ class CommandRunner:
                         hint="use metric='instructions' or 'wall_ns'",
                     )
                 self.events = [self.metric, *self.events]
-        if self.backend == "perf":
+        if self.events is not None:
             from perfcount.counters import _resolve
 
-            _resolve(self.events, "perf")  # unknown event names fail here
+            # unknown names, or hardware events asked of the software backend, fail here
+            _resolve(self.events, self.backend)
         self._dir = Path(tempfile.mkdtemp(prefix="perfcount-cmd-"))
         self._builds: dict[str, BuildResult] = {}
         self._lock = threading.Lock()

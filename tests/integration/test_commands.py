@@ -274,6 +274,8 @@ def test_metric_selection(tmp_path) -> None:
     assert prof.metric == "page-faults" and prof.cost == prof.counts["page-faults"] > 0
     with pytest.raises(InvalidArgument):
         CommandRunner(spec, "valgrind", metric="cycles")
+    with pytest.raises(InvalidArgument, match="software events only"):
+        CommandRunner(spec, "software", metric="instructions")
 
 
 def test_gpu_metric_without_a_gpu_is_a_clear_error() -> None:
