@@ -140,7 +140,8 @@ def run_counted(
 
     ``stdin_mode``: "pipe" (feed ``stdin``), "devnull" or "inherit";
     ``capture=False`` shares this process's stdout/stderr. ``env``: "K=V"
-    strings, None for this environment. A timeout sends SIGTERM to the process
+    strings (a bare program name is then looked up on that PATH), None for
+    this environment. A timeout sends SIGTERM to the process
     group, SIGKILL after ``kill_grace`` s. If descendants keep the output pipes
     open ``linger`` s after the command exited, the group is killed.
     Returns pid, values, scaled, not_counted (as Group.end), returncode
