@@ -40,6 +40,7 @@ def _expected(n: int) -> str:
 def c_runner():
     with CommandRunner(CommandSpec.create("c"), "software", repeats=1, timeout=20) as r:
         yield r
+    assert not r._dir.exists()  # builds are removed with the runner
 
 
 @needs_gcc
@@ -302,3 +303,27 @@ def test_gpu_cost_from_an_nvml_window() -> None:
     assert gpu_cost("gpu_time_ns", window) == 500_000_000.0
     assert gpu_cost("gpu_energy_mj", {"energy_mj": None}) is None  # unknown, never a silent 0
     assert gpu_cost("gpu_time_ns", None) is None
+
+
+def test_shipped_perfcount_sys_matches_its_task_folders() -> None:
+    """The curated file is in step with datasets/perfcount-sys/ (re-curate after editing)."""
+    from pathlib import Path
+
+    from perfcount.commands import load_command_pool_dir
+
+    root = Path(__file__).resolve().parents[2] / "datasets"
+    ds = perfcount.load_dataset("perfcount-sys")
+    rows = {r["task_id"]: r for r in load_command_pool_dir(root / "perfcount-sys")}
+    assert len(ds) >= 6 and set(ds) == set(rows)
+    for tid, task in ds.items():
+        row = rows[tid]
+        sources = dict(zip(row["solution_names"], row["solutions"]))
+        assert len(sources) >= 5 and task.language in ("c", "cpp")
+        assert len(task.reference) >= 4 and task.scores[-1] == 100.0
+        assert task.curation["backend"] == "valgrind"
+        assert all(src in sources.values() for src in task.reference), f"{tid}: stale references"
+        assert task.baseline == sources[row["baseline"].rsplit(".", 1)[0]]
+        assert task.expert == sources[row["expert"].rsplit(".", 1)[0]]
+        assert task.tests == row["tests"] and len(task.expected) == len(task.tests)
+        costs = task.reference_costs
+        assert costs is not None and list(costs) == sorted(costs, reverse=True)
