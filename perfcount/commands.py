@@ -620,7 +620,9 @@ class CommandRunner:
     ``gpu_time_ns`` (NVML, see :func:`gpu_cost`; needs a GPU, else
     :class:`GpuError`). The default
     metric is ``instructions`` for perf/valgrind and ``task-clock`` (ns) for
-    software. ``timeout`` is native seconds per input process (multiplied by
+    software; a task may name its own in ``Task.extra["metric"]`` (e.g. a GPU
+    task: ``gpu_energy_mj``), which ``metric=`` overrides. ``timeout`` is native
+    seconds per input process (multiplied by
     50 under valgrind); ``repeats`` (software default 5) runs the workload
     that many times and keeps the median cost. Builds are cached per source
     for the runner's life; ``close()`` removes them.
@@ -687,7 +689,8 @@ class CommandRunner:
 
             self.events = list(events) if events else list(DEFAULT_PERF_EVENTS)
             default_metric = self.events[0]
-        self.metric = metric or default_metric
+        task_metric = (getattr(task, "extra", None) or {}).get("metric")
+        self.metric = metric or task_metric or default_metric
         if self.metric in _GPU_METRICS:
             from perfcount.gpu import sampler_for
 

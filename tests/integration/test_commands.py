@@ -275,6 +275,19 @@ def test_metric_selection(tmp_path) -> None:
     assert prof.metric == "page-faults" and prof.cost == prof.counts["page-faults"] > 0
     with pytest.raises(InvalidArgument):
         CommandRunner(spec, "valgrind", metric="cycles")
+    from perfcount.datasets import Task
+
+    task = Task.from_dict(
+        {
+            "task_id": "t",
+            "language": "c",
+            "reference": [SUM_C],
+            "scores": [100],
+            "metric": "wall_ns",
+        }
+    )
+    with CommandRunner(task, "software", repeats=1) as r:
+        assert r.metric == "wall_ns"  # the task names its metric
     with pytest.raises(InvalidArgument, match="software events only"):
         CommandRunner(spec, "software", metric="instructions")
 
