@@ -13,6 +13,8 @@ worker address, ``dask_worker``).
   submits with ``retries=`` (an exception on a worker is retried), ``pure=False``
   (a task is never served from a stale result) and a readable key per task.
   ``evaluate(executor=client)`` wraps a bare ``Client`` in one automatically.
+  On the worker, ``evaluate_task`` reuses one long-lived ``Runner`` per worker
+  thread, so a worker pays the fork server's start-up once, not per task.
 - A worker lost mid-task (killed, OOM, node gone): the scheduler re-runs the
   task elsewhere (up to ``distributed.scheduler.allowed-failures`` times,
   default 3, then ``KilledWorker``, reported as a :class:`BackendError`).
@@ -33,8 +35,9 @@ import contextlib
 import os
 import re
 import sys
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from perfcount._version import __version__
@@ -93,9 +96,47 @@ def _task_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> str:
     return "-".join([*parts, uuid.uuid4().hex[:12]])
 
 
+# per worker thread: long-lived Runners, keyed by (backend, timeout, memory_mb)
+_local = threading.local()
+
+
+def _worker_runner(config: Mapping[str, Any]) -> Any:
+    """This worker thread's Runner for ``config`` (started once, reused by later tasks)."""
+    from perfcount.runner import Runner
+
+    key = (config.get("backend", "auto"), config.get("timeout"), config.get("memory_mb"))
+    runners: dict[tuple[Any, ...], Any] = _local.__dict__.setdefault("runners", {})
+    runner = runners.get(key)
+    if runner is None:
+        runner = runners[key] = Runner(key[0], timeout=key[1], memory_mb=key[2])
+    return runner
+
+
+def _drop_worker_runners() -> None:
+    for runner in _local.__dict__.pop("runners", {}).values():
+        with contextlib.suppress(Exception):
+            runner.close()
+
+
 def _on_worker(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run ``fn`` on a Dask worker; a task group's task line gets the worker's address."""
-    result = fn(*args, **kwargs)
+    """Run ``fn`` on a Dask worker; a task group's task line gets the worker's address.
+
+    ``evaluate_task(task, samples, config)`` runs with this worker thread's
+    long-lived Runner, as local mode does with its one Runner: a fork server
+    (seconds to start under valgrind) serves every task the worker gets, not
+    one per task. After a failure the Runner is dropped, so a retry starts
+    from a fresh one.
+    """
+    from perfcount.evaluation import evaluate_task
+
+    if fn is evaluate_task and len(args) == 3 and not kwargs:
+        try:
+            result = fn(*args, _worker_runner(args[2]))
+        except BaseException:
+            _drop_worker_runners()
+            raise
+    else:
+        result = fn(*args, **kwargs)
     if isinstance(result, list) and result:
         last = result[-1]
         if isinstance(last, dict) and last.get("kind") == "task":
