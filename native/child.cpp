@@ -230,8 +230,8 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
         if (cwd && chdir(cwd->c_str()) != 0) child_fail(efd, 1);
         if (!candidates.empty()) {
             bool denied = false;
-            for (const auto& c : candidates) {
-                execve(c.c_str(), argvp.data(), envp.data());
+            for (const auto& cand : candidates) {
+                execve(cand.c_str(), argvp.data(), envp.data());
                 if (errno == EACCES) denied = true;
                 if (errno != ENOENT && errno != EACCES && errno != ENOTDIR) break;
             }
