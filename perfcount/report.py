@@ -259,7 +259,11 @@ __all__ += [
 
 
 def counts_frame(counts: Any) -> pd.DataFrame:
-    """A ``Counts`` as a DataFrame: one row per event (value, scaled, overhead subtracted)."""
+    """A ``Counts`` as a DataFrame: one row per event (value, scaled, overhead subtracted).
+
+    Events that were not counted get an empty value; numeric NVML metrics of
+    the window (when measured with ``gpu=``) follow as ``gpu.<metric>`` rows.
+    """
     overhead = getattr(counts, "overhead", {}) or {}
     scaled: frozenset[str] = getattr(counts, "scaled", frozenset())
     rows = [
@@ -273,6 +277,10 @@ def counts_frame(counts: Any) -> pd.DataFrame:
     ]
     for name in sorted(getattr(counts, "not_counted", ())):
         rows.append({"event": name, "value": None, "scaled": False, "overhead": None})
+    gpu = getattr(counts, "gpu", None) or {}
+    for key, value in gpu.items():  # NVML window metrics (aggregated over the GPUs)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            rows.append({"event": f"gpu.{key}", "value": value, "scaled": False, "overhead": None})
     frame = pd.DataFrame(rows, columns=["event", "value", "scaled", "overhead"])
     frame = frame.set_index("event")
     frame.attrs["backend"] = counts.backend
@@ -357,7 +365,7 @@ def to_html(obj: Any) -> str:
         if obj.gpu_reason:
             caption += f" · GPU: {_escape(obj.gpu_reason)}"
         frame = counts_frame(obj)
-        body = frame.to_html(formatters={"value": _count_text, "overhead": _count_text})
+        body = frame.to_html(formatters={"value": _count_text, "overhead": _count_text}, na_rep="–")
     elif isinstance(obj, CountSummary):
         caption = (
             f"CountSummary · {len(obj.runs)} repeats · backend <b>{_escape(obj.backend)}</b>"

@@ -91,6 +91,25 @@ def test_counts_frame_and_html() -> None:
     assert f"{m.counts['task-clock']:,.0f}" in html
 
 
+def test_counts_frame_lists_uncounted_events_and_gpu_metrics() -> None:
+    # reporters take plain records: a Counts as read back from a results file
+    counts = pc.Counts.from_dict(
+        {
+            "values": {"task-clock": 1500},
+            "backend": "software",
+            "not_counted": ["page-faults"],
+            "overhead": {"task-clock": 20},
+            "gpu": {"energy_mj": 12.5, "energy_source": "counter", "devices": []},
+        }
+    )
+    frame = counts.to_pandas()
+    assert list(frame.index) == ["task-clock", "page-faults", "gpu.energy_mj"]
+    assert frame["value"].isna().tolist() == [False, True, False]
+    assert frame.loc["gpu.energy_mj", "value"] == 12.5
+    html = counts._repr_html_()
+    assert "1,500" in html and "–" in html and "12.5" in html
+
+
 def test_count_summary_frame_and_html() -> None:
     s = pc.count(sorted, list(range(5000, 0, -1)), repeat=4, events=["task-clock"])
     stats = s.to_pandas()
