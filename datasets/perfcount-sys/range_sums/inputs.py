@@ -9,9 +9,9 @@ def _case(rng: random.Random, n: int, q: int) -> str:
     a = [rng.randint(-1_000_000, 1_000_000) for _ in range(n)]
     lines = [f"{n} {q}", " ".join(map(str, a))]
     for _ in range(q):
-        l = rng.randrange(n)
-        r = rng.randrange(n)
-        lines.append(f"{min(l, r)} {max(l, r)}")
+        a_end = rng.randrange(n)
+        b_end = rng.randrange(n)
+        lines.append(f"{min(a_end, b_end)} {max(a_end, b_end)}")
     return "\n".join(lines) + "\n"
 
 
