@@ -18,6 +18,14 @@ The path of one candidate (DESIGN.md, "The data path"):
    : t_i > t*})``: the strict ``>`` means a candidate exactly as costly as a
    reference gets no credit for it.
 
+A task with a ``baseline`` source (and an ``expert`` one) also gets
+PerfCodeBench-style fields on each profiled sample: ``speedup_vs_baseline``,
+``expert_speedup`` and ``share_of_expert_speedup``
+(:func:`perfcount.commands.speedup_fields`), the baseline and expert being
+measured here like the references (cached); the task line carries
+``baseline_cost``, ``expert_cost``, the geometric-mean speedup and the mean
+share.
+
 A reference that fails when re-profiled (timeout, crash, ...) is skipped for
 matching and reported in the result's ``error`` / the task line's
 ``warnings``; one that is no slower than the next faster one is reported as an
@@ -30,7 +38,9 @@ global-state-free function so executors (``concurrent.futures``, Dask) can
 ship it anywhere.
 
 Sample statuses: the runner's (``ok``, ``failed``, ``timeout``, ``memory``,
-``crashed``, ``output_too_large``), plus ``not_profiled`` (correct, but the
+``crashed``, ``output_too_large``; ``build_failed`` for command tasks, whose
+candidates are source files built and run by :mod:`perfcount.commands`), plus
+``not_profiled`` (correct, but the
 task had fewer than ``min_correct`` correct samples or this sample came after
 the first ``max_profile`` correct ones) and ``reference_error`` (correct, but
 no reference could be measured, or expected outputs could not be derived).
