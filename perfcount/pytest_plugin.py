@@ -122,6 +122,11 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"perfcount_unavailable = {unavailable!r}; use one of {', '.join(_UNAVAILABLE)}"
         )
+    json_path = config.getoption("perfcount_json")
+    if json_path and not os.path.isdir(os.path.dirname(os.path.abspath(json_path))):
+        raise pytest.UsageError(
+            f"--perfcount-json {json_path}: the directory does not exist; create it first"
+        )
     plugin = PerfcountPlugin(config, enabled=enabled, unavailable=str(unavailable))
     config.stash[_KEY] = plugin
     config.pluginmanager.register(plugin, "perfcount-session")

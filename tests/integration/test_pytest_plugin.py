@@ -123,6 +123,15 @@ def test_fixture_measures_blocks_and_json_records_everything(pytester: pytest.Py
     assert marker["budgets"] == {"page-faults": 10**7} and marker["verdict"] == "ok"
 
 
+def test_json_path_in_a_missing_directory_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_a():\n    pass\n")
+    result = pytester.runpytest(*QUIET, "--perfcount-json", "no/such/dir/m.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--perfcount-json no/such/dir/m.json: the directory does not exist*"]
+    )
+
+
 def test_failing_test_is_reported_as_its_own_failure(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
