@@ -513,6 +513,9 @@ def _plot_data(task_or_result: Any, dataset: Any) -> dict[str, Any]:
         "scores": scores,
         "sizes": list(task.cluster_sizes or []) if task is not None else [],
         "cost": data.get("cost") if data.get("kind") != "task" else None,
+        "name": data.get("candidate")
+        or data.get("name")
+        or (f"sample {data['sample']}" if data.get("sample") is not None else None),
         "dps": data.get("dps"),
         "passed": data.get("passed"),
         "status": data.get("status"),
@@ -526,16 +529,33 @@ def plot_task(task_or_result: Any, *, dataset: Any = None, ax: Any = None) -> An
 
     ``task_or_result``: a ``ScoreResult`` (references as re-measured on this
     machine, the candidate's cost and DPS), a results-file line (sample or
-    task) or a ``Task`` (its stored curation costs). Each reference is a
-    stem at its cost, labelled with its cumulative score ``r_i``; the band a
-    cost falls in says which DPS it earns (faster than reference i ⇒ at least
-    ``r_i``). The candidate is a red marker (label ``candidate``) with its DPS.
+    task), a ``Task`` (its stored curation costs), or a list of results of
+    one task (several candidates on one axis). Each reference is a stem at its
+    cost, labelled with its cumulative score ``r_i``; the band a cost falls in
+    says which DPS it earns (faster than reference i ⇒ at least ``r_i``). A
+    candidate is a red marker (gid ``candidate``) labelled with its DPS.
     ``dataset`` is where the task's scores are looked up (default
     ``perfcount-py``). Returns the Axes (``ax.figure.savefig(...)``).
     """
-    data = _plot_data(task_or_result, dataset)
+    from perfcount.errors import InvalidArgument
+
+    items = list(task_or_result) if isinstance(task_or_result, (list, tuple)) else [task_or_result]
+    if not items:
+        raise InvalidArgument("plot_task() got an empty list", hint="pass at least one result")
+    datas = [_plot_data(item, dataset) for item in items]
+    data = datas[0]
+    others = sorted({d["task_id"] for d in datas} - {data["task_id"]})
+    if others:
+        raise InvalidArgument(
+            f"plot_task() draws one task; got {data['task_id']!r} and {', '.join(others)}",
+            hint="group the results by task_id first",
+        )
+    # references are profiled lazily: later results may know costs earlier ones lacked
+    costs: list[float | None] = []
+    for k in range(max(len(d["costs"]) for d in datas)):
+        known = [d["costs"][k] for d in datas if k < len(d["costs"]) and d["costs"][k] is not None]
+        costs.append(float(known[0]) if known else None)
     ax = _new_axes(ax, (8.0, 3.2))
-    costs = [float(c) if c is not None else None for c in data["costs"]]
     scores = data["scores"]
     measured = [(i, c) for i, c in enumerate(costs) if c is not None and c > 0]
     xs = [c for _, c in measured]
@@ -546,7 +566,7 @@ def plot_task(task_or_result: Any, *, dataset: Any = None, ax: Any = None) -> An
         left = measured[k + 1][1] if k + 1 < len(measured) else min(xs) / 3
         shade = 0.08 + 0.5 * (float(scores[i]) / 100 if i < len(scores) and scores[i] else 0)
         ax.axvspan(left, right, color="tab:green", alpha=min(shade, 0.6), lw=0)
-    ax.axvspan(max(xs), max(xs) * 3, color="0.9", lw=0)
+    slowest = max(xs)
     ax.vlines(xs, 0, 1, colors="tab:blue", lw=1.5)
     ax.plot(xs, [1] * len(xs), "o", color="tab:blue", label="references", gid="references")
     for i, c in measured:
@@ -577,36 +597,43 @@ def plot_task(task_or_result: Any, *, dataset: Any = None, ax: Any = None) -> An
             color="0.35",
             gid="unmeasured",
         )
-    cand = data.get("cost")
     title = f"{data['task_id']}"
-    if cand is not None and float(cand) > 0:
-        cand = float(cand)
-        dps = data.get("dps")
-        text = "candidate" + (f" (DPS {float(dps):.1f})" if dps is not None else "")
-        ax.axvline(cand, color="tab:red", lw=1, ls="--")
+    drawn = [d for d in datas if d.get("cost") is not None and float(d["cost"]) > 0]
+    failed = [d for d in datas if d.get("passed") is False]
+    for k, d in enumerate(drawn):
+        cand = float(d["cost"])
+        dps = d.get("dps")
+        name = "candidate" if len(datas) == 1 else str(d.get("name") or f"candidate {k + 1}")
+        text = name + (f" (DPS {float(dps):.1f})" if dps is not None else "")
+        y = 0.5 if len(drawn) == 1 else 0.15 + 0.7 * k / max(1, len(drawn) - 1)
+        ax.axvline(cand, color="tab:red", lw=0.8, ls="--")
         ax.plot(
             [cand],
-            [0.5],
+            [y],
             marker="v",
-            ms=10,
+            ms=9,
             color="tab:red",
             ls="none",
-            label=text,
+            label=text if len(drawn) == 1 else None,
             gid="candidate",
         )
         ax.annotate(
             text,
-            (cand, 0.5),
+            (cand, y),
             xytext=(6, 0),
             textcoords="offset points",
             color="tab:red",
             va="center",
-            fontsize=8,
+            fontsize=7 if len(drawn) > 1 else 8,
         )
-        title += f" · DPS {float(dps):.1f}" if dps is not None else ""
         xs = [*xs, cand]
-    elif data.get("passed") is False:
-        title += f" · candidate did not pass ({data.get('status')})"
+    if len(datas) == 1 and drawn and drawn[0].get("dps") is not None:
+        title += f" · DPS {float(drawn[0]['dps']):.1f}"
+    elif len(datas) == 1 and failed:
+        title += f" · candidate did not pass ({failed[0].get('status')})"
+    elif len(datas) > 1:
+        title += f" · {len(drawn)} candidates" + (f", {len(failed)} did not pass" if failed else "")
+    ax.axvspan(slowest, max(xs) * 3, color="0.9", lw=0)  # slower than every reference: 0
     ax.set_xlim(min(xs) / 3, max(xs) * 3)
     ax.set_ylim(0, 1.6)
     ax.set_yticks([])

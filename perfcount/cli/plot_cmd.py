@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from perfcount.errors import InvalidArgument
 
@@ -27,7 +28,7 @@ class Command:
         parser.add_argument(
             "--sample",
             type=int,
-            help="with --task: the sample number to mark (default: the first scored sample)",
+            help="with --task: the sample number to mark (default: every scored sample)",
         )
         parser.add_argument(
             "--dataset",
@@ -65,8 +66,8 @@ class Command:
         return 0
 
 
-def _pick(ev: object, task_id: str, sample: int | None) -> dict[str, object]:
-    """The results line to draw for ``task_id``: a chosen or the first scored sample, else the task."""
+def _pick(ev: object, task_id: str, sample: int | None) -> Any:
+    """What to draw for ``task_id``: the chosen sample, else all scored samples, else the task line."""
     samples = [s for s in ev.samples if s.get("task_id") == task_id]  # type: ignore[attr-defined]
     tasks = [t for t in ev.tasks if t.get("task_id") == task_id]  # type: ignore[attr-defined]
     if not tasks:
@@ -86,7 +87,5 @@ def _pick(ev: object, task_id: str, sample: int | None) -> dict[str, object]:
             f"task {task_id!r} has no scored sample {sample}",
             hint=f"scored samples: {numbers}" if numbers else "no sample of it was profiled",
         )
-    for s in samples:
-        if s.get("cost") is not None and s.get("reference_costs"):
-            return s
-    return tasks[0]
+    scored = [s for s in samples if s.get("cost") is not None and s.get("reference_costs")]
+    return scored or tasks[0]

@@ -198,6 +198,21 @@ def test_plot_task_marks_the_candidate_among_the_references(
     assert out.stat().st_size > 5000
 
 
+def test_plot_task_draws_several_candidates_of_one_task(real: dict[str, Any]) -> None:
+    ev = real["ev"]
+    ax = report.plot_task(ev.samples, dataset=real["ds"])
+    scored = [s for s in ev.samples if s["cost"] is not None]
+    marks = [line for line in ax.get_lines() if line.get_gid() == "candidate"]
+    assert sorted(m.get_xdata()[0] for m in marks) == sorted(s["cost"] for s in scored)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for s in scored:
+        assert f"{s['name']} (DPS {s['dps']:.1f})" in texts
+    assert ax.get_title() == f"total · {len(scored)} candidates, 1 did not pass"
+    other = pc.ScoreResult("other", True, cost=1.0, reference_costs=(2.0, 1.0))
+    with pytest.raises(pc.InvalidArgument, match="draws one task"):
+        report.plot_task([ev.samples[0], other], dataset=real["ds"])
+
+
 def test_plot_task_of_a_task_draws_its_stored_costs_without_candidate(real: dict[str, Any]) -> None:
     ax = report.plot_task(real["ds"]["total"])
     assert list(_line(ax, "references").get_xdata()) == [9e6, 1e6, 1e4]
