@@ -12,10 +12,12 @@ The header records what must match before a file may be continued or two
 files compared (perfcount version, dataset name and version, backend, metric,
 the evaluation config, a hash of the samples) plus the machine description.
 
-Crash safety: all lines of one task (its samples and its closing task line)
-are appended with ONE ``os.write`` on an ``O_APPEND`` descriptor and then
-``fsync``'d, so a run killed at any point leaves complete tasks followed by
-at most one torn group. A task is finished iff its task line is present.
+Crash safety: the header is written to a temporary file, fsync'd and renamed
+into place, so it is whole or absent (a torn header from an older version is
+detected and started afresh). All lines of one task (its samples and its
+closing task line) are appended with ONE ``os.write`` on an ``O_APPEND``
+descriptor and then ``fsync``'d, so a run killed at any point leaves complete
+tasks followed by at most one torn group. A task is finished iff its task line is present.
 On resume everything after the last complete task line (a torn line, or
 sample lines whose task line never made it) is reported and truncated away,
 then the run continues with the missing tasks.
@@ -196,6 +198,27 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _torn_header(path: str) -> bool:
+    """A file holding nothing but the start of a results header line (no newline yet)."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    return b"\n" not in head and head.startswith(b'{"kind": "header"'[: len(head)])
+
+
+def _fsync_dir(path: str) -> None:
+    """Make a rename in ``path``'s folder durable."""
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class ResultsWriter:
     """Appends whole task groups to a results file, atomically per task.
 
@@ -220,6 +243,10 @@ class ResultsWriter:
         self.previous: ResultsData | None = None
         self._done: set[str] = set()
         exists = os.path.exists(self.path) and os.path.getsize(self.path) > 0
+        if exists and resume and _torn_header(self.path):
+            # killed while an older perfcount wrote the header: nothing to keep
+            self.notes.append(f"{self.path}: only a torn header line; started afresh")
+            exists, overwrite = False, True
         if exists and resume:
             old = read_results(self.path)
             problems = incompatibilities(old.header, self.header)
@@ -250,13 +277,24 @@ class ResultsWriter:
                 "or pass --overwrite to replace it",
             )
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(
-            self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644
-        )
         header_line = {"kind": "header", "format": FORMAT, "format_version": FORMAT_VERSION}
         header_line.update(self.header)
         self.header = header_line
-        self._append([header_line])
+        # the header goes in whole or not at all: written to a temporary file,
+        # fsync'd and renamed over the target (a kill leaves no torn header)
+        tmp = f"{self.path}.tmp-{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            data = (json.dumps(header_line, allow_nan=False) + "\n").encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
 
     @property
     def done(self) -> set[str]:
