@@ -432,10 +432,11 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
                 }
             }
         }
-        if (interrupted && !exited) {
+        if (!exited) {  // interrupted (or poll failed): never leave the child behind
             kill_group(pid, SIGKILL);
             while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
             }
+            t_end = now_ns();
         }
     }
     if (interrupted) throw py::error_already_set();

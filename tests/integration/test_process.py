@@ -201,6 +201,18 @@ def test_sigterm_ignored_gets_sigkill() -> None:
     assert r.timed_out and r.signal == signal.SIGKILL, r
 
 
+def test_ctrl_c_while_waiting_kills_and_reaps_the_child() -> None:
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run(["sleep", "30"])
+    finally:
+        timer.cancel()
+    assert time.monotonic() - t0 < 10  # the fixture checks the child was reaped
+
+
 def test_signal_and_max_rss() -> None:
     r = run(["sh", "-c", "kill -9 $$"])
     assert r.signal == 9 and r.returncode == -9
