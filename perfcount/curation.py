@@ -247,8 +247,16 @@ def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str
 
 def _read_pool_jsonl(path: Path) -> list[dict[str, Any]]:
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, text in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DatasetError(
+                    f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    path=str(path),
+                    line=lineno,
+                ) from None
             if not text.strip():
                 continue
             try:
@@ -369,7 +377,7 @@ class CurationReport(Mapping[str, Any]):
         table.add_column("task", min_width=width, no_wrap=True)
         for col in ("kept", "solutions", "scale", "clusters", "slowest ref", "fastest ref"):
             table.add_column(col, justify="left" if col == "kept" else "right", no_wrap=True)
-        table.add_column("why / dropped solutions", overflow="fold")
+        table.add_column("why / dropped solutions", overflow="fold", min_width=24)
         for o in self.outcomes:
             refs = o.reference_costs
             why = o.reason

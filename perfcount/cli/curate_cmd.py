@@ -150,7 +150,7 @@ class Command:
             Path(args.report).write_text(
                 json.dumps(report.to_dict(), indent=1, sort_keys=True) + "\n"
             )
-        console = Console(stderr=False, width=max(100, Console().width))
+        console = Console(stderr=False, width=max(140, Console().width))
         console.print(report.table())
         console.print(
             f"{len(report.kept)} of {len(report.outcomes)} task(s) kept "
