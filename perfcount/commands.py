@@ -1230,7 +1230,7 @@ def is_command_pool_dir(path: str | os.PathLike[str]) -> bool:
     for meta_path in sorted(Path(path).glob("*/task.json")):
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError):  # JSON or UTF-8 errors: load_pool_dir reports them
             continue
         if isinstance(meta, dict) and (
             "run" in meta or meta.get("language", "python") not in ("python", "py")

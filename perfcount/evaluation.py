@@ -293,11 +293,19 @@ def load_samples(
     if isinstance(samples, (str, os.PathLike)):
         path = str(samples)
         try:
-            fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+            fh = open(path, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             raise DatasetError("samples file not found", path=path) from None
+        except IsADirectoryError:
+            raise DatasetError("is a directory, not a samples JSONL file", path=path) from None
         with fh:
-            for lineno, line in enumerate(fh, 1):
+            for lineno, raw in enumerate(fh, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise DatasetError(
+                        f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path, line=lineno
+                    ) from None
                 if not line.strip():
                     continue
                 try:

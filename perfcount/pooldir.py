@@ -36,10 +36,11 @@ def load_task_dir(path: str | Path) -> dict[str, Any]:
         raise DatasetError(
             "missing task.json", path=str(folder), hint="each task folder needs task.json"
         )
-    try:
-        meta = json.loads(meta_path.read_text())
-    except json.JSONDecodeError as exc:
-        raise DatasetError(f"bad JSON: {exc.msg}", path=str(meta_path), line=exc.lineno) from None
+    meta = _read_json(meta_path)
+    if not isinstance(meta, dict):
+        raise DatasetError(
+            f"must hold a JSON object, not {type(meta).__name__}", path=str(meta_path)
+        )
     for key in _REQUIRED:
         if key not in meta:
             raise DatasetError("missing required field", path=str(meta_path), field=key)
@@ -54,28 +55,47 @@ def load_task_dir(path: str | Path) -> dict[str, Any]:
     row: dict[str, Any] = {
         "task_id": meta.get("task_id", folder.name),
         "entry_point": meta["entry_point"],
-        "description": readme.read_text().strip()
+        "description": _read_text(readme).strip()
         if readme.is_file()
         else meta.get("description", ""),
-        "solutions": [f.read_text() for f in files],
+        "solutions": [_read_text(f) for f in files],
         "solution_names": [f.stem for f in files],
-        "input_generator": inputs_py.read_text(),
+        "input_generator": _read_text(inputs_py),
     }
     for key in ("signature", "family", "difficulty", "atol", "rtol", "trusted", "scale"):
         if key in meta:
             row[key] = meta[key]
     tests_json = folder / "tests.json"
     if tests_json.is_file():
-        try:
-            tests = json.loads(tests_json.read_text())
-        except json.JSONDecodeError as exc:
+        tests = _read_json(tests_json)
+        if not isinstance(tests, dict) or "inputs" not in tests:
             raise DatasetError(
-                f"bad JSON: {exc.msg}", path=str(tests_json), line=exc.lineno
-            ) from None
+                'must hold a JSON object {"inputs": [...], "expected": [...]}',
+                path=str(tests_json),
+                field="inputs",
+            )
         row["tests"] = tests["inputs"]
         if "expected" in tests:
             row["expected"] = tests["expected"]
     return row
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)
+        ) from None
+    except OSError as exc:
+        raise DatasetError(f"cannot read ({exc.strerror})", path=str(path)) from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"bad JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
 
 
 def load_pool_dir(path: str | Path) -> list[dict[str, Any]]:

@@ -109,6 +109,8 @@ class Command:
                     text = fh.read()
             except OSError as exc:
                 raise InvalidArgument(f"{source}: cannot read ({exc.strerror})") from None
+            except UnicodeDecodeError as exc:
+                raise InvalidArgument(f"{source}: not UTF-8 text ({exc.reason})") from None
         costs, labels = parse_costs(text, source)
         if not costs:
             raise InvalidArgument(f"{source}: no costs found")
