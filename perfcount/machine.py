@@ -215,7 +215,8 @@ def info() -> dict[str, Any]:
     Keys: ``perfcount``, ``kernel``, ``machine``, ``python``, ``cpu_model``,
     ``cpus``, ``hypervisor``, ``perf_event_paranoid``, ``pmu`` (present,
     devices, rdpmc), ``events`` (name → ``"ok"`` or the error), ``valgrind``,
-    ``nvml``, ``backend`` (``auto`` → name and reason), ``fingerprint``.
+    ``nvml``, ``backend`` (``auto`` → name and reason), ``sandbox`` (what
+    isolates candidates here, :func:`perfcount.sandbox.describe`), ``fingerprint``.
     """
     from perfcount._version import __version__
 
@@ -246,5 +247,12 @@ def info() -> dict[str, Any]:
         "valgrind": _valgrind(),
         "nvml": _nvml(),
         "backend": {"auto": name, "reason": why},
+        "sandbox": _sandbox(),
         "fingerprint": fingerprint(),
     }
+
+
+def _sandbox() -> dict[str, Any]:
+    from perfcount.sandbox import describe
+
+    return describe()

@@ -371,23 +371,48 @@ def drop_capabilities(uid: int | None = None, keep_read: bool = False) -> str | 
 
 
 def describe() -> dict[str, Any]:
-    """What the sandbox can use on this machine (for ``perfcount info``), without forking."""
+    """What the candidate sandbox uses on this machine (``perfcount info``), without forking.
+
+    Keys: ``root``; ``namespaces`` (the ones each candidate gets, empty when not
+    root, then ``namespaces_reason``); ``read_only_fs``; ``own_uid`` (each
+    candidate a uid of its own); ``capabilities`` (what is kept);
+    ``pids_cgroup``/``memory_cgroup`` (writable v1 hierarchies);
+    ``pid_namespace`` (False, with ``pid_namespace_reason``); ``summary``.
+    """
     root = os.geteuid() == 0
-    namespaces = [
-        n for n in ("net", "ipc", "uts", "mnt", "pid") if os.path.exists(f"/proc/self/ns/{n}")
-    ]
-    return {
+    present = [n for n in ("ipc", "uts", "net", "mnt") if os.path.exists(f"/proc/self/ns/{n}")]
+    pids = (PIDS_ROOT / "cgroup.procs").exists() and os.access(PIDS_ROOT, os.W_OK)
+    memory = (MEMORY_ROOT / "cgroup.procs").exists() and os.access(MEMORY_ROOT, os.W_OK)
+    if root:
+        caps = (
+            "none"
+            if interpreter_readable_by(CANDIDATE_UID_BASE)
+            else "CAP_DAC_READ_SEARCH only (the interpreter is not readable by other users)"
+        )
+    else:
+        caps = "those of the evaluator's user"
+    out: dict[str, Any] = {
         "root": root,
-        "namespaces": [n for n in namespaces if n != "pid"] if root else [],
+        "namespaces": present if root else [],
         "namespaces_reason": "" if root else "not root: unshare(2) needs CAP_SYS_ADMIN",
-        "pids_cgroup": (PIDS_ROOT / "cgroup.procs").exists() and os.access(PIDS_ROOT, os.W_OK),
-        "memory_cgroup": (MEMORY_ROOT / "cgroup.procs").exists()
-        and os.access(MEMORY_ROOT, os.W_OK),
-        "capabilities_dropped": root,
+        "read_only_fs": root and "mnt" in present,
+        "own_uid": root,
+        "capabilities": caps,
+        "pids_cgroup": pids,
+        "memory_cgroup": memory,
         "pid_namespace": False,
         "pid_namespace_reason": "not used: callgrind names its dumps by pid and the zygote "
         "reaps children with wait4; the pids cgroup kills escaped processes instead",
     }
+    parts = []
+    if root:
+        parts.append(f"namespaces {'/'.join(present)}, read-only fs, own uid, caps: {caps}")
+    else:
+        parts.append("no namespaces or uid change (not root)")
+    parts.append("pids cgroup" if pids else "no pids cgroup")
+    parts.append("memory cgroup" if memory else "no memory cgroup")
+    out["summary"] = "; ".join(parts)
+    return out
 
 
 def isolate_network() -> str | None:

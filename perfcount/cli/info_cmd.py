@@ -68,6 +68,7 @@ def render(data: dict[str, Any]) -> None:
             "[green]available[/]" if nvml.get("available") else f"no ({nvml.get('reason')})",
         ),
         ("auto backend", f"[bold]{data['backend']['auto']}[/]: {data['backend']['reason']}"),
+        ("sandbox", data["sandbox"]["summary"] if "sandbox" in data else "?"),
         ("fingerprint", data["fingerprint"]),
     ]
     for key, value in rows:
