@@ -14,8 +14,11 @@ child exists, then ``{"event": "done", ...}`` with the raw facts (exit status,
 rusage, what the child reported, whether it timed out or overflowed its output
 channel). The parent classifies them. ``{"op": "exit"}`` ends the server.
 
-A child: new session, own pids cgroup, resource limits, fresh working
-directory, stdin from /dev/null, stdout+stderr to a size-limited capture file,
+A child: new session, own pids and memory cgroups, stdin from /dev/null,
+stdout+stderr to a size-limited capture file, new ipc/uts/net/mount
+namespaces (everything read-only but a private tmpfs work folder), resource
+limits, then a uid of its own and no capabilities (root only; see
+:func:`perfcount.sandbox.isolate` and :func:`~perfcount.sandbox.drop_capabilities`),
 then compile the candidate, warm up, ``gc.collect()``; ``gc.disable()``, and
 only then the measured region around the calls. Arguments are decoded from
 plain data afresh for every call (outside the region); return values are

@@ -14,11 +14,16 @@ runner survives candidates that kill their fork server (it is restarted
 transparently) and contains fork bombs (cgroup v1 ``pids``, see
 :mod:`perfcount.sandbox`).
 
-What the sandbox protects is the evaluator (and the machine), not the
+Each candidate runs (when the evaluator is root) in new ipc/uts/net/mount
+namespaces with a read-only filesystem except its own tmpfs folder, as a uid
+of its own without capabilities, in pids and memory cgroups
+(:mod:`perfcount.sandbox`; SECURITY.md has the whole model). What the sandbox
+protects is the evaluator, the machine and the other candidates, not the
 integrity of a deliberately adversarial candidate's own measurement: the
 region is measured inside the candidate's process, so code written to cheat
-could, e.g., write a forged result to its result pipe. Known tampering is
-refused (a candidate issuing its own callgrind dumps gets ``failed``).
+could, e.g., write a well-formed forged result to its result pipe. Known
+tampering is refused with ``failed``: a closed or replaced result channel, a
+malformed result, a candidate issuing its own callgrind dumps.
 
 Timeouts are given in native seconds; the valgrind backend multiplies them by
 :data:`perfcount.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an
