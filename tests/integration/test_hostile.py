@@ -391,3 +391,31 @@ def test_hostile_samples_do_not_change_honest_scores(
         assert d[n]["status"] != "ok" or n in ("daemon_escape", "zombie_factory", "write_outside")
     assert world.snapshot() == before
     assert world.connections == [] and not world.marker.exists()
+
+
+def test_sandbox_degrades_with_reasons_when_not_permitted(tmp_path: Path) -> None:
+    # an unprivileged process (as when the evaluator is not root) gets reasons, not errors
+    import ctypes  # noqa: F401 - imported before the uid change (the interpreter may be unreadable)
+
+    from perfcount.sandbox import Limits, drop_capabilities, isolate
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.close(r)
+            os.setgroups([])
+            os.setresgid(65534, 65534, 65534)
+            os.setresuid(65534, 65534, 65534)
+            notes = isolate(Limits(), [], tmp_path)
+            why = drop_capabilities()
+            os.write(w, json.dumps({"notes": notes, "why": why}).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        got = json.loads(f.read())
+    os.waitpid(pid, 0)
+    assert any("unshare" in n and "not permitted" in n for n in got["notes"]), got
+    assert any("filesystem is writable" in n for n in got["notes"]), got
+    assert got["why"] is None or "PR_CAPBSET_DROP" in got["why"], got
