@@ -350,6 +350,7 @@ class Runner:
         self._cgroup = PidsCgroup.create(self._id)
         self._memcg = MemoryCgroup.create(self._id)
         self.sandbox = f"{self._cgroup.reason}; {self._memcg.reason}"
+        self._sandbox_noted = False
         self._servers: dict[str, _Server] = {}
         self._closed = False
         _open_runners.add(self)
@@ -585,7 +586,15 @@ class Runner:
         # the server enforces the timeout itself; this is the evaluator's backstop
         backstop = limits.timeout * 1.5 + limits.grace + 30.0
         try:
-            return server.recv(time.monotonic() + backstop), server
+            done = server.recv(time.monotonic() + backstop)
+            notes = (done.get("result") or {}).get("sandbox") if isinstance(done, dict) else None
+            if notes and not self._sandbox_noted:
+                # said once per runner: the degradation is the same for every candidate
+                self._sandbox_noted = True
+                text = "; ".join(str(n) for n in notes)
+                self.sandbox = f"{self.sandbox}; degraded: {text}"
+                log.warning("candidate sandbox degraded: %s", text)
+            return done, server
         except _ServerDied:
             why = "the fork server died while the candidate ran (the candidate killed it?)"
             timed_out = False
