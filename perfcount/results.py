@@ -27,6 +27,8 @@ Format history: version 1 (perfcount 0.1) — first version.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -205,6 +207,17 @@ def _torn_header(path: str) -> bool:
     return b"\n" not in head and head.startswith(b'{"kind": "header"'[: len(head)])
 
 
+def _remove_stale_temps(path: str) -> None:
+    """Header temp files of writers killed before their rename (their pid is gone)."""
+    folder = Path(path).parent
+    prefix = Path(path).name + ".tmp-"
+    for tmp in folder.glob(glob.escape(prefix) + "*"):
+        pid = tmp.name[len(prefix) :]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
 def _fsync_dir(path: str) -> None:
     """Make a rename in ``path``'s folder durable."""
     try:
@@ -282,6 +295,7 @@ class ResultsWriter:
         self.header = header_line
         # the header goes in whole or not at all: written to a temporary file,
         # fsync'd and renamed over the target (a kill leaves no torn header)
+        _remove_stale_temps(self.path)
         tmp = f"{self.path}.tmp-{os.getpid()}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         try:
