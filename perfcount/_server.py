@@ -244,9 +244,32 @@ class Server:
             if not self.run(msg):
                 return  # the zygote is gone: exit, the runner starts a fresh server
 
+    def _sweep_candidate_files(self) -> None:
+        """Remove what earlier candidates left in the (valgrind) dump folder.
+
+        Under valgrind candidates may create files here (their callgrind dumps
+        are written from inside them). The runner has read the previous
+        candidate's dumps before it sends the next request, so anything a
+        candidate uid owns, and every dump, goes before the next child starts:
+        no candidate can plant a dump for a later one.
+        """
+        for entry in self.work_root.iterdir():
+            try:
+                st = entry.lstat()
+            except OSError:
+                continue
+            if st.st_uid >= CANDIDATE_UID_BASE or entry.name.startswith("cg."):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
+
     def run(self, req: dict[str, Any]) -> bool:
         limits = Limits(**req["limits"])
         rid = str(req["id"])
+        if self.valgrind:
+            self._sweep_candidate_files()
         workdir = self.work_root / f"w{rid}"
         workdir.mkdir()
         capture = self.work_root / f"out{rid}"

@@ -419,3 +419,18 @@ def test_sandbox_degrades_with_reasons_when_not_permitted(tmp_path: Path) -> Non
     assert any("unshare" in n and "not permitted" in n for n in got["notes"]), got
     assert any("filesystem is writable" in n for n in got["notes"]), got
     assert got["why"] is None or "PR_CAPBSET_DROP" in got["why"], got
+
+
+@pytest.mark.needs_valgrind
+def test_planted_callgrind_dumps_do_not_reach_later_candidates(world: World) -> None:
+    loop = "def solve(arg):\n    t = 0\n    for i in range(2000):\n        t += i\n    return 42\n"
+    planter = (HOSTILE / "plant_callgrind_dumps.py").read_text()
+    with Runner("valgrind", timeout=2, memory_mb=256, verify=False) as vg:
+        first = vg.profile(loop, "solve", [[world.arg()]])
+        assert first.status == "ok", first.error
+        p = vg.profile(planter, "solve", [[world.arg()]])
+        assert p.status == "ok" and "PLANTED" in p.stdout, (p.status, p.error, p.stdout)
+        for _ in range(3):
+            again = vg.profile(loop, "solve", [[world.arg()]])
+            assert again.status == "ok", again.error
+            assert again.cost == first.cost  # exact callgrind counts, no planted dump used
