@@ -235,7 +235,9 @@ def isolate(
     every mount is remounted read-only except the folders in ``writable``
     (bind-mounted onto themselves), ``workdir`` (a fresh tmpfs of
     ``4 * file_mb`` MiB, at least 64, owned by ``uid``) and a private tmpfs on
-    ``/dev/shm`` (so ``multiprocessing`` still works). Files opened before (the output capture)
+    ``/dev/shm`` (so ``multiprocessing`` still works). With ``uid``, ``/proc``
+    is a procfs instance of its own with ``hidepid=invisible``: the candidate
+    sees only its own processes. Files opened before (the output capture)
     stay writable. Nothing here is fatal: each step that the kernel refuses
     (not root, no namespaces) is returned as a sentence and the candidate runs
     with what did apply. Must run before :func:`drop_capabilities`.
@@ -276,6 +278,14 @@ def isolate(
             if libc.mount(target, target, None, _MS_BIND, None) != 0:
                 notes.append(f"cannot bind-mount {workdir}: {_errno_text()}")
         keep.add(os.path.realpath(workdir))
+    if uid is not None:
+        # a procfs instance of its own in which processes of other users are
+        # invisible (the evaluator, the fork server, other candidates)
+        flags = _MOUNT_FLAGS["nosuid"] | _MOUNT_FLAGS["nodev"] | _MOUNT_FLAGS["noexec"]
+        if libc.mount(b"proc", b"/proc", b"proc", flags, b"hidepid=invisible") != 0:
+            notes.append(f"cannot mount a private /proc: {_errno_text()}; processes are visible")
+        else:
+            keep.add("/proc")
     shm = b"/dev/shm"
     if os.path.isdir(shm):
         size = f"size={max(limits.file_mb, 1)}m,mode=1777".encode()
