@@ -384,7 +384,8 @@ def describe() -> dict[str, Any]:
     """What the candidate sandbox uses on this machine (``perfcount info``), without forking.
 
     Keys: ``root``; ``namespaces`` (the ones each candidate gets, empty when not
-    root, then ``namespaces_reason``); ``read_only_fs``; ``own_uid`` (each
+    root, then ``namespaces_reason``); ``read_only_fs``; ``private_proc``
+    (``hidepid``); ``own_uid`` (each
     candidate a uid of its own); ``capabilities`` (what is kept);
     ``pids_cgroup``/``memory_cgroup`` (writable v1 hierarchies);
     ``pid_namespace`` (False, with ``pid_namespace_reason``); ``summary``.
@@ -406,6 +407,7 @@ def describe() -> dict[str, Any]:
         "namespaces": present if root else [],
         "namespaces_reason": "" if root else "not root: unshare(2) needs CAP_SYS_ADMIN",
         "read_only_fs": root and "mnt" in present,
+        "private_proc": root and "mnt" in present,
         "own_uid": root,
         "capabilities": caps,
         "pids_cgroup": pids,
@@ -416,7 +418,9 @@ def describe() -> dict[str, Any]:
     }
     parts = []
     if root:
-        parts.append(f"namespaces {'/'.join(present)}, read-only fs, own uid, caps: {caps}")
+        parts.append(
+            f"namespaces {'/'.join(present)}, read-only fs, private /proc, own uid, caps: {caps}"
+        )
     else:
         parts.append("no namespaces or uid change (not root)")
     parts.append("pids cgroup" if pids else "no pids cgroup")
