@@ -295,6 +295,9 @@ public:
             // here, before the caller opens perf counters with inherit=1, it is
             // not counted as part of the measured code.
             thread_ = std::make_unique<std::thread>([this] { worker(); });
+            // named here, not inside worker(): the name is visible as soon as
+            // the constructor returns (top -H, /proc/*/task/*/comm)
+            pthread_setname_np(thread_->native_handle(), "perfcount-nvml");
         } catch (...) {
             close();
             throw;
@@ -691,7 +694,6 @@ private:
     // interval on a fixed grid from t0 (missed slots skipped) until it closes.
     // A failed tick ends sampling for the window (stop() raises it).
     void worker() {
-        pthread_setname_np(pthread_self(), "perfcount-nvml");  // visible in top -H, /proc/*/task/*/comm
         std::unique_lock<std::mutex> lock(mutex_);
         unsigned long long served = 0;  // the last window this thread sampled
         for (;;) {

@@ -457,7 +457,7 @@ def run_callgrind(
         shutil.rmtree(out_dir, ignore_errors=True)
     values = {"instructions": float(sum(totals))} if totals else {}
     counts = Counts(
-        values=values,
+        data=values,
         backend="valgrind",
         not_counted=frozenset() if totals else frozenset({"instructions"}),
         gpu=res.counts.gpu,
@@ -882,7 +882,7 @@ class CommandRunner:
                     return Profile(status="crashed", error=f"measurement failed: {exc}", **base)
                 wall += res.wall_ns
                 max_rss = max(max_rss, res.max_rss)
-                for k, v in res.counts.values.items():
+                for k, v in res.counts.items():
                     values[k] = values.get(k, 0.0) + float(v)
                 gpu_data, gpu_reason = res.counts.gpu, res.counts.gpu_reason
                 if rep == 0:
@@ -897,7 +897,7 @@ class CommandRunner:
             mean = statistics.fmean(costs)
             cv = statistics.stdev(costs) / mean if mean else 0.0
         counts = Counts(
-            values=median_values,
+            data=median_values,
             backend=self.backend,
             gpu=gpu_data,
             gpu_reason=gpu_reason,

@@ -54,8 +54,8 @@ class Counts(Mapping[str, float]):
     ``backend_reason`` says why ``backend="auto"`` chose this backend.
     """
 
-    # field() is needed: a bare annotation would take Mapping.values as its default
-    values: Mapping[str, float] = field()  # type: ignore[assignment]
+    # named ``data``, not ``values``: the Mapping method ``values()`` must keep working
+    data: Mapping[str, float] = field()
     backend: str = field()
     scaled: frozenset[str] = frozenset()
     not_counted: frozenset[str] = frozenset()
@@ -66,19 +66,19 @@ class Counts(Mapping[str, float]):
     backend_reason: str | None = None
 
     def __getitem__(self, name: str) -> float:
-        return self.values[name]
+        return self.data[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.data)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.data)
 
     def __getattr__(self, attr: str) -> float:
         # dataclass fields are found before __getattr__ is consulted; while
-        # unpickling the instance dict is still empty (and "values" would be
-        # Mapping.values), so only look at a real values mapping
-        values = self.__dict__.get("values")
+        # unpickling the instance dict is still empty, so only look at a real
+        # data mapping
+        values = self.__dict__.get("data")
         if attr.startswith("__") or not isinstance(values, Mapping):
             raise AttributeError(attr)
         for name in (attr, attr.replace("_", "-")):
@@ -89,7 +89,7 @@ class Counts(Mapping[str, float]):
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready data: values plus the metadata needed to interpret them."""
         out: dict[str, Any] = {
-            "values": dict(self.values),
+            "values": dict(self.data),
             "backend": self.backend,
             "scaled": sorted(self.scaled),
             "not_counted": sorted(self.not_counted),
@@ -106,7 +106,7 @@ class Counts(Mapping[str, float]):
     def from_dict(cls, data: Mapping[str, Any]) -> Counts:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            values=dict(data["values"]),
+            data=dict(data["values"]),
             backend=str(data["backend"]),
             scaled=frozenset(data.get("scaled", ())),
             not_counted=frozenset(data.get("not_counted", ())),
@@ -132,7 +132,7 @@ class Counts(Mapping[str, float]):
             f"{k}={v:,.0f}{'*' if k in self.scaled else ''}"
             if isinstance(v, (int, float))
             else f"{k}={v!r}"
-            for k, v in self.values.items()
+            for k, v in self.data.items()
         )
         return f"Counts({body}; backend={self.backend!r})"
 
@@ -141,7 +141,7 @@ _EMPTY_SET: frozenset[str] = frozenset()
 _object_new = object.__new__
 _object_setattr = object.__setattr__
 _COUNTS_FIELDS = (
-    "values",
+    "data",
     "backend",
     "scaled",
     "not_counted",
@@ -173,7 +173,7 @@ def _counts(
             c,
             "__dict__",
             {
-                "values": values,
+                "data": values,
                 "backend": backend,
                 "scaled": scaled,
                 "not_counted": not_counted,
@@ -185,7 +185,7 @@ def _counts(
         )
         return c
     return Counts(
-        values=values,
+        data=values,
         backend=backend,
         scaled=scaled,
         not_counted=not_counted,
@@ -510,6 +510,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         "_gpu_reason",
         "_inherit",
         "_key",
+        "_private_group",
         "_reason",
         "_sampler",
         "_subtract",
@@ -536,6 +537,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._slow = bool(self._gpu) or self._backend == "valgrind"
         self._entry: _Entry | None = None
         self._sampler: Any = None
+        self._private_group = False
         self._gpu_data: dict[str, Any] | None = None
         self._gpu_reason: str | None = None
         self._subtract = True
@@ -552,6 +554,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._entry = entry
         self._group = entry.group
         self._sampler = None
+        self._private_group = False
         self._gpu_data = None
         self._gpu_reason = None
         self._subtract = False
@@ -589,7 +592,10 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
             self._end()
         finally:
             if self._sampler is not None:
-                self._stop_gpu()
+                try:
+                    self._stop_gpu()
+                finally:
+                    self._close_private_group()
 
     def __call__(self, fn: F) -> F:
         """Decorate ``fn``: each call is measured; ``wrapper.counts`` is the last call's."""
@@ -685,7 +691,29 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
                 self._gpu_reason = reason
                 return
             self._sampler = sampler
+            if not self._depth and self._backend != "valgrind":
+                # inherit=1 follows only threads created after the group is
+                # attached: open a private group now that the sampler's thread
+                # exists, so its sampling is not counted as the region's work
+                self._open_private_group()
         self._sampler.start()
+
+    def _open_private_group(self) -> None:
+        key = _group_key(self._events, self._inherit)
+        group = _native_module().Group(list(key[0]), inherit=self._inherit)
+        entry = _Entry(group, tuple(e.name for e in self._events))
+        entry.calibrate()
+        self._entry = entry
+        self._group = entry.group
+        self._private_group = True
+
+    def _close_private_group(self) -> None:
+        if self._private_group and not self._depth:
+            self._private_group = False
+            group = self._group
+            self._group = None
+            if group is not None:
+                group.close()
 
     def _stop_gpu(self) -> None:
         sampler, self._sampler = self._sampler, None

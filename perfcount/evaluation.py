@@ -103,6 +103,14 @@ DEFAULT_DATASET = "perfcount-py"
 DEFAULT_MIN_CORRECT = 1
 DEFAULT_MAX_PROFILE: int | None = 10
 
+# Without an explicit ``timeout``, a candidate may take this many times the
+# slowest reference's predicted time here (never less than the floor, in wall
+# seconds): anything slower scores 0 anyway, and the runner's generic default
+# (60 native seconds, ×50 under valgrind) would let one hopeless sample stall
+# an evaluation for most of an hour.
+CANDIDATE_TIMEOUT_MULTIPLE = 5.0
+MIN_CANDIDATE_BUDGET_S = 10.0
+
 _CONFIG_DEFAULTS: dict[str, Any] = {
     "backend": "auto",
     "timeout": None,
@@ -447,9 +455,12 @@ class _TaskEvaluator:
             "status": prof.status,
             "error": None if prof.status == "ok" else (prof.error or prof.status),
             "cached": False,
+            "wall_ns": getattr(prof, "wall_ns", None),
         }
         if prof.status == "ok":
-            self.cache.put(i, {"cost": info["cost"], "metric": self.runner.metric})
+            self.cache.put(
+                i, {"cost": info["cost"], "metric": self.runner.metric, "wall_ns": info["wall_ns"]}
+            )
             if not self.has_tests:
                 # EvalPerf-style task: its expected outputs come from the references
                 self._remember_outputs(i, prof.outputs)
@@ -479,6 +490,7 @@ class _TaskEvaluator:
                 "status": "ok",
                 "error": None,
                 "cached": True,
+                "wall_ns": cached.get("wall_ns"),
             }
         else:
             info = self._profile_reference(i)
@@ -606,8 +618,36 @@ class _TaskEvaluator:
         status = chk.status if chk.status != "ok" else "failed"
         return status, False, _check_error(chk) or "wrong output"
 
+    def candidate_timeout(self) -> float | None:
+        """Per-candidate time limit (native seconds, as ``Runner.profile`` takes it).
+
+        Used only when the user set no ``timeout``: ``CANDIDATE_TIMEOUT_MULTIPLE``
+        times the slowest reference's predicted wall time here, predicted from
+        the fastest reference's measured wall time (always needed for matching)
+        and the cost ratio stored at curation; at least ``MIN_CANDIDATE_BUDGET_S``.
+        ``None`` (the runner's default) when the task stores no curation costs.
+        """
+        if self.cfg.get("timeout") is not None:
+            return None
+        costs = self.task.reference_costs
+        if not costs or len(costs) != self.m or min(costs) <= 0:
+            return None
+        fastest = self.reference(self.m - 1)
+        wall_ns = fastest.get("wall_ns")
+        if fastest["cost"] is None or not wall_ns:
+            return None
+        predicted_s = wall_ns / 1e9 * (max(costs) / costs[-1])
+        budget_s = max(MIN_CANDIDATE_BUDGET_S, CANDIDATE_TIMEOUT_MULTIPLE * predicted_s)
+        backend = getattr(self.runner, "_backend", None)
+        scale = float(getattr(backend, "timeout_factor", 1.0)) * max(
+            1, int(getattr(backend, "repeats", 1) or 1)
+        )
+        return budget_s / scale
+
     def profile_and_match(self, source: str) -> dict[str, Any]:
-        prof = self.runner.profile(source, self.task.entry_point, self.inputs)
+        prof = self.runner.profile(
+            source, self.task.entry_point, self.inputs, timeout=self.candidate_timeout()
+        )
         out: dict[str, Any] = {
             "status": prof.status,
             "cost": float(prof.cost) if prof.status == "ok" else None,
@@ -792,10 +832,7 @@ def _counts_dict(prof: Any) -> dict[str, Any] | None:
     counts = getattr(prof, "counts", None)
     if counts is None:
         return None
-    try:
-        return dict(counts.values)
-    except AttributeError:
-        return dict(counts)
+    return dict(counts)
 
 
 def evaluate_task(

@@ -235,7 +235,7 @@ def run(
     names = [e.name for e in parsed]
     values = {n: v for n, v in zip(names, raw["values"]) if v is not None}
     counts = Counts(
-        values=values,
+        data=values,
         backend=used,
         scaled=frozenset(n for i, n in enumerate(names) if raw["scaled"] >> i & 1),
         not_counted=frozenset(n for i, n in enumerate(names) if raw["not_counted"] >> i & 1),

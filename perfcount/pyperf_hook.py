@@ -112,7 +112,7 @@ class PerfcountHook:
         if exc_type is None:
             counts = self._measure.counts
             self._backend = counts.backend
-            self._calls.append(dict(counts.values))
+            self._calls.append(dict(counts))
 
     def teardown(self, metadata: dict[str, Any]) -> None:
         """Add ``perfcount_*`` entries for this worker's calls to the run's metadata."""

@@ -244,7 +244,7 @@ def _measured(plan: _Plan) -> Iterator[dict[str, Any]]:
                 counts = m.counts
             except PerfcountError:
                 continue
-            out["values"].update(counts.values)
+            out["values"].update(counts.data)
             out["backends"].append(counts.backend)
             out.setdefault("counts", []).append(counts.to_dict())
 
@@ -414,7 +414,7 @@ def perfcount(request: pytest.FixtureRequest) -> Any:
         with m:
             yield m
         counts = m.counts
-        over = _verdict(dict(counts.values), budgets)
+        over = _verdict(dict(counts.data), budgets)
         if plugin is not None:
             plugin.record_fixture(
                 {
@@ -422,7 +422,7 @@ def perfcount(request: pytest.FixtureRequest) -> Any:
                     "kind": "fixture",
                     "label": label,
                     "budgets": budgets,
-                    "values": dict(counts.values),
+                    "values": dict(counts.data),
                     "backend": counts.backend,
                     "counts": [counts.to_dict()],
                     "verdict": "over" if over else "ok",

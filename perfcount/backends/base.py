@@ -113,7 +113,7 @@ class Backend:
             cv = statistics.stdev(costs) / mean if mean else 0.0
         first = raw[0]
         counts = Counts(
-            values=values,
+            data=values,
             backend=self.name,
             scaled=frozenset(n for r in raw for n in r.get("scaled", ())),
             not_counted=frozenset(first.get("not_counted", ())),

@@ -96,7 +96,7 @@ class ValgrindBackend(Backend):
         if len(totals) > 1:
             mean = statistics.fmean(totals)
             cv = statistics.stdev(totals) / mean if mean else 0.0
-        counts = Counts(values={"instructions": cost}, backend=self.name)
+        counts = Counts(data={"instructions": cost}, backend=self.name)
         return Summary(counts=counts, cost=cost, repeats=len(totals), cv=cv)
 
 

@@ -118,7 +118,7 @@ def test_empty_region_is_never_negative_after_subtraction() -> None:
     for _ in range(200):
         with m:
             pass
-        assert all(v >= 0 for v in m.counts.values.values())
+        assert all(v >= 0 for v in m.counts.values())
 
 
 def test_auto_backend_records_its_reason() -> None:
