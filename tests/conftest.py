@@ -44,4 +44,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("needs_gpu") and (why := gpu_reason()):
             item.add_marker(pytest.mark.skip(reason=why))
         if item.get_closest_marker("needs_valgrind") and shutil.which("valgrind") is None:
-            item.add_marker(pytest.mark.skip(reason="valgrind is not installed (apt-get install -y valgrind)"))
+            item.add_marker(
+                pytest.mark.skip(reason="valgrind is not installed (apt-get install -y valgrind)")
+            )
