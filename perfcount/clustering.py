@@ -171,7 +171,10 @@ def _faster_split_indices(asc: np.ndarray, bias: float, weight: float) -> np.nda
     so the result is bit-for-bit the rule as written.
     """
     slower, faster = asc[1:], asc[:-1]
-    candidates = np.flatnonzero(faster < slower * (1.0 - bias + 1e-12))
+    # a division, not ``faster < slower * (1 - bias)``: that product underflows
+    # for subnormal costs and would hide a real split
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = np.flatnonzero((slower - faster) / slower > bias - 1e-12)
     if candidates.size == 0:
         return candidates
     t = asc[candidates + 1]  # the slower cost of each pair decides the threshold
