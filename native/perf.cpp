@@ -404,6 +404,19 @@ void CounterGroup::reset() {
     }
 }
 
+namespace {
+// A counter attached to a child that is exiting (its inherited events being
+// torn down, e.g. after its process group was killed) can answer ECHILD for a
+// moment; the final values are readable once the exit completes.
+ssize_t read_retrying(int fd, void* buf, size_t want) {
+    for (int attempt = 0;; ++attempt) {
+        const ssize_t got = ::read(fd, buf, want);
+        if (got >= 0 || (errno != ECHILD && errno != EINTR) || attempt >= 200) return got;
+        if (errno == ECHILD) ::usleep(1000);
+    }
+}
+}  // namespace
+
 void CounterGroup::read(Snapshot& out) {
     if (use_rdpmc_ && read_rdpmc(out)) return;
     read_syscall(out);
@@ -434,7 +447,7 @@ void CounterGroup::read_syscall(Snapshot& out) {
     }
     const size_t want = buffer_.size() * sizeof(uint64_t);
     if (grouped_) {
-        const ssize_t got = ::read(fds_[0], buffer_.data(), want);
+        const ssize_t got = read_retrying(fds_[0], buffer_.data(), want);
         if (got != static_cast<ssize_t>(want)) {
             const int err = got < 0 ? errno : EIO;
             throw Error(ErrorKind::Backend, err,
@@ -453,7 +466,7 @@ void CounterGroup::read_syscall(Snapshot& out) {
         return;
     }
     for (size_t i = 0; i < n; ++i) {
-        const ssize_t got = ::read(fds_[i], buffer_.data(), want);
+        const ssize_t got = read_retrying(fds_[i], buffer_.data(), want);
         if (got != static_cast<ssize_t>(want)) {
             const int err = got < 0 ? errno : EIO;
             throw Error(ErrorKind::Backend, err,
