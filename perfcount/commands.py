@@ -1336,7 +1336,7 @@ def _curate_command(
     dropped: dict[str, str],
     state: dict[str, Any],
 ) -> tuple[dict[str, Any], list[str], list[int]]:
-    from perfcount.curation import _clusters, _Drop, _number, _percentile, _sorted
+    from perfcount.curation import _Drop, _filter_and_cluster, _number, _sorted
 
     names: list[str] = row["solution_names"]
     sources = dict(zip(names, row["solutions"]))
@@ -1406,32 +1406,7 @@ def _curate_command(
     if not profiles:
         raise _Drop("no solution finishes the performance input")
     costs: dict[str, float] = state["costs"]
-    # 4. filters
-    cheap = sorted((c, n) for n, c in costs.items() if c < s.min_cost)
-    if cheap:
-        c, n = cheap[0]
-        raise _Drop(
-            f"too little computation: {len(cheap)} solution(s) cost under {s.min_cost:,.0f} "
-            f"{metric} (cheapest: {n}, {c:,.0f}); use a larger input"
-        )
-    slowest = max(costs, key=lambda k: (costs[k], k))
-    if costs[slowest] > s.max_cost:
-        raise _Drop(
-            f"too much computation: {slowest} costs {costs[slowest]:,.0f} {metric} > max_cost "
-            f"{s.max_cost:,.0f}; use a smaller input"
-        )
-    if s.backend not in ("valgrind", "perf"):
-        cvs = [p.cv for p in profiles.values() if p.cv is not None]
-        if cvs and _percentile(cvs, 99) >= s.max_cv:
-            raise _Drop(
-                f"too noisy: P99 coefficient of variation {_percentile(cvs, 99):.3f} >= "
-                f"max_cv {s.max_cv}"
-            )
-    # 5. clusters
-    ordered = sorted(costs, key=lambda k: (-costs[k], k))
-    refs, sizes, scores = _clusters(ordered, costs, s)
-    if len(refs) < s.min_clusters:
-        raise _Drop(f"only {len(refs)} cluster(s) < min_clusters {s.min_clusters}")
+    refs, sizes, scores = _filter_and_cluster(costs, profiles, s, metric)
     line: dict[str, Any] = {
         "task_id": row["task_id"],
         "entry_point": "",

@@ -733,7 +733,18 @@ def _curate_task_inner(
         raise _Drop("no solution finishes the performance input")
     costs: dict[str, float] = state["costs"]
 
-    # 4. filters
+    refs, sizes, scores = _filter_and_cluster(costs, profiles, s, metric)
+    line = _task_line(
+        row, s, metric, state["scale"], inputs, expected, refs, scores, sizes, costs, dropped
+    )
+    return line, len(refs), sizes, refs
+
+
+def _filter_and_cluster(
+    costs: dict[str, float], profiles: dict[str, Any], s: Any, metric: str
+) -> tuple[list[str], list[int], list[float]]:
+    """Curation steps 4 and 5 (Python and command pools alike): the filters, then
+    the clustering; raises ``_Drop`` with the reason when the task fails one."""
     cheap = sorted((c, n) for n, c in costs.items() if c < s.min_cost)
     if cheap:
         c, n = cheap[0]
@@ -755,16 +766,12 @@ def _curate_task_inner(
                 raise _Drop(
                     f"too noisy: P99 coefficient of variation {p99:.3f} >= max_cv {s.max_cv}"
                 )
-
-    # 5. cluster and keep the slowest of each cluster
+    # keep the slowest of each cluster
     order = sorted(costs, key=lambda k: (-costs[k], k))  # slow -> fast, ties by name
     refs, sizes, scores = _clusters(order, costs, s)
     if len(refs) < s.min_clusters:
         raise _Drop(f"only {len(refs)} cluster(s) < min_clusters {s.min_clusters}")
-    line = _task_line(
-        row, s, metric, state["scale"], inputs, expected, refs, scores, sizes, costs, dropped
-    )
-    return line, len(refs), sizes, refs
+    return refs, sizes, scores
 
 
 def _check_tests(
