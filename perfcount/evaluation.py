@@ -104,12 +104,13 @@ DEFAULT_MIN_CORRECT = 1
 DEFAULT_MAX_PROFILE: int | None = 10
 
 # Without an explicit ``timeout``, a candidate may take this many times the
-# slowest reference's predicted time here (never less than the floor, in wall
-# seconds): anything slower scores 0 anyway, and the runner's generic default
-# (60 native seconds, ×50 under valgrind) would let one hopeless sample stall
-# an evaluation for most of an hour.
+# slowest reference's stored cost (see ``_TaskEvaluator.candidate_timeout``):
+# anything slower scores 0 anyway, and the runner's generic default (60 native
+# seconds, ×50 under valgrind) would let one hopeless sample stall an
+# evaluation for most of an hour.
 CANDIDATE_TIMEOUT_MULTIPLE = 5.0
-MIN_CANDIDATE_BUDGET_S = 10.0
+MIN_CANDIDATE_TIMEOUT_S = 1.0  # native seconds (×50 under valgrind)
+ASSUMED_INSTRUCTIONS_PER_S = 1e9  # a slow CPU running CPython; errs on the long side
 
 _CONFIG_DEFAULTS: dict[str, Any] = {
     "backend": "auto",
@@ -455,12 +456,9 @@ class _TaskEvaluator:
             "status": prof.status,
             "error": None if prof.status == "ok" else (prof.error or prof.status),
             "cached": False,
-            "wall_ns": getattr(prof, "wall_ns", None),
         }
         if prof.status == "ok":
-            self.cache.put(
-                i, {"cost": info["cost"], "metric": self.runner.metric, "wall_ns": info["wall_ns"]}
-            )
+            self.cache.put(i, {"cost": info["cost"], "metric": self.runner.metric})
             if not self.has_tests:
                 # EvalPerf-style task: its expected outputs come from the references
                 self._remember_outputs(i, prof.outputs)
@@ -490,7 +488,6 @@ class _TaskEvaluator:
                 "status": "ok",
                 "error": None,
                 "cached": True,
-                "wall_ns": cached.get("wall_ns"),
             }
         else:
             info = self._profile_reference(i)
@@ -622,30 +619,28 @@ class _TaskEvaluator:
         """Per-candidate time limit (native seconds, as ``Runner.profile`` takes it).
 
         Used only when the user set no ``timeout``: ``CANDIDATE_TIMEOUT_MULTIPLE``
-        times the slowest reference's predicted wall time here, predicted from
-        the fastest reference's measured wall time (always needed for matching)
-        and the cost ratio stored at curation; at least ``MIN_CANDIDATE_BUDGET_S``.
-        ``None`` (the runner's default) when the task stores no curation costs.
+        times the slowest reference's cost stored at curation, turned into
+        seconds (instructions at ``ASSUMED_INSTRUCTIONS_PER_S``), at least
+        ``MIN_CANDIDATE_TIMEOUT_S``, rounded up to a power of two. It depends on
+        the dataset only, never on this run's timings, so every candidate's
+        request to the fork server is the same from run to run (callgrind
+        counts stay repeatable). ``None`` (the runner's default) when the task
+        stores no curation costs in a known metric.
         """
         if self.cfg.get("timeout") is not None:
             return None
         costs = self.task.reference_costs
-        if not costs or len(costs) != self.m or min(costs) <= 0:
+        if not costs or min(costs) <= 0:
             return None
-        fastest = self.reference(self.m - 1)
-        if fastest["cost"] is not None and not fastest.get("wall_ns"):
-            # cached by an older perfcount without its wall time: measure it once more
-            fastest = self.ref_info[self.m - 1] = self._profile_reference(self.m - 1)
-        wall_ns = fastest.get("wall_ns")
-        if fastest["cost"] is None or not wall_ns:
+        metric = (self.task.curation or {}).get("metric", "instructions")
+        if metric == "instructions":
+            seconds = max(costs) / ASSUMED_INSTRUCTIONS_PER_S
+        elif metric in ("task-clock", "cpu-clock"):
+            seconds = max(costs) / 1e9
+        else:
             return None
-        predicted_s = wall_ns / 1e9 * (max(costs) / costs[-1])
-        budget_s = max(MIN_CANDIDATE_BUDGET_S, CANDIDATE_TIMEOUT_MULTIPLE * predicted_s)
-        backend = getattr(self.runner, "_backend", None)
-        scale = float(getattr(backend, "timeout_factor", 1.0)) * max(
-            1, int(getattr(backend, "repeats", 1) or 1)
-        )
-        return budget_s / scale
+        budget = max(MIN_CANDIDATE_TIMEOUT_S, CANDIDATE_TIMEOUT_MULTIPLE * seconds)
+        return float(2 ** math.ceil(math.log2(budget)))
 
     def profile_and_match(self, source: str) -> dict[str, Any]:
         prof = self.runner.profile(
