@@ -112,14 +112,14 @@ def test_dask_cli_gives_local_numbers_valgrind(tmp_path: Path, cache_dir: Path) 
         assert (a["task_id"], a["sample"]) == (b["task_id"], b["sample"])
         assert {k: a[k] for k in SCORE_KEYS} == {k: b[k] for k in SCORE_KEYS}, a["task_id"]
         # Scores above are exact. Raw instruction counts of a Dask worker's fork
-        # server differ from local mode by up to 1.6 % (measured on a 45k-
-        # instruction candidate with a non-editable install; 0.02 % editable):
-        # the worker process's environment and paths reach the candidates'
-        # interpreter state. Cause not pinned down yet (see the session note).
+        # server carry a constant offset of ~700-750 instructions against local
+        # mode with a non-editable install (30,142 vs 30,864; 44,756 vs 45,494;
+        # ~10 instructions editable): the worker process's environment and paths
+        # reach the candidates' interpreter state. Cause not pinned down yet.
         if a["cost"] is None:
             assert b["cost"] is None
         else:
-            assert b["cost"] == pytest.approx(a["cost"], rel=2e-2)
+            assert b["cost"] == pytest.approx(a["cost"], rel=2e-3, abs=1000)
     for a, b in zip(local.tasks, remote.tasks, strict=True):
         assert a["task_id"] == b["task_id"]
         for key in ("n_passed", "pass@1", "dps", "dps_norm", "dps_min", "dps_max"):
@@ -131,7 +131,7 @@ def test_dask_cli_gives_local_numbers_valgrind(tmp_path: Path, cache_dir: Path) 
         for ra, rb in zip(a["reference_costs"], b["reference_costs"], strict=True):
             assert (ra is None) == (rb is None)
             if ra is not None:
-                assert rb == pytest.approx(ra, rel=2e-2)
+                assert rb == pytest.approx(ra, rel=2e-3, abs=1000)
     assert summary["dps"] == local.summary["dps"] and summary["n_tasks"] == 2
 
 
