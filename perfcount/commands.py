@@ -1290,9 +1290,8 @@ def curate_command_task(row: dict[str, Any], s: Any, metric: str) -> Any:
     filters, clustering; the baseline and expert sources and their costs go
     into the task line. Returns a :class:`perfcount.curation.TaskOutcome`.
     """
-    from perfcount.curation import TaskOutcome, _Drop
+    from perfcount.curation import _Drop, _outcome
 
-    names: list[str] = row["solution_names"]
     dropped: dict[str, str] = {}
     state: dict[str, Any] = {"scale": None, "costs": {}}
     spec = _spec_of_row(row)
@@ -1303,28 +1302,8 @@ def curate_command_task(row: dict[str, Any], s: Any, metric: str) -> Any:
         ):
             line, refs, sizes = _curate_command(row, s, metric, chosen, native, dropped, state)
     except _Drop as exc:
-        return TaskOutcome(
-            task_id=row["task_id"],
-            kept=False,
-            reason=str(exc),
-            n_solutions=len(names),
-            dropped_solutions=dict(dropped),
-            costs=dict(state["costs"]),
-            scale=state["scale"],
-        )
-    return TaskOutcome(
-        task_id=row["task_id"],
-        kept=True,
-        reason="",
-        n_solutions=len(names),
-        dropped_solutions=dict(dropped),
-        costs=dict(state["costs"]),
-        scale=state["scale"],
-        n_clusters=len(refs),
-        cluster_sizes=tuple(sizes),
-        references=tuple(refs),
-        line=line,
-    )
+        return _outcome(row, dropped, state, reason=str(exc))
+    return _outcome(row, dropped, state, line=line, refs=refs, sizes=sizes)
 
 
 def _curate_command(

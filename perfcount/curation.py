@@ -643,33 +643,44 @@ def _curate_task(row: dict[str, Any], s: _Settings, runners: _Runners, metric: s
         from perfcount.commands import curate_command_task
 
         return curate_command_task(row, s, metric)  # type: ignore[no-any-return]
-    names: list[str] = row["solution_names"]
     dropped: dict[str, str] = {}
     state: dict[str, Any] = {"scale": None, "costs": {}}
     try:
-        line, n_clusters, sizes, refs = _curate_task_inner(row, s, runners, metric, dropped, state)
+        line, _, sizes, refs = _curate_task_inner(row, s, runners, metric, dropped, state)
     except _Drop as exc:
-        return TaskOutcome(
-            task_id=row["task_id"],
-            kept=False,
-            reason=str(exc),
-            n_solutions=len(names),
-            dropped_solutions=dict(dropped),
-            costs=dict(state["costs"]),
-            scale=state["scale"],
-        )
+        return _outcome(row, dropped, state, reason=str(exc))
+    return _outcome(row, dropped, state, line=line, refs=refs, sizes=sizes)
+
+
+def _outcome(
+    row: dict[str, Any],
+    dropped: dict[str, str],
+    state: dict[str, Any],
+    *,
+    reason: str = "",
+    line: dict[str, Any] | None = None,
+    refs: list[str] | None = None,
+    sizes: list[int] | None = None,
+) -> TaskOutcome:
+    """A kept task (``line`` given) or a dropped one (``reason``), Python or command pool."""
+    common: dict[str, Any] = {
+        "task_id": row["task_id"],
+        "n_solutions": len(row["solution_names"]),
+        "dropped_solutions": dict(dropped),
+        "costs": dict(state["costs"]),
+        "scale": state["scale"],
+    }
+    if line is None:
+        return TaskOutcome(kept=False, reason=reason, **common)
+    assert refs is not None and sizes is not None
     return TaskOutcome(
-        task_id=row["task_id"],
         kept=True,
         reason="",
-        n_solutions=len(names),
-        dropped_solutions=dict(dropped),
-        costs=dict(state["costs"]),
-        scale=state["scale"],
-        n_clusters=n_clusters,
+        n_clusters=len(refs),
         cluster_sizes=tuple(sizes),
         references=tuple(refs),
         line=line,
+        **common,
     )
 
 
