@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from perfcount.clustering import cluster
+from perfcount.dpe.clustering import cluster
 
 
 def paper_loop(costs: list[float], bias: float = 0.2, weight: float = 10_000) -> list[list[int]]:

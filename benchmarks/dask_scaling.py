@@ -68,7 +68,7 @@ def build(tmp: Path, copies: int) -> tuple[Path, Path, int, int]:
 
 def run(config: str, ds: Path, samples: Path, tmp: Path, backend: str) -> tuple[float, float, Any]:
     """(evaluation wall seconds, cluster start seconds, Evaluation) of one configuration."""
-    from perfcount.evaluation import evaluate
+    from perfcount.pipeline.evaluation import evaluate
 
     # a cold reference cache of its own, inherited by the spawned workers
     os.environ["PERFCOUNT_CACHE_DIR"] = str(tmp / f"cache-{config}")

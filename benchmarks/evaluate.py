@@ -96,7 +96,7 @@ TASKS: list[dict[str, Any]] = [
 
 
 def _expected(task: dict[str, Any]) -> list[Any]:
-    from perfcount import plain
+    from perfcount._util import plain
 
     ns: dict[str, Any] = {}
     exec(task["reference"][-1], ns)
@@ -121,7 +121,7 @@ class Meter:
     """Wraps Runner.profile/check to time them and sum the measured regions."""
 
     def __init__(self, references: set[str]) -> None:
-        from perfcount.runner import Runner
+        from perfcount.execute.runner import Runner
 
         self.references = references
         self.real_profile, self.real_check = Runner.profile, Runner.check
@@ -155,7 +155,7 @@ class Meter:
 
 
 def run_once(ds: Path, samples: Path, out: Path, backend: str, meter: Meter) -> dict[str, float]:
-    from perfcount.evaluation import evaluate
+    from perfcount.pipeline.evaluation import evaluate
 
     meter.reset()
     t0 = time.perf_counter()
@@ -185,7 +185,7 @@ def main() -> int:
         tmp = Path(tmpdir)
         os.environ["PERFCOUNT_CACHE_DIR"] = str(tmp / "cache")
         if args.dataset and args.samples:
-            from perfcount.datasets import load_dataset
+            from perfcount.dpe.datasets import load_dataset
 
             ds, samples = Path(args.dataset), Path(args.samples)
             refs = {r for t in load_dataset(args.dataset).values() for r in t.reference}

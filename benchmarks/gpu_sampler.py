@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--window-s", type=float, default=2.0, help="sampling window for CPU use")
     args = parser.parse_args()
 
-    from perfcount.gpu import GpuSampler
+    from perfcount.measure.gpu import GpuSampler
 
     with tempfile.TemporaryDirectory() as tmp:
         library = None

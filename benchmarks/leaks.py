@@ -89,7 +89,7 @@ def regions(n: int) -> dict[str, Any]:
 
 
 def candidates(n: int) -> dict[str, Any]:
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     src = "def f(x):\n    return [i * x for i in range(100)]\n"
     expected = [[i * 3 for i in range(100)]]

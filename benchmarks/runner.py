@@ -4,7 +4,7 @@
 
 Native: ``Runner("perf", events=["task-clock"]).profile(...)`` (fork server,
 sandbox, limits, outputs as plain data) against ``python -c`` doing the least
-a per-candidate interpreter must (import perfcount.plain, compile, call,
+a per-candidate interpreter must (import perfcount._util.plain, compile, call,
 encode the output). Valgrind: the fork server under callgrind against a fresh
 ``valgrind --tool=callgrind --instr-atstart=no python -c`` per candidate that
 switches instrumentation on around the call. Means of wall time per candidate
@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from perfcount.runner import Runner
+from perfcount.execute.runner import Runner
 
 SOURCE = "def f(x):\n    return x + 1\n"
 
 DRIVER = """
 import json
-from perfcount import plain
+from perfcount._util import plain
 src = {src!r}
 ns = {{}}
 exec(compile(src, "<candidate>", "exec"), ns)

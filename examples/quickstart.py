@@ -17,7 +17,7 @@ from pathlib import Path
 
 import perfcount as pc
 from perfcount import report
-from perfcount.runner import Runner
+from perfcount.execute.runner import Runner
 
 HERE = Path(__file__).resolve().parent
 TASK = "longest_increasing_subsequence"

@@ -30,32 +30,32 @@ __path__ = pkgutil.extend_path(__path__, __name__)
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "measure": "perfcount.counters",
-    "count": "perfcount.counters",
-    "Counts": "perfcount.counters",
-    "CountSummary": "perfcount.counters",
-    "run": "perfcount.process",
-    "ProcessResult": "perfcount.process",
-    "info": "perfcount.machine",
-    "cluster": "perfcount.clustering",
-    "Cluster": "perfcount.clustering",
-    "ReferenceSet": "perfcount.scoring",
-    "Score": "perfcount.scoring",
-    "ScoreResult": "perfcount.scoring",
-    "load_dataset": "perfcount.datasets",
-    "Dataset": "perfcount.datasets",
-    "Task": "perfcount.datasets",
-    "profile": "perfcount.runner",
-    "check": "perfcount.runner",
-    "Profile": "perfcount.runner",
-    "Check": "perfcount.runner",
-    "score": "perfcount.evaluation",
-    "evaluate": "perfcount.evaluation",
-    "Evaluation": "perfcount.evaluation",
-    "curate": "perfcount.curation",
+    "measure": "perfcount.measure.region",
+    "count": "perfcount.measure.region",
+    "Counts": "perfcount.measure.region",
+    "CountSummary": "perfcount.measure.region",
+    "run": "perfcount.measure.process",
+    "ProcessResult": "perfcount.measure.process",
+    "info": "perfcount.measure.host",
+    "cluster": "perfcount.dpe.clustering",
+    "Cluster": "perfcount.dpe.clustering",
+    "ReferenceSet": "perfcount.dpe.scoring",
+    "Score": "perfcount.dpe.scoring",
+    "ScoreResult": "perfcount.dpe.scoring",
+    "load_dataset": "perfcount.dpe.datasets",
+    "Dataset": "perfcount.dpe.datasets",
+    "Task": "perfcount.dpe.datasets",
+    "profile": "perfcount.execute.runner",
+    "check": "perfcount.execute.runner",
+    "Profile": "perfcount.execute.runner",
+    "Check": "perfcount.execute.runner",
+    "score": "perfcount.pipeline.evaluation",
+    "evaluate": "perfcount.pipeline.evaluation",
+    "Evaluation": "perfcount.pipeline.evaluation",
+    "curate": "perfcount.pipeline.curation",
     # `%load_ext perfcount` looks these up on the package
-    "load_ipython_extension": "perfcount.ipython",
-    "unload_ipython_extension": "perfcount.ipython",
+    "load_ipython_extension": "perfcount.integrations.ipython",
+    "unload_ipython_extension": "perfcount.integrations.ipython",
 }
 
 __all__ = [
@@ -86,13 +86,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from perfcount.clustering import Cluster, cluster
-    from perfcount.counters import Counts, CountSummary, count, measure
-    from perfcount.curation import curate
-    from perfcount.datasets import Dataset, Task, load_dataset
-    from perfcount.evaluation import Evaluation, evaluate, score
-    from perfcount.ipython import load_ipython_extension, unload_ipython_extension
-    from perfcount.machine import info
-    from perfcount.process import ProcessResult, run
-    from perfcount.runner import Check, Profile, check, profile
-    from perfcount.scoring import ReferenceSet, Score, ScoreResult
+    from perfcount.dpe.clustering import Cluster, cluster
+    from perfcount.measure.region import Counts, CountSummary, count, measure
+    from perfcount.pipeline.curation import curate
+    from perfcount.dpe.datasets import Dataset, Task, load_dataset
+    from perfcount.pipeline.evaluation import Evaluation, evaluate, score
+    from perfcount.integrations.ipython import load_ipython_extension, unload_ipython_extension
+    from perfcount.measure.host import info
+    from perfcount.measure.process import ProcessResult, run
+    from perfcount.execute.runner import Check, Profile, check, profile
+    from perfcount.dpe.scoring import ReferenceSet, Score, ScoreResult

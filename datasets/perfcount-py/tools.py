@@ -30,8 +30,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from perfcount import plain  # noqa: E402
-from perfcount.pooldir import load_task_dir  # noqa: E402
+from perfcount._util import plain  # noqa: E402
+from perfcount.dpe.pools import load_task_dir  # noqa: E402
 
 
 def _namespace(source: str, name: str) -> dict[str, Any]:

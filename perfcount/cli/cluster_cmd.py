@@ -98,7 +98,7 @@ class Command:
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     def run(self, args: argparse.Namespace) -> int:
-        from perfcount.scoring import ReferenceSet
+        from perfcount.dpe.scoring import ReferenceSet
 
         if args.costs == "-":
             source, text = "<stdin>", sys.stdin.read()

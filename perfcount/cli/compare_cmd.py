@@ -21,7 +21,7 @@ class Command:
         parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
     def run(self, args: argparse.Namespace) -> int:
-        from perfcount.evaluation import compare
+        from perfcount.pipeline.evaluation import compare
 
         result = compare(args.a, args.b)
         if args.json:

@@ -15,7 +15,7 @@ class Command:
     )
 
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
-        from perfcount import curation
+        from perfcount.pipeline import curation
 
         parser.add_argument("pool", help="pool JSONL file or directory of task folders")
         parser.add_argument("-o", "--output", required=True, help="dataset JSONL to write")
@@ -115,7 +115,7 @@ class Command:
 
         from rich.console import Console
 
-        from perfcount.curation import curate
+        from perfcount.pipeline.curation import curate
 
         tasks = None
         if args.tasks:

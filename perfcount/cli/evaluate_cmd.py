@@ -88,12 +88,12 @@ class Command:
         import contextlib
 
         from perfcount.errors import InvalidArgument
-        from perfcount.evaluation import evaluate
+        from perfcount.pipeline.evaluation import evaluate
 
         client = None
         with contextlib.ExitStack() as stack:
             if args.dask:
-                from perfcount.distributed import connect, parse_spec
+                from perfcount.pipeline.distributed import connect, parse_spec
 
                 if args.workers is not None:
                     raise InvalidArgument(

@@ -39,7 +39,7 @@ class Command:
 
     def run(self, args: argparse.Namespace) -> int:
         from perfcount import report
-        from perfcount.evaluation import Evaluation
+        from perfcount.pipeline.evaluation import Evaluation
 
         ev = Evaluation.load(args.results)
         stem = args.results[: -len(".jsonl")] if args.results.endswith(".jsonl") else args.results

@@ -38,7 +38,7 @@ class Command:
 
     def run(self, args: argparse.Namespace) -> int:
         from perfcount.errors import InvalidArgument
-        from perfcount.process import run
+        from perfcount.measure.process import run
 
         argv = command_argv(args)
         data = None

@@ -30,7 +30,7 @@ class Command:
         parser.add_argument("--json", action="store_true", help="print the ScoreResult as JSON")
 
     def run(self, args: argparse.Namespace) -> int:
-        from perfcount.evaluation import score
+        from perfcount.pipeline.evaluation import score
 
         if args.solution == "-":
             source = sys.stdin.read()

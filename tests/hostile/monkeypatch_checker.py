@@ -1,8 +1,8 @@
-# hostile: patches perfcount.plain's comparison functions and json in its own process to make any answer look right, then answers wrongly; comparisons run in the evaluator
+# hostile: patches perfcount._util.plain's comparison functions and json in its own process to make any answer look right, then answers wrongly; comparisons run in the evaluator
 # expect: failed
 import json
 
-import perfcount.plain as plain
+import perfcount._util.plain as plain
 
 
 def solve(arg):

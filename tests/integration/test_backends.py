@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from perfcount import plain
-from perfcount.backends import get, resolve
+from perfcount._util import plain
+from perfcount.measure.backends import get, resolve
 from perfcount.errors import CounterUnavailable, InvalidArgument
-from perfcount.runner import Profile, Runner, profile
+from perfcount.execute.runner import Profile, Runner, profile
 
 LOOP = """
 def f(n):

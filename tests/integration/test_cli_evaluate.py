@@ -57,7 +57,7 @@ def _task_lines(path: Path) -> list[dict[str, Any]]:
 
 
 def _numbers(path: Path) -> list[tuple[Any, ...]]:
-    from perfcount.evaluation import Evaluation
+    from perfcount.pipeline.evaluation import Evaluation
 
     ev = Evaluation.load(path)
     rows = sorted(

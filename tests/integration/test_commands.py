@@ -1,4 +1,4 @@
-"""Command candidates: build, run, check and count real processes (perfcount.commands)."""
+"""Command candidates: build, run, check and count real processes (perfcount.execute.commands)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 import perfcount
-from perfcount.commands import (
+from perfcount.execute.commands import (
     CommandRunner,
     CommandSpec,
     compare_output,
@@ -211,7 +211,7 @@ def _loop_program(repeat: int) -> str:
 @pytest.mark.needs_valgrind
 @needs_gcc
 def test_curate_a_command_pool_with_callgrind(tmp_path) -> None:
-    from perfcount.curation import curate
+    from perfcount.pipeline.curation import curate
 
     solutions = [_loop_program(r) for r in (1, 3, 9, 27)]
     names = ["x1", "x3", "x9", "x27"]
@@ -275,7 +275,7 @@ def test_metric_selection(tmp_path) -> None:
     assert prof.metric == "page-faults" and prof.cost == prof.counts["page-faults"] > 0
     with pytest.raises(InvalidArgument):
         CommandRunner(spec, "valgrind", metric="cycles")
-    from perfcount.datasets import Task
+    from perfcount.dpe.datasets import Task
 
     task = Task.from_dict(
         {
@@ -309,7 +309,7 @@ def test_gpu_metric_without_a_gpu_is_a_clear_error() -> None:
 
 
 def test_gpu_cost_from_an_nvml_window() -> None:
-    from perfcount.commands import gpu_cost
+    from perfcount.execute.commands import gpu_cost
 
     window = {"energy_mj": 1500.0, "duration_ns": 2_000_000_000, "mean_util_pct": 25.0}
     assert gpu_cost("gpu_energy_mj", window) == 1500.0
@@ -322,7 +322,7 @@ def test_shipped_perfcount_sys_matches_its_task_folders() -> None:
     """The curated file is in step with datasets/perfcount-sys/ (re-curate after editing)."""
     from pathlib import Path
 
-    from perfcount.commands import load_command_pool_dir
+    from perfcount.execute.commands import load_command_pool_dir
 
     root = Path(__file__).resolve().parents[2] / "datasets"
     ds = perfcount.load_dataset("perfcount-sys")

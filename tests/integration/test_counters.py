@@ -23,7 +23,7 @@ import pytest
 
 import perfcount
 from perfcount import _native
-from perfcount.counters import Counts, CountSummary, close_groups, count, measure
+from perfcount.measure.region import Counts, CountSummary, close_groups, count, measure
 from perfcount.errors import (
     BackendError,
     CounterUnavailable,
@@ -31,7 +31,7 @@ from perfcount.errors import (
     InvalidArgument,
     PerfcountError,
 )
-from perfcount.events import parse_event
+from perfcount.measure.events import parse_event
 
 
 def perf_fds() -> set[str]:

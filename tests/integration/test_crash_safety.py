@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from perfcount.errors import DatasetError
-from perfcount.results import read_results
+from perfcount.dpe.results import read_results
 
 N_TASKS = 3
 CHAINS = 5
@@ -145,7 +145,7 @@ def servers_of(pid: int) -> list[int]:
             cmd = Path(f"/proc/{p}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"perfcount._server" in cmd and f"perfcount-runner-{pid}-".encode() in cmd:
+        if b"perfcount.execute.server" in cmd and f"perfcount-runner-{pid}-".encode() in cmd:
             found.append(int(p))
     return found
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from perfcount.curation import CurationReport, curate, load_pool
+from perfcount.pipeline.curation import CurationReport, curate, load_pool
 from perfcount.errors import DatasetError, InvalidArgument
 
 # --------------------------------------------------------------------------
@@ -350,7 +350,7 @@ def test_failing_solution_dropped_and_reported(report: CurationReport) -> None:
 
 @pytest.mark.needs_valgrind
 def test_written_dataset_lines(report: CurationReport, pool_file: Path) -> None:
-    from perfcount.datasets import load_dataset
+    from perfcount.dpe.datasets import load_dataset
 
     lines = report.lines()
     pairs = next(line for line in lines if line["task_id"] == "count_pairs")

@@ -68,7 +68,7 @@ def _group_lines(path: Path) -> list[dict[str, Any]]:
 
 @pytest.mark.needs_valgrind
 def test_dask_cli_gives_local_numbers_valgrind(tmp_path: Path, cache_dir: Path) -> None:
-    from perfcount.evaluation import Evaluation, evaluate
+    from perfcount.pipeline.evaluation import Evaluation, evaluate
 
     ds = write_mini_dataset(tmp_path / "mini.jsonl")
     # small: valgrind runs it twice; three clusters, a wrong one and a duplicate
@@ -194,7 +194,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_dir: Path) -> None:
-    from perfcount.evaluation import Evaluation, evaluate
+    from perfcount.pipeline.evaluation import Evaluation, evaluate
 
     ds = write_mini_dataset(tmp_path / "mini.jsonl")
     rows = [{"task_id": tid, "solution": src, "name": "sleepy"} for tid, src in _SLEEPY.items()] + [
@@ -265,7 +265,7 @@ def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_
         assert out.read_bytes() == before and again.samples == result["ev"].samples
 
         # an exception on a worker is retried (retries=), the second try succeeds
-        from perfcount.distributed import DaskExecutor
+        from perfcount.pipeline.distributed import DaskExecutor
 
         marker = tmp_path / "flaky"
         assert DaskExecutor(client, retries=1).submit(_fail_once, str(marker)).result() == "ok"
@@ -294,7 +294,7 @@ def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_
 
 
 def test_dask_spec_parsing_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from perfcount.distributed import as_executor, connect, is_dask_client, parse_spec
+    from perfcount.pipeline.distributed import as_executor, connect, is_dask_client, parse_spec
 
     assert parse_spec("local:3") == ("local", 3)
     assert parse_spec("local") == ("local", 0)

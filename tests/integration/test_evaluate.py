@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from perfcount import plain
+from perfcount._util import plain
 from perfcount.errors import DatasetError, InvalidArgument
 
 CC_REFS = [
@@ -221,7 +221,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.needs_valgrind
 def test_evaluate_valgrind_clusters_and_results_file(tmp_path: Path, cache_dir: Path) -> None:
-    from perfcount.evaluation import Evaluation, compare, evaluate
+    from perfcount.pipeline.evaluation import Evaluation, compare, evaluate
 
     ds = write_mini_dataset(tmp_path / "mini.jsonl")
     samples = write_samples(tmp_path / "samples.jsonl", sample_rows())
@@ -290,7 +290,7 @@ def test_evaluate_valgrind_clusters_and_results_file(tmp_path: Path, cache_dir: 
 
 def test_max_profile_and_min_correct(tmp_path: Path, cache_dir: Path) -> None:
     """EvalPerf's gate; the software backend is enough (only statuses are asserted)."""
-    from perfcount.evaluation import evaluate
+    from perfcount.pipeline.evaluation import evaluate
 
     ds = write_mini_dataset(tmp_path / "mini.jsonl")
     cc = CANDIDATES["count_common"]
@@ -324,7 +324,7 @@ def test_max_profile_and_min_correct(tmp_path: Path, cache_dir: Path) -> None:
 
 def test_evaluate_software_backend_with_executor(tmp_path: Path, cache_dir: Path) -> None:
     """The noisy task-clock path once, through a caller-provided executor."""
-    from perfcount.evaluation import evaluate
+    from perfcount.pipeline.evaluation import evaluate
 
     ds = write_mini_dataset(tmp_path / "mini.jsonl")
     rows = [
@@ -359,7 +359,7 @@ def test_evaluate_software_backend_with_executor(tmp_path: Path, cache_dir: Path
 
 
 def test_malformed_samples_name_file_and_line(tmp_path: Path, cache_dir: Path) -> None:
-    from perfcount.evaluation import evaluate, load_samples
+    from perfcount.pipeline.evaluation import evaluate, load_samples
 
     ds_path = write_mini_dataset(tmp_path / "mini.jsonl")
     good = json.dumps({"task_id": "count_common", "solution": "def count_common(a, b): pass"})
@@ -400,14 +400,14 @@ def test_malformed_samples_name_file_and_line(tmp_path: Path, cache_dir: Path) -
 
 
 def test_task_without_references_is_refused(tmp_path: Path, cache_dir: Path) -> None:
-    from perfcount.evaluation import evaluate
+    from perfcount.pipeline.evaluation import evaluate
 
     path = tmp_path / "noref.jsonl"
     header = {"format": "perfcount-dataset", "format_version": 1, "name": "noref", "version": "1"}
     task = {"task_id": "t", "entry_point": "f", "reference": [], "scores": [], "pe_input": [[1]]}
     path.write_text(json.dumps(header) + "\n" + json.dumps(task) + "\n")
     try:
-        from perfcount.datasets import load_dataset
+        from perfcount.dpe.datasets import load_dataset
 
         load_dataset(path)
     except DatasetError:
@@ -430,7 +430,7 @@ def _header() -> dict[str, Any]:
 
 
 def test_results_writer_torn_tail_is_reported_and_truncated(tmp_path: Path) -> None:
-    from perfcount.results import ResultsWriter, read_results
+    from perfcount.dpe.results import ResultsWriter, read_results
 
     path = tmp_path / "r.jsonl"
     with ResultsWriter(path, _header()) as w:
@@ -452,7 +452,7 @@ def test_results_writer_torn_tail_is_reported_and_truncated(tmp_path: Path) -> N
 
 
 def test_results_writer_refuses_other_runs_and_mid_file_corruption(tmp_path: Path) -> None:
-    from perfcount.results import ResultsWriter, read_results
+    from perfcount.dpe.results import ResultsWriter, read_results
 
     path = tmp_path / "r.jsonl"
     with ResultsWriter(path, _header()) as w:
@@ -483,7 +483,7 @@ def test_results_writer_refuses_other_runs_and_mid_file_corruption(tmp_path: Pat
 def test_results_writer_appends_each_task_with_one_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from perfcount import results
+    from perfcount.dpe import results
 
     path = tmp_path / "r.jsonl"
     writes: list[int] = []

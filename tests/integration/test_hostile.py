@@ -34,8 +34,8 @@ from typing import Any
 
 import pytest
 
-from perfcount.runner import Runner
-from perfcount.sandbox import CANDIDATE_UID_BASE, PIDS_ROOT
+from perfcount.execute.runner import Runner
+from perfcount.execute.sandbox import CANDIDATE_UID_BASE, PIDS_ROOT
 
 HOSTILE = Path(__file__).resolve().parent.parent / "hostile"
 CASES = sorted(p.stem for p in HOSTILE.glob("*.py"))
@@ -306,7 +306,7 @@ def test_forged_result_is_a_documented_limitation(runner: Runner, world: World) 
 
 
 def test_outputs_are_compared_as_plain_data_in_the_evaluator(runner: Runner, world: World) -> None:
-    # a candidate that patches perfcount.plain in its own process cannot make a
+    # a candidate that patches perfcount._util.plain in its own process cannot make a
     # wrong answer pass, and a returned object with a lying __eq__ never compares
     for name in ("monkeypatch_checker", "eq_always_true", "int_subclass_liar"):
         c = runner.check((HOSTILE / f"{name}.py").read_text(), "solve", [[world.arg()]], [42])
@@ -397,7 +397,7 @@ def test_sandbox_degrades_with_reasons_when_not_permitted(tmp_path: Path) -> Non
     # an unprivileged process (as when the evaluator is not root) gets reasons, not errors
     import ctypes  # noqa: F401 - imported before the uid change (the interpreter may be unreadable)
 
-    from perfcount.sandbox import Limits, drop_capabilities, isolate
+    from perfcount.execute.sandbox import Limits, drop_capabilities, isolate
 
     r, w = os.pipe()
     pid = os.fork()

@@ -12,7 +12,7 @@ pytest.importorskip("IPython", reason="the magics need IPython")
 
 from IPython.core.interactiveshell import InteractiveShell
 
-from perfcount.counters import CountSummary
+from perfcount.measure.region import CountSummary
 from perfcount.errors import InvalidArgument
 
 

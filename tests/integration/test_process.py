@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import perfcount
-from perfcount.counters import close_groups
+from perfcount.measure.region import close_groups
 from perfcount.errors import CandidateError, CounterUnavailable, InvalidArgument
-from perfcount.process import ProcessResult, run
+from perfcount.measure.process import ProcessResult, run
 
 PY = sys.executable
 

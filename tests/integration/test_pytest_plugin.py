@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from perfcount.counters import hardware_available
+from perfcount.measure.region import hardware_available
 
 pytest_plugins = ["pytester"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from perfcount import plain
+from perfcount._util import plain
 from perfcount.errors import InvalidArgument
-from perfcount.runner import Check, Runner, check
-from perfcount.sandbox import PIDS_ROOT
+from perfcount.execute.runner import Check, Runner, check
+from perfcount.execute.sandbox import PIDS_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -300,9 +300,9 @@ def test_evaluator_survives_sigterm_storm(runner):
 
 
 def test_without_cgroups_it_degrades_and_says_why(monkeypatch, tmp_path):
-    import perfcount.sandbox
+    import perfcount.execute.sandbox
 
-    monkeypatch.setattr(perfcount.sandbox, "PIDS_ROOT", tmp_path / "no-cgroups")
+    monkeypatch.setattr(perfcount.execute.sandbox, "PIDS_ROOT", tmp_path / "no-cgroups")
     with Runner("software", timeout=5, verify=False) as r:
         assert "no cgroup v1 pids hierarchy" in r.sandbox
         assert r.check("def f():\n    return 1\n", "f", [[]], [1]).passed

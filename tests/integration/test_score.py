@@ -22,7 +22,7 @@ def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def vg() -> Iterator[Any]:
     """One valgrind fork server for the module (starting one takes seconds)."""
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     with Runner("valgrind") as runner:
         yield runner
@@ -31,7 +31,7 @@ def vg() -> Iterator[Any]:
 @pytest.fixture
 def profile_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records the source of every Runner.profile call (the real method still runs)."""
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     calls: list[str] = []
     real = Runner.profile
@@ -49,7 +49,7 @@ def test_score_clusters_and_reference_cache(
     mini: Path, tmp_path: Path, profile_calls: list[str], vg: Any
 ) -> None:
     import perfcount as pc
-    from perfcount.scoring import ScoreResult
+    from perfcount.dpe.scoring import ScoreResult
 
     fast = pc.score(CANDIDATES["count_common"]["fast"], "count_common", dataset=mini, runner=vg)
     assert isinstance(fast, ScoreResult)
@@ -135,7 +135,7 @@ def test_score_accepts_a_function_object(mini: Path) -> None:
 
 
 def test_solution_source_extraction_and_errors() -> None:
-    from perfcount.evaluation import solution_source
+    from perfcount.pipeline.evaluation import solution_source
 
     def helper(x):  # type: ignore[no-untyped-def]
         return x + 1

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from perfcount import plain
-from perfcount.clustering import cluster
-from perfcount.datasets import Dataset, Task, load_dataset
-from perfcount.scoring import ReferenceSet
+from perfcount._util import plain
+from perfcount.dpe.clustering import cluster
+from perfcount.dpe.datasets import Dataset, Task, load_dataset
+from perfcount.dpe.scoring import ReferenceSet
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK_DIRS = ROOT / "datasets" / "perfcount-py"
@@ -34,7 +34,7 @@ def dataset() -> Dataset:
 
 def test_by_name_is_the_checked_in_file(dataset: Dataset) -> None:
     """The name resolves to the repository's file (or an installed copy equal to it)."""
-    from perfcount.datasets import read_dataset
+    from perfcount.dpe.datasets import read_dataset
 
     checked_in = read_dataset(ROOT / "datasets" / "perfcount-py.jsonl")
     assert [dataset[t].to_dict() for t in dataset] == [
@@ -94,7 +94,7 @@ def test_stored_costs_reproduce_the_clusters(dataset: Dataset) -> None:
 
 
 def test_references_pass_their_tests_natively(dataset: Dataset) -> None:
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     with Runner("software", verify=False, timeout=30) as runner:  # check() always runs natively
         for task in _tasks(dataset):
@@ -147,7 +147,7 @@ def _cheapest(dataset: Dataset) -> Task:
 
 @pytest.mark.needs_valgrind
 def test_rebuild_one_task_matches_the_stored_line(dataset: Dataset) -> None:
-    from perfcount.curation import curate
+    from perfcount.pipeline.curation import curate
 
     stored = _cheapest(dataset)
     report = curate(TASK_DIRS, tasks=[stored.task_id], backend="valgrind", progress=False)
@@ -173,7 +173,7 @@ def test_sample_files_match_the_candidates(dataset: Dataset, name: str) -> None:
     """Every sample is a task's candidate file; wrong_* fail the tests, the others pass."""
     import json
 
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     rows = [json.loads(x) for x in (ROOT / "examples" / name).read_text().splitlines()]
     levels = {r["level"] for r in rows}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfcount.aggregate import (
+from perfcount.dpe.aggregate import (
     ConfidenceInterval,
     bootstrap_ci,
     compare,
@@ -16,7 +16,7 @@ from perfcount.aggregate import (
     summarize,
 )
 from perfcount.errors import InvalidArgument
-from perfcount.scoring import ScoreResult
+from perfcount.dpe.scoring import ScoreResult
 
 
 def rec(task: str, passed: bool, dps: float = 0.0, norm: float | None = None) -> dict:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfcount
-from perfcount.clustering import Cluster, cluster, split_points
+from perfcount.dpe.clustering import Cluster, cluster, split_points
 from perfcount.errors import InvalidArgument
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import perfcount
-from perfcount import plain
-from perfcount.datasets import (
+from perfcount._util import plain
+from perfcount.dpe.datasets import (
     FORMAT_VERSION,
     Dataset,
     Task,
@@ -23,7 +23,7 @@ from perfcount.datasets import (
     write_dataset,
 )
 from perfcount.errors import DatasetError
-from perfcount.scoring import ReferenceSet
+from perfcount.dpe.scoring import ReferenceSet
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EVALPERF_MINI = DATA / "evalperf-mini.jsonl"

@@ -109,7 +109,7 @@ def assert_located(exc: PerfcountError, path: str) -> None:
 
 # -- datasets ----------------------------------------------------------------------
 def _read_dataset(data: bytes) -> None:
-    from perfcount.datasets import read_dataset
+    from perfcount.dpe.datasets import read_dataset
 
     with file_with(data) as path:
         try:
@@ -141,7 +141,7 @@ def test_dataset_raw_bytes(data: bytes) -> None:
 
 # -- samples -----------------------------------------------------------------------
 def _load_samples(data: bytes) -> None:
-    from perfcount.evaluation import load_samples
+    from perfcount.pipeline.evaluation import load_samples
 
     with file_with(data) as path:
         try:
@@ -166,7 +166,7 @@ def test_samples_raw_bytes(data: bytes) -> None:
 
 # -- curation pools: JSONL and task folders ------------------------------------------
 def _load_pool(data: bytes) -> None:
-    from perfcount.curation import load_pool
+    from perfcount.pipeline.curation import load_pool
 
     with file_with(data) as path:
         try:
@@ -207,7 +207,7 @@ TESTS_JSON = {"inputs": [[1]], "expected": [1]}
     solution=st.sampled_from([b"def f(x):\n    return x\n", b"\xc3\x28"]),
 )
 def test_pool_task_folders(meta: Any, tests: Any, inputs: bytes, solution: bytes) -> None:
-    from perfcount.curation import load_pool
+    from perfcount.pipeline.curation import load_pool
 
     with tempfile.TemporaryDirectory() as root:
         task = Path(root) / "task1"
@@ -226,7 +226,7 @@ def test_pool_task_folders(meta: Any, tests: Any, inputs: bytes, solution: bytes
 @SETTINGS
 @given(data=raw_lines, row=mutated({"kind": "task", "task_id": "t"}))
 def test_results_files(data: bytes, row: Any) -> None:
-    from perfcount.results import read_results
+    from perfcount.dpe.results import read_results
 
     header = {"kind": "header", "format": "perfcount-results", "format_version": 1}
     for blob in (data, lines_of([header, row]), lines_of([header]) + data):

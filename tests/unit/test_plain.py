@@ -1,4 +1,4 @@
-"""perfcount.plain: the only form in which candidate outputs reach the evaluator."""
+"""perfcount._util.plain: the only form in which candidate outputs reach the evaluator."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfcount import plain
+from perfcount._util import plain
 
 scalars = (
     st.none()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import perfcount
 from perfcount.errors import InvalidArgument
-from perfcount.scoring import (
+from perfcount.dpe.scoring import (
     OrderProblem,
     ReferenceOrderWarning,
     ReferenceSet,

@@ -120,7 +120,7 @@ def _pmu() -> dict[str, Any]:
 
 def _probe_events() -> dict[str, str]:
     from perfcount.errors import PerfcountError
-    from perfcount.events import parse_event
+    from perfcount.measure.events import parse_event
 
     try:
         from perfcount import _native
@@ -162,7 +162,7 @@ def _valgrind() -> dict[str, Any]:
 def _nvml() -> dict[str, Any]:
     inventory: Callable[[], dict[str, Any]] | None
     try:
-        from perfcount.gpu import inventory
+        from perfcount.measure.gpu import inventory
     except ImportError:
         inventory = None
     if inventory is not None:
@@ -188,7 +188,7 @@ def _nvml() -> dict[str, Any]:
 def _auto_backend() -> tuple[str, str]:
     resolve: Callable[[str], tuple[str, str]] | None
     try:
-        from perfcount.backends import resolve
+        from perfcount.measure.backends import resolve
     except ImportError:
         resolve = None
     if resolve is not None:
@@ -196,10 +196,10 @@ def _auto_backend() -> tuple[str, str]:
             name, why = resolve("auto")
             return str(name), str(why)
         except Exception as exc:
-            fallback = f"perfcount.backends.resolve failed ({exc}); "
+            fallback = f"perfcount.measure.backends.resolve failed ({exc}); "
     else:
         fallback = ""
-    from perfcount.counters import hardware_available
+    from perfcount.measure.region import hardware_available
 
     ok, why = hardware_available()
     if ok:
@@ -216,7 +216,7 @@ def info() -> dict[str, Any]:
     ``cpus``, ``hypervisor``, ``perf_event_paranoid``, ``pmu`` (present,
     devices, rdpmc), ``events`` (name → ``"ok"`` or the error), ``valgrind``,
     ``nvml``, ``backend`` (``auto`` → name and reason), ``sandbox`` (what
-    isolates candidates here, :func:`perfcount.sandbox.describe`), ``fingerprint``.
+    isolates candidates here, :func:`perfcount.execute.sandbox.describe`), ``fingerprint``.
     """
     from perfcount._version import __version__
 
@@ -253,6 +253,6 @@ def info() -> dict[str, Any]:
 
 
 def _sandbox() -> dict[str, Any]:
-    from perfcount.sandbox import describe
+    from perfcount.execute.sandbox import describe
 
     return describe()

@@ -1,7 +1,7 @@
 """Aggregating per-sample scores: per task, per dataset, pairwise, with intervals.
 
 Inputs are per-sample *records*: mappings (or objects such as
-:class:`~perfcount.scoring.ScoreResult`) with ``task_id``, ``passed``, ``dps``
+:class:`~perfcount.dpe.scoring.ScoreResult`) with ``task_id``, ``passed``, ``dps``
 and ``dps_norm`` (0-100). Following the DPE paper (§4.1 and Table 3):
 
 - a task's DPS is the mean (and min / max) over its **passed** samples,

@@ -1,6 +1,6 @@
 """The fork server: a pre-imported zygote that forks one fresh child per candidate.
 
-Started by :class:`perfcount.runner.Runner` as ``python -m perfcount._server``
+Started by :class:`perfcount.execute.runner.Runner` as ``python -m perfcount.execute.server``
 (for the valgrind backend, under ``valgrind --tool=callgrind
 --instr-atstart=no``). It speaks length-prefixed JSON over its stdin (requests)
 and stdout (replies); right at start it moves those two pipes to private fds
@@ -18,7 +18,7 @@ A child: new session, own pids and memory cgroups, stdin from /dev/null,
 stdout+stderr to a size-limited capture file, new ipc/uts/net/mount
 namespaces (everything read-only but a private tmpfs work folder), resource
 limits, then a uid of its own and no capabilities (root only; see
-:func:`perfcount.sandbox.isolate` and :func:`~perfcount.sandbox.drop_capabilities`),
+:func:`perfcount.execute.sandbox.isolate` and :func:`~perfcount.execute.sandbox.drop_capabilities`),
 then compile the candidate, warm up, ``gc.collect()``; ``gc.disable()``, and
 only then the measured region around the calls. Arguments are decoded from
 plain data afresh for every call (outside the region); return values are
@@ -46,8 +46,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from perfcount import plain
-from perfcount.sandbox import (
+from perfcount._util import plain
+from perfcount.execute.sandbox import (
     CANDIDATE_UID_BASE,
     Limits,
     MemoryCgroup,
@@ -155,11 +155,11 @@ class Server:
         # pre-import what every child needs, so children start identical and cheap
         import ctypes  # noqa: F401 - used by sandbox.isolate in every child
 
-        import perfcount.backends
+        import perfcount.measure.backends
 
         with contextlib.suppress(ImportError):
             import perfcount._native
-            import perfcount.events  # noqa: F401
+            import perfcount.measure.events  # noqa: F401
 
         self.go_r, self.go_w = os.pipe()
         self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -647,7 +647,7 @@ def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
                 return _classify(exc, i, f"encoding the output of test input {i}")
         return {"status": "ok", "outputs": outputs}
 
-    from perfcount.backends import BACKENDS
+    from perfcount.measure.backends import BACKENDS
 
     spec = req["backend"]
     backend = BACKENDS[spec["name"]](spec["events"], spec["repeats"])

@@ -21,9 +21,9 @@ COLM 2024), task by task:
    ``max_cost``; for the noisy ``software`` backend the 99th percentile of the
    solutions' coefficients of variation is below ``max_cv``; at least
    ``min_clusters`` clusters (the paper's K = 4).
-5. **Cluster** the costs (``perfcount.clustering.cluster``) and keep the slowest
+5. **Cluster** the costs (``perfcount.dpe.clustering.cluster``) and keep the slowest
    solution of each cluster with its cumulative share of the pool
-   (``perfcount.scoring.ReferenceSet.from_costs``).
+   (``perfcount.dpe.scoring.ReferenceSet.from_costs``).
 
 The result is a :class:`CurationReport`: a mapping of the kept tasks (like a
 ``Dataset``), the ``Dataset`` itself, and one :class:`TaskOutcome` per pool
@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfcount import plain
+from perfcount._util import plain
 from perfcount._version import __version__
 from perfcount.errors import DatasetError, InvalidArgument
 
@@ -117,7 +117,7 @@ def validate_pool_row(row: Any, *, path: str = "<pool>", line: int | None = None
     if not isinstance(row, dict):
         raise bad(f"a pool row must be a JSON object, not {type(row).__name__}")
     if row.get("run") is not None or row.get("language", "python") not in ("python", "py"):
-        from perfcount.commands import validate_command_row  # candidates are commands
+        from perfcount.execute.commands import validate_command_row  # candidates are commands
 
         return validate_command_row(row, path=path, line=line)
     out = dict(row)
@@ -210,8 +210,8 @@ def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            from perfcount.commands import is_command_pool_dir, load_command_pool_dir
-            from perfcount.pooldir import load_pool_dir
+            from perfcount.execute.commands import is_command_pool_dir, load_command_pool_dir
+            from perfcount.dpe.pools import load_pool_dir
 
             if is_command_pool_dir(path):
                 return load_command_pool_dir(path)
@@ -305,7 +305,7 @@ class TaskOutcome:
 class CurationReport(Mapping[str, Any]):
     """The outcome of :func:`curate`: a mapping of kept task id -> ``Task``.
 
-    ``dataset`` is the ``perfcount.datasets.Dataset`` (``None`` when no task was
+    ``dataset`` is the ``perfcount.dpe.datasets.Dataset`` (``None`` when no task was
     kept), ``path`` the file it was written to (``output``); ``outcomes`` has one :class:`TaskOutcome` per pool task in pool
     order; ``backend``/``metric`` say what the costs are.
     """
@@ -438,7 +438,7 @@ class _Runners:
         self._lock = threading.Lock()
 
     def _open(self, backend: str, repeats: int | None, verify: bool) -> Any:
-        from perfcount.runner import Runner
+        from perfcount.execute.runner import Runner
 
         s = self._settings
         # the runner scales the (native) timeout for slow backends such as valgrind
@@ -586,7 +586,7 @@ def curate(
 
 def _resolve_backend(backend: str) -> tuple[str, str, str]:
     """(backend name, metric, reason) for ``backend`` ("auto" resolved here)."""
-    from perfcount.backends import get, resolve
+    from perfcount.measure.backends import get, resolve
 
     name, reason = resolve(backend)
     impl = get(name)
@@ -640,7 +640,7 @@ class _progress:
 def _curate_task(row: dict[str, Any], s: _Settings, runners: _Runners, metric: str) -> TaskOutcome:
     """Curate one pool row; never raises for the task's own problems (they drop it)."""
     if row.get("command"):
-        from perfcount.commands import curate_command_task
+        from perfcount.execute.commands import curate_command_task
 
         return curate_command_task(row, s, metric)  # type: ignore[no-any-return]
     dropped: dict[str, str] = {}
@@ -943,7 +943,7 @@ def _clusters(
     ``ReferenceSet.from_costs`` clusters and computes the cumulative shares, so
     the stored scores are exactly what the scoring code would derive.
     """
-    from perfcount.scoring import ReferenceSet
+    from perfcount.dpe.scoring import ReferenceSet
 
     refs = ReferenceSet.from_costs([costs[n] for n in order], bias=s.bias, weight=s.weight)
     assert refs.representatives is not None and refs.sizes is not None
@@ -1025,9 +1025,9 @@ def _percentile(values: Sequence[float], q: float) -> float:
 
 
 def _machine() -> dict[str, Any]:
-    """``perfcount.machine.describe()``: where the costs were measured."""
+    """``perfcount.measure.host.describe()``: where the costs were measured."""
     try:
-        from perfcount.machine import describe
+        from perfcount.measure.host import describe
 
         return dict(describe())
     except Exception as exc:  # informative only; never block a curation on it
@@ -1086,9 +1086,9 @@ def _build_dataset(
     """The kept tasks as a ``Dataset``; with ``output``, written there and read back.
 
     Reading the file back goes through the same validation as every user of
-    the file (``perfcount.datasets.read_dataset``).
+    the file (``perfcount.dpe.datasets.read_dataset``).
     """
-    from perfcount.datasets import Dataset, Task, read_dataset
+    from perfcount.dpe.datasets import Dataset, Task, read_dataset
 
     lines = [o.line for o in outcomes if o.kept and o.line is not None]
     if output is not None:

@@ -23,7 +23,7 @@ has candidates that are source files. Each candidate is
 Statuses are the runner's (``ok``, ``failed`` for wrong output or a non-zero
 exit, ``timeout``, ``crashed`` for death by a signal, ``output_too_large``)
 plus ``build_failed``. :class:`CommandRunner` has the same ``profile`` /
-``check`` interface as :class:`perfcount.runner.Runner`, so evaluation and
+``check`` interface as :class:`perfcount.execute.runner.Runner`, so evaluation and
 curation treat both alike.
 
 Input items (``pe_input``, ``tests``) are a string (the stdin text) or an
@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perfcount import plain
+from perfcount._util import plain
 from perfcount.errors import BackendError, DatasetError, InvalidArgument
 
 __all__ = [
@@ -239,7 +239,7 @@ class CommandSpec:
 
     @classmethod
     def from_task(cls, task: Any) -> CommandSpec:
-        """The spec of a :class:`perfcount.datasets.Task` (``extra`` may hold ``compare``,
+        """The spec of a :class:`perfcount.dpe.datasets.Task` (``extra`` may hold ``compare``,
         ``build_timeout``, ``source_name``, and ``no_build: true`` for interpreted code)."""
         extra = dict(getattr(task, "extra", {}) or {})
         build = None if extra.get("no_build") else (task.build or "default")
@@ -395,16 +395,16 @@ def run_callgrind(
     Address-space randomisation is switched off (``setarch -R``) so repeated
     runs give identical counts. ``timeout`` is wall seconds of the valgrind
     run (code runs ~50x slower there); ``wall_ns``/``max_rss`` are those of
-    valgrind. Returns a :class:`perfcount.process.ProcessResult` whose
+    valgrind. Returns a :class:`perfcount.measure.process.ProcessResult` whose
     counts have backend ``"valgrind"``; a program that dies by a signal
     makes valgrind die by it too, so ``signal`` is the program's.
     """
-    from perfcount.counters import Counts
-    from perfcount.process import DEFAULT_MAX_OUTPUT, ProcessResult
-    from perfcount.process import run as run_process
+    from perfcount.measure.region import Counts
+    from perfcount.measure.process import DEFAULT_MAX_OUTPUT, ProcessResult
+    from perfcount.measure.process import run as run_process
 
     if events is not None:
-        from perfcount.events import parse_events
+        from perfcount.measure.events import parse_events
 
         if [e.name for e in parse_events(events)] != ["instructions"]:
             raise InvalidArgument(
@@ -584,7 +584,7 @@ def gpu_cost(metric: str, gpu: Mapping[str, Any] | None) -> float | None:
     """A GPU metric from a run's NVML window (``Counts.gpu``), ``None`` when unknown.
 
     ``gpu_energy_mj``: the window's energy (``energy_mj``, from the energy
-    counter or integrated power, as :mod:`perfcount.gpu` reports it).
+    counter or integrated power, as :mod:`perfcount.measure.gpu` reports it).
     ``gpu_time_ns``: GPU busy time, estimated as the window's ``duration_ns`` x
     ``mean_util_pct`` / 100 (NVML utilisation is the share of each sample
     period during which a kernel was executing), summed over the selected GPUs
@@ -613,7 +613,7 @@ def _signal_name(sig: int) -> str:
 class CommandRunner:
     """Build, run, check and count command candidates of one task.
 
-    ``task`` is a :class:`~perfcount.datasets.Task` with ``run`` (or a
+    ``task`` is a :class:`~perfcount.dpe.datasets.Task` with ``run`` (or a
     :class:`CommandSpec`). ``backend``: ``auto``, ``perf``, ``valgrind`` or
     ``software``. ``metric``: an event the backend counts (``instructions``,
     ``cycles``, ``task-clock``, ...), ``wall_ns``, or ``gpu_energy_mj`` /
@@ -627,7 +627,7 @@ class CommandRunner:
     that many times and keeps the median cost. Builds are cached per source
     for the runner's life; ``close()`` removes them.
 
-    Interface of :class:`perfcount.runner.Runner`: ``profile(source,
+    Interface of :class:`perfcount.execute.runner.Runner`: ``profile(source,
     entry_point, inputs)`` and ``check(source, entry_point, tests, expected)``
     (``entry_point`` is ignored), attributes ``backend``, ``metric``,
     ``reason``.
@@ -645,8 +645,8 @@ class CommandRunner:
         build_timeout: float | None = None,
         max_output: int = 16 * 1024 * 1024,
     ) -> None:
-        from perfcount.backends import resolve
-        from perfcount.sandbox import DEFAULT_TIMEOUT, VALGRIND_TIMEOUT_FACTOR
+        from perfcount.measure.backends import resolve
+        from perfcount.execute.sandbox import DEFAULT_TIMEOUT, VALGRIND_TIMEOUT_FACTOR
 
         spec = task if isinstance(task, CommandSpec) else CommandSpec.from_task(task)
         if build_timeout is not None:
@@ -685,14 +685,14 @@ class CommandRunner:
             self.events = list(events) if events else ["task-clock", "page-faults"]
             default_metric = self.events[0]
         else:
-            from perfcount.events import DEFAULT_PERF_EVENTS
+            from perfcount.measure.events import DEFAULT_PERF_EVENTS
 
             self.events = list(events) if events else list(DEFAULT_PERF_EVENTS)
             default_metric = self.events[0]
         task_metric = (getattr(task, "extra", None) or {}).get("metric")
         self.metric = metric or task_metric or default_metric
         if self.metric in _GPU_METRICS:
-            from perfcount.gpu import sampler_for
+            from perfcount.measure.gpu import sampler_for
 
             sampler, _ = sampler_for("required")  # GpuError naming why, where there is no GPU
             if sampler is not None:
@@ -708,7 +708,7 @@ class CommandRunner:
                     )
                 self.events = [self.metric, *self.events]
         if self.events is not None:
-            from perfcount.counters import _resolve
+            from perfcount.measure.region import _resolve
 
             # unknown names, or hardware events asked of the software backend, fail here
             _resolve(self.events, self.backend)
@@ -758,7 +758,7 @@ class CommandRunner:
     def _once(
         self, built: BuildResult, item: CommandInput, *, count: bool, timeout: float | None
     ) -> Any:
-        from perfcount.process import run as run_process
+        from perfcount.measure.process import run as run_process
 
         limit = self.timeout if timeout is None else float(timeout)
         env = {**os.environ, **(self.spec.env or {})}
@@ -822,7 +822,7 @@ class CommandRunner:
             )
         return float(res.counts[self.metric])
 
-    # -- public interface (as perfcount.runner.Runner)
+    # -- public interface (as perfcount.execute.runner.Runner)
     def profile(
         self,
         solution: str,
@@ -834,11 +834,11 @@ class CommandRunner:
     ) -> Any:
         """Build ``solution`` and count every input's process; cost = sum over inputs.
 
-        Returns a :class:`perfcount.runner.Profile` (``outputs`` are the stdout
+        Returns a :class:`perfcount.execute.runner.Profile` (``outputs`` are the stdout
         texts; ``status`` ``build_failed`` when the build fails).
         """
-        from perfcount.counters import Counts
-        from perfcount.runner import Profile
+        from perfcount.measure.region import Counts
+        from perfcount.execute.runner import Profile
 
         items = [parse_input(x, f"input {i}") for i, x in enumerate(inputs)]
         if not items:
@@ -931,9 +931,9 @@ class CommandRunner:
         ``expected`` holds one stdout string per test (``None`` entries are
         placeholders: the outputs are collected, the check then fails).
         ``atol``/``rtol`` default to the task's. Returns a
-        :class:`perfcount.runner.Check`.
+        :class:`perfcount.execute.runner.Check`.
         """
-        from perfcount.runner import Check, Failure
+        from perfcount.execute.runner import Check, Failure
 
         items = [parse_input(x, f"test {i}") for i, x in enumerate(tests)]
         expected = list(expected)
@@ -1261,7 +1261,7 @@ def _spec_of_row(row: Mapping[str, Any]) -> CommandSpec:
 
 
 def _generate_inputs(row: Mapping[str, Any], scale: int) -> list[Any]:
-    from perfcount.curation import _Drop
+    from perfcount.pipeline.curation import _Drop
 
     ns: dict[str, Any] = {"__name__": f"perfcount_pool_{row['task_id']}"}
     try:
@@ -1283,14 +1283,14 @@ def _generate_inputs(row: Mapping[str, Any], scale: int) -> list[Any]:
 
 def curate_command_task(row: dict[str, Any], s: Any, metric: str) -> Any:
     """Curate one command pool row (the command twin of the Python path in
-    :mod:`perfcount.curation`): tests natively, the workload at the row's
+    :mod:`perfcount.pipeline.curation`): tests natively, the workload at the row's
     ``scale`` (or the largest power of two whose slowest solution stays under
     ``max_cost`` and the time wall), every solution counted with the chosen
     backend, outputs agreeing with the trusted solution's, the curation
     filters, clustering; the baseline and expert sources and their costs go
-    into the task line. Returns a :class:`perfcount.curation.TaskOutcome`.
+    into the task line. Returns a :class:`perfcount.pipeline.curation.TaskOutcome`.
     """
-    from perfcount.curation import _Drop, _outcome
+    from perfcount.pipeline.curation import _Drop, _outcome
 
     dropped: dict[str, str] = {}
     state: dict[str, Any] = {"scale": None, "costs": {}}
@@ -1315,7 +1315,7 @@ def _curate_command(
     dropped: dict[str, str],
     state: dict[str, Any],
 ) -> tuple[dict[str, Any], list[str], list[int]]:
-    from perfcount.curation import _Drop, _filter_and_cluster, _number, _sorted
+    from perfcount.pipeline.curation import _Drop, _filter_and_cluster, _number, _sorted
 
     names: list[str] = row["solution_names"]
     sources = dict(zip(names, row["solutions"]))
@@ -1446,7 +1446,7 @@ def _command_scale(
 ) -> int:
     """Largest 2**k (k >= 1) whose natively slowest solution finishes within the time
     wall and costs at most ``max_cost`` with the chosen backend."""
-    from perfcount.curation import _Drop
+    from perfcount.pipeline.curation import _Drop
 
     best = None
     why = ""

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from perfcount.evaluation import Evaluation
+    from perfcount.pipeline.evaluation import Evaluation
 
 __all__ = [
     "compare_table",
@@ -354,9 +354,9 @@ def _count_text(v: Any) -> str:
 
 def to_html(obj: Any) -> str:
     """HTML for a notebook cell: a caption line and a table (``_repr_html_`` uses this)."""
-    from perfcount.counters import Counts, CountSummary
-    from perfcount.evaluation import Evaluation
-    from perfcount.scoring import ScoreResult
+    from perfcount.measure.region import Counts, CountSummary
+    from perfcount.pipeline.evaluation import Evaluation
+    from perfcount.dpe.scoring import ScoreResult
 
     if isinstance(obj, Counts):
         caption = f"Counts · backend <b>{_escape(obj.backend)}</b>"
@@ -444,7 +444,7 @@ def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
 
 def _task_for(task_id: str, dataset: Any) -> Any:
     """The dataset's Task for ``task_id``, or None when it cannot be found."""
-    from perfcount.datasets import Dataset, load_dataset
+    from perfcount.dpe.datasets import Dataset, load_dataset
     from perfcount.errors import PerfcountError
 
     try:
@@ -458,7 +458,7 @@ def _task_for(task_id: str, dataset: Any) -> Any:
 
 def _plot_data(task_or_result: Any, dataset: Any) -> dict[str, Any]:
     """Normalise a Task / ScoreResult / results line into what plot_task draws."""
-    from perfcount.datasets import Task
+    from perfcount.dpe.datasets import Task
     from perfcount.errors import InvalidArgument
 
     if isinstance(task_or_result, Task):
@@ -654,7 +654,7 @@ def plot_summary(evaluation: Any, *, figsize: tuple[float, float] = (10.0, 4.0))
     sample passed are drawn as empty bars marked "none passed". Returns the
     Figure (``fig.savefig("out.png")``).
     """
-    from perfcount.evaluation import Evaluation
+    from perfcount.pipeline.evaluation import Evaluation
 
     if not isinstance(evaluation, Evaluation):
         evaluation = Evaluation.load(evaluation)

@@ -11,7 +11,7 @@ The path of one candidate (DESIGN.md, "The data path"):
    machine with the same backend, from the fastest to the slowest, only as far
    as the candidate needs: the scan stops at the first (fastest) reference
    that is slower than the candidate, which decides the score. Costs are
-   cached on disk per machine/backend (``perfcount.refcache``).
+   cached on disk per machine/backend (``perfcount.dpe.refcache``).
 4. **score** — ``DPS = scores[j]`` and ``DPS_norm = 100·(j+1)/m`` for that
    reference ``j`` (0-based, slow→fast; ``cluster = j``), 0 and ``-1`` when
    every reference is as fast or faster. This is DESIGN.md's ``max({0} ∪ {r_i
@@ -21,7 +21,7 @@ The path of one candidate (DESIGN.md, "The data path"):
 A task with a ``baseline`` source (and an ``expert`` one) also gets
 PerfCodeBench-style fields on each profiled sample: ``speedup_vs_baseline``,
 ``expert_speedup`` and ``share_of_expert_speedup``
-(:func:`perfcount.commands.speedup_fields`), the baseline and expert being
+(:func:`perfcount.execute.commands.speedup_fields`), the baseline and expert being
 measured here like the references (cached); the task line carries
 ``baseline_cost``, ``expert_cost``, the geometric-mean speedup and the mean
 share.
@@ -39,7 +39,7 @@ ship it anywhere.
 
 Sample statuses: the runner's (``ok``, ``failed``, ``timeout``, ``memory``,
 ``crashed``, ``output_too_large``; ``build_failed`` for command tasks, whose
-candidates are source files built and run by :mod:`perfcount.commands`), plus
+candidates are source files built and run by :mod:`perfcount.execute.commands`), plus
 ``not_profiled`` (correct, but the
 task had fewer than ``min_correct`` correct samples or this sample came after
 the first ``max_profile`` correct ones) and ``reference_error`` (correct, but
@@ -66,15 +66,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfcount import plain
+from perfcount._util import plain
 from perfcount._version import __version__
 from perfcount.errors import DatasetError, InvalidArgument
-from perfcount.refcache import ReferenceCache, content_hash
+from perfcount.dpe.refcache import ReferenceCache, content_hash
 
 if TYPE_CHECKING:  # pragma: no cover
-    from perfcount.datasets import Dataset, Task
-    from perfcount.runner import Runner
-    from perfcount.scoring import ScoreResult
+    from perfcount.dpe.datasets import Dataset, Task
+    from perfcount.execute.runner import Runner
+    from perfcount.dpe.scoring import ScoreResult
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -150,7 +150,7 @@ _RESERVED = frozenset(
         "share_of_expert_speedup",
     }
 )
-# PerfCodeBench-style fields (perfcount.commands.speedup_fields), set when a
+# PerfCodeBench-style fields (perfcount.execute.commands.speedup_fields), set when a
 # task carries a baseline source
 _SPEEDUP_KEYS = ("speedup_vs_baseline", "expert_speedup", "share_of_expert_speedup")
 
@@ -230,7 +230,7 @@ def solution_source(solution: str | Callable[..., Any], entry_point: str | None 
 
 
 def _load_dataset(dataset: Any) -> Dataset:
-    from perfcount.datasets import load_dataset
+    from perfcount.dpe.datasets import load_dataset
 
     if dataset is None:
         dataset = DEFAULT_DATASET
@@ -403,7 +403,7 @@ class _TaskEvaluator:
     """References (lazy, cached) and candidates of one task on one Runner."""
 
     def __init__(self, task: Task, runner: Any, cfg: Mapping[str, Any]) -> None:
-        from perfcount.machine import fingerprint
+        from perfcount.measure.host import fingerprint
 
         _check_has_references(task)
         self.task = task
@@ -658,7 +658,7 @@ class _TaskEvaluator:
         if prof.status != "ok":
             return out
         if getattr(self.task, "baseline", None):
-            from perfcount.commands import speedup_fields
+            from perfcount.execute.commands import speedup_fields
 
             out.update(
                 speedup_fields(
@@ -850,12 +850,12 @@ def evaluate_task(
     one process may pass its own ``runner`` (same backend) to pay the fork
     server's start-up once; otherwise one is started and closed here.
     """
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     cfg = make_config(**dict(config))
     if getattr(task, "is_command", False):
         # candidates are source files in another language: built and run as commands
-        from perfcount.commands import CommandRunner
+        from perfcount.execute.commands import CommandRunner
 
         backend = runner.backend if runner is not None else cfg["backend"]
         with CommandRunner(task, backend, timeout=cfg["timeout"]) as commands:
@@ -895,10 +895,10 @@ def score(
 
     Each call starts a fork server (seconds under valgrind); to score many
     solutions, e.g. as an RL reward, pass a long-lived
-    ``runner=perfcount.runner.Runner(backend)`` (its backend, timeout and
+    ``runner=perfcount.execute.runner.Runner(backend)`` (its backend, timeout and
     memory limit then apply).
     """
-    from perfcount.scoring import ScoreResult
+    from perfcount.dpe.scoring import ScoreResult
 
     t, ds_name, ds_version = _resolve_task(task, dataset)
     _check_has_references(t)
@@ -945,7 +945,7 @@ def default_output(samples_path: str | os.PathLike[str]) -> str:
 
 def _backend_and_metric(backend: str) -> tuple[str, str, str]:
     """(resolved backend, metric, reason) without starting a runner."""
-    from perfcount.backends import get, resolve
+    from perfcount.measure.backends import get, resolve
 
     name, reason = resolve(backend)
     metric = getattr(get(name), "metric", None) or "cost"
@@ -953,7 +953,7 @@ def _backend_and_metric(backend: str) -> tuple[str, str, str]:
 
 
 def _machine() -> tuple[dict[str, Any], str]:
-    from perfcount.machine import describe, fingerprint
+    from perfcount.measure.host import describe, fingerprint
 
     return describe(), fingerprint()
 
@@ -987,7 +987,7 @@ class Evaluation:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Evaluation:
-        from perfcount.results import read_results
+        from perfcount.dpe.results import read_results
 
         data = read_results(path)
         return cls(data.header, data.samples, data.tasks, str(path), list(data.notes))
@@ -1031,7 +1031,7 @@ def summarize(
     min / max over its profiled correct samples, then averaged over the tasks
     that have a score (the paper's "efficiency over passing tasks"). ``dps_ci``
     is a seeded bootstrap interval of the mean task DPS
-    (``perfcount.aggregate.bootstrap_ci``, resampling tasks).
+    (``perfcount.dpe.aggregate.bootstrap_ci``, resampling tasks).
     """
     header = header or {}
     scored = [t for t in tasks if t.get("dps") is not None]
@@ -1063,8 +1063,8 @@ def summarize(
 
 
 def _task_summaries(tasks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Task lines with a score → ``perfcount.aggregate.TaskSummary`` (for CI and comparisons)."""
-    from perfcount.aggregate import TaskSummary
+    """Task lines with a score → ``perfcount.dpe.aggregate.TaskSummary`` (for CI and comparisons)."""
+    from perfcount.dpe.aggregate import TaskSummary
 
     return {
         t["task_id"]: TaskSummary(
@@ -1088,7 +1088,7 @@ def _bootstrap_ci(
     tasks: Sequence[Mapping[str, Any]], confidence: float, seed: int
 ) -> list[float] | None:
     """Seeded bootstrap (BCa, falling back to percentile) CI of the mean task DPS."""
-    from perfcount.aggregate import bootstrap_ci
+    from perfcount.dpe.aggregate import bootstrap_ci
 
     summaries = _task_summaries(tasks)
     if not summaries:
@@ -1139,7 +1139,7 @@ def evaluate(
     ``resume=False`` refuses an existing file unless ``overwrite=True``.
     ``tasks`` restricts the run to those task ids.
     """
-    from perfcount.results import ResultsWriter, read_results
+    from perfcount.dpe.results import ResultsWriter, read_results
 
     ds = _load_dataset(dataset)
     ds_name = getattr(ds, "name", None)
@@ -1268,7 +1268,7 @@ def _run_tasks(
             raise InvalidArgument("workers must be ≥ 1")
         if executor is None and n_workers == 1:
             # in this process: one fork server for all tasks
-            from perfcount.runner import Runner
+            from perfcount.execute.runner import Runner
 
             with Runner(
                 config["backend"], timeout=config["timeout"], memory_mb=config["memory_mb"]
@@ -1281,7 +1281,7 @@ def _run_tasks(
         own = executor is None
         if not own:
             # a bare distributed.Client gets retries, pure=False and per-task keys
-            from perfcount.distributed import as_executor
+            from perfcount.pipeline.distributed import as_executor
 
             executor = as_executor(executor)
         if own:
@@ -1337,7 +1337,7 @@ def compare(
                 f"cannot compare runs with different {key}: {va!r} vs {vb!r}",
                 hint="evaluate both sample sets with the same dataset and --backend",
             )
-    from perfcount.aggregate import compare as compare_sets
+    from perfcount.dpe.aggregate import compare as compare_sets
 
     sa, sb = _task_summaries(ea.tasks), _task_summaries(eb.tasks)
     by_dps = compare_sets(sa, sb, metric="dps")

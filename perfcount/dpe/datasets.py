@@ -16,11 +16,11 @@ Format history (``format_version``):
    load as format ``"evalperf"``.
 
 Inputs (``pe_input``, ``tests``) and ``expected`` outputs are stored in
-:mod:`perfcount.plain` encoding; ordinary JSON decodes to itself, so EvalPerf
+:mod:`perfcount._util.plain` encoding; ordinary JSON decodes to itself, so EvalPerf
 files load unchanged. ``pe_input`` may be a JSON *string* (as on the Hugging
 Face hub) or a value. ``Task.inputs()`` / ``Task.test_inputs()`` give decoded
 argument lists; ``expected`` stays encoded because comparisons happen on plain
-data (:func:`perfcount.plain.equal`).
+data (:func:`perfcount._util.plain.equal`).
 
 Every validation error is a :class:`~perfcount.errors.DatasetError` reading
 ``file:line: field: problem``.
@@ -41,7 +41,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from perfcount import plain
+from perfcount._util import plain
 from perfcount.errors import DatasetError
 
 __all__ = [
@@ -132,8 +132,8 @@ class Task:
         return self.run is not None or self.language not in ("python", "py")
 
     def reference_set(self, costs: Iterable[float] | None = None, *, policy: str = "warn") -> Any:
-        """A :class:`~perfcount.scoring.ReferenceSet` from ``costs`` (default: the stored costs)."""
-        from perfcount.scoring import ReferenceSet
+        """A :class:`~perfcount.dpe.scoring.ReferenceSet` from ``costs`` (default: the stored costs)."""
+        from perfcount.dpe.scoring import ReferenceSet
 
         if not self.reference:
             raise DatasetError(
@@ -726,7 +726,7 @@ def write_dataset(
             raise DatasetError(
                 f"task {task.task_id!r} is not JSON-serialisable ({exc})",
                 path=str(target),
-                hint="store inputs/outputs with perfcount.plain.encode",
+                hint="store inputs/outputs with perfcount._util.plain.encode",
             ) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from perfcount.counters import Counts, _resolve
+from perfcount.measure.region import Counts, _resolve
 from perfcount.errors import InvalidArgument
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "ProcessResult", "run"]
@@ -148,11 +148,11 @@ def run(
     A command that cannot be started raises :class:`CandidateError` naming it
     and the OS error; a timeout is a result (``timed_out=True``), not an error.
     ``backend="valgrind"`` runs the whole tree under callgrind and reports the
-    summed ``instructions`` (see :func:`perfcount.commands.run_callgrind`).
+    summed ``instructions`` (see :func:`perfcount.execute.commands.run_callgrind`).
     """
     parts = _argv(argv)
     if backend == "valgrind":
-        from perfcount.commands import run_callgrind
+        from perfcount.execute.commands import run_callgrind
 
         return run_callgrind(
             parts,
@@ -202,7 +202,7 @@ def run(
     gpu_reason: str | None = None
     if gpu:
         try:
-            from perfcount.gpu import sampler_for
+            from perfcount.measure.gpu import sampler_for
         except ImportError:
             gpu_reason = "GPU support is not available in this build"
         else:

@@ -1,6 +1,6 @@
 """Limits for untrusted candidates: resource limits and a cgroup v1 ``pids`` jail.
 
-A candidate runs in a process forked from the fork server (``perfcount._server``).
+A candidate runs in a process forked from the fork server (``perfcount.execute.server``).
 Before any candidate code runs, that process puts itself in its own session,
 in its own ``pids`` cgroup when one can be made, and under the resource limits
 of :class:`Limits`. ``RLIMIT_NPROC`` is useless as root, so fork bombs are
@@ -38,7 +38,7 @@ __all__ = [
     "kill_group",
 ]
 
-log = logging.getLogger("perfcount.sandbox")
+log = logging.getLogger("perfcount.execute.sandbox")
 
 #: Wall-clock limit (native seconds) when a caller passes ``timeout=None``.
 DEFAULT_TIMEOUT = 60.0

@@ -340,7 +340,7 @@ def _resolve_cached(events: Any, backend: str) -> tuple[str, str | None, tuple[A
 
 
 def _resolve_uncached(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
-    from perfcount.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
+    from perfcount.measure.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
 
     if not isinstance(backend, str) or backend not in _BACKENDS:
         raise InvalidArgument(
@@ -681,7 +681,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._gpu_data = None
         self._gpu_reason = None
         try:
-            from perfcount.gpu import sampler_for
+            from perfcount.measure.gpu import sampler_for
         except ImportError:
             self._gpu_reason = "GPU support is not available in this build"
             return

@@ -5,7 +5,7 @@ process: :meth:`Backend.region` is a context manager around the measured calls
 and leaves raw, JSON-ready numbers on the object it yields. The *parent half*
 (:meth:`Backend.summarise`) runs in the evaluator and turns those raw numbers
 (plus, for valgrind, the dump files the child left) into a
-:class:`perfcount.counters.Counts` and one cost in the backend's metric.
+:class:`perfcount.measure.region.Counts` and one cost in the backend's metric.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfcount.counters import Counts
+from perfcount.measure.region import Counts
 from perfcount.errors import BackendError
 
 __all__ = ["Backend", "Region", "Summary"]

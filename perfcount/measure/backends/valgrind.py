@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from perfcount.backends.base import Backend, Region, Summary
-from perfcount.counters import Counts
+from perfcount.measure.backends.base import Backend, Region, Summary
+from perfcount.measure.region import Counts
 from perfcount.errors import BackendError, CandidateError
-from perfcount.sandbox import VALGRIND_TIMEOUT_FACTOR
+from perfcount.execute.sandbox import VALGRIND_TIMEOUT_FACTOR
 
 __all__ = ["ValgrindBackend", "read_dump"]
 

@@ -1,6 +1,6 @@
 """Evaluate past one machine: the Dask glue behind ``evaluate(executor=client)``.
 
-The unit of work stays one task (:func:`perfcount.evaluation.evaluate_task`):
+The unit of work stays one task (:func:`perfcount.pipeline.evaluation.evaluate_task`):
 a task's references and all its candidates are profiled on the same worker,
 so DPE's rule holds — references are re-measured on the machine that measures
 the candidates and cached there per machine fingerprint. Each task line
@@ -102,7 +102,7 @@ _local = threading.local()
 
 def _worker_runner(config: Mapping[str, Any]) -> Any:
     """This worker thread's Runner for ``config`` (started once, reused by later tasks)."""
-    from perfcount.runner import Runner
+    from perfcount.execute.runner import Runner
 
     key = (config.get("backend", "auto"), config.get("timeout"), config.get("memory_mb"))
     runners: dict[tuple[Any, ...], Any] = _local.__dict__.setdefault("runners", {})
@@ -127,7 +127,7 @@ def _on_worker(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     one per task. After a failure the Runner is dropped, so a retry starts
     from a fresh one.
     """
-    from perfcount.evaluation import evaluate_task
+    from perfcount.pipeline.evaluation import evaluate_task
 
     if fn is evaluate_task and len(args) == 3 and not kwargs:
         try:
@@ -237,7 +237,7 @@ def _worker_identity() -> dict[str, Any]:
     import socket
 
     import perfcount
-    from perfcount.machine import fingerprint
+    from perfcount.measure.host import fingerprint
 
     return {
         "perfcount": perfcount.__version__,
@@ -333,7 +333,7 @@ def connect(
     say = log or (lambda _msg: None)
     with contextlib.ExitStack() as stack:
         if kind == "local":
-            from perfcount.evaluation import _default_workers
+            from perfcount.pipeline.evaluation import _default_workers
 
             n = int(arg) or _default_workers()
             cluster = stack.enter_context(

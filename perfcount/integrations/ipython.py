@@ -10,7 +10,7 @@ Load with ``%load_ext perfcount``, then::
 
 Options: ``-e EVENTS`` (comma-separated), ``-n REPEAT`` (default 5), ``-w
 WARMUP`` (default 1), ``-b BACKEND`` (``auto``/``perf``/``software``/
-``valgrind``), ``-o`` return the :class:`~perfcount.counters.CountSummary`,
+``valgrind``), ``-o`` return the :class:`~perfcount.measure.region.CountSummary`,
 ``-q`` print nothing. The statement runs in the user namespace (so it sees
 and may change your variables); each repeat runs after a ``gc.collect()``
 with the collector disabled inside the region (as in :func:`perfcount.count`).
@@ -109,7 +109,7 @@ def run_statement(
     backend: str = "auto",
 ) -> Any:
     """Count ``code`` (compiled from ``source``) executed in ``namespace``; a CountSummary."""
-    from perfcount.counters import count
+    from perfcount.measure.region import count
 
     if backend == "valgrind":
         from perfcount import _native
@@ -131,7 +131,7 @@ def _names(code: types.CodeType) -> Iterator[str]:
 
 def _ship(source: str, namespace: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """(module source for the runner, plain-data variables) for ``source`` in ``namespace``."""
-    from perfcount import plain
+    from perfcount._util import plain
 
     imports: dict[str, str] = {}
     defs: dict[str, str] = {}
@@ -214,7 +214,7 @@ def _runner() -> Any:
     if _runner_instance is None:
         import atexit
 
-        from perfcount.runner import Runner
+        from perfcount.execute.runner import Runner
 
         _runner_instance = Runner("valgrind")
         atexit.register(_close_runner)
@@ -232,7 +232,7 @@ def _run_in_runner(source: str, namespace: dict[str, Any], *, warmup: int) -> An
     """Profile ``source`` with callgrind through the runner (a fork server under valgrind)."""
     import shutil
 
-    from perfcount.counters import CountSummary
+    from perfcount.measure.region import CountSummary
 
     if shutil.which("valgrind") is None:
         raise BackendError(

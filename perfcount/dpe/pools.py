@@ -8,7 +8,7 @@ write and review than JSONL with embedded source::
       README.md        the task description (becomes ``description``)
       inputs.py        test_inputs() -> list of argument lists (correctness)
                        perf_input_gen(scale) -> list of argument lists (workload)
-      tests.json       {"inputs": [...], "expected": [...]} in perfcount.plain encoding,
+      tests.json       {"inputs": [...], "expected": [...]} in perfcount._util.plain encoding,
                        expected outputs computed from the trusted solution
       solutions/*.py   each defines the entry point; names say what they do
 

@@ -1,23 +1,23 @@
 """Isolated execution of untrusted candidates: ``Runner``, ``profile()``, ``check()``.
 
 A candidate is Python source text, an entry point and a workload (a list of
-argument lists). A :class:`Runner` owns a fork server (``perfcount._server``,
+argument lists). A :class:`Runner` owns a fork server (``perfcount.execute.server``,
 started once, lazily) that forks one fresh, sandboxed child per candidate; the
 child opens the backend's measured region only around the calls, so imports,
 compilation and module-level work are not counted. Outputs return as plain data
-(:mod:`perfcount.plain`) over a channel the evaluator owns, and are compared
+(:mod:`perfcount._util.plain`) over a channel the evaluator owns, and are compared
 there; candidate objects never reach the evaluator.
 
 Every outcome is a status, never an exception from the candidate: ``ok``,
 ``failed``, ``timeout``, ``memory``, ``crashed``, ``output_too_large``. The
 runner survives candidates that kill their fork server (it is restarted
 transparently) and contains fork bombs (cgroup v1 ``pids``, see
-:mod:`perfcount.sandbox`).
+:mod:`perfcount.execute.sandbox`).
 
 Each candidate runs (when the evaluator is root) in new ipc/uts/net/mount
 namespaces with a read-only filesystem except its own tmpfs folder, as a uid
 of its own without capabilities, in pids and memory cgroups
-(:mod:`perfcount.sandbox`; SECURITY.md has the whole model). What the sandbox
+(:mod:`perfcount.execute.sandbox`; SECURITY.md has the whole model). What the sandbox
 protects is the evaluator, the machine and the other candidates, not the
 integrity of a deliberately adversarial candidate's own measurement: the
 region is measured inside the candidate's process, so code written to cheat
@@ -26,7 +26,7 @@ tampering is refused with ``failed``: a closed or replaced result channel, a
 malformed result, a candidate issuing its own callgrind dumps.
 
 Timeouts are given in native seconds; the valgrind backend multiplies them by
-:data:`perfcount.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an
+:data:`perfcount.execute.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an
 ``RLIMIT_AS`` limit on the candidate process (default 4096 MiB, 0 = none),
 counted on top of what the process maps when the candidate starts: under
 valgrind, RLIMIT_AS covers valgrind's own mappings as well (~100 MiB more than
@@ -57,16 +57,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfcount import plain
-from perfcount._server import EXIT_CHANNEL_GONE
-from perfcount.backends import Backend, get, resolve
-from perfcount.counters import Counts
+from perfcount._util import plain
+from perfcount.execute.server import EXIT_CHANNEL_GONE
+from perfcount.measure.backends import Backend, get, resolve
+from perfcount.measure.region import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
-from perfcount.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
+from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
 
-log = logging.getLogger("perfcount.runner")
+log = logging.getLogger("perfcount.execute.runner")
 
 STATUSES = ("ok", "failed", "timeout", "memory", "crashed", "output_too_large")
 _SERVER_START_TIMEOUT = 120.0  # valgrind start-up on a loaded 2-core machine
@@ -159,7 +159,7 @@ class _ServerDied(Exception):
 
 
 class _Server:
-    """One running ``perfcount._server`` process and its pipes."""
+    """One running ``perfcount.execute.server`` process and its pipes."""
 
     def __init__(
         self,
@@ -175,7 +175,7 @@ class _Server:
         argv = [
             sys.executable,
             "-m",
-            "perfcount._server",
+            "perfcount.execute.server",
             str(self.work_root),
             str(cgroup or ""),
             str(memory_cgroup or ""),
@@ -214,7 +214,7 @@ class _Server:
             self.kill()
             raise BackendError(
                 f"the {kind} fork server did not start ({exc}); its log says: {self.log_tail()}",
-                hint="check that `python -m perfcount._server` imports"
+                hint="check that `python -m perfcount.execute.server` imports"
                 + (" and valgrind runs" if kind == "valgrind" else ""),
             ) from exc
         self.pid = int(hello["pid"])
@@ -233,7 +233,7 @@ class _Server:
         return self.proc.poll() is None
 
     def send(self, message: dict[str, Any]) -> None:
-        from perfcount._server import write_message
+        from perfcount.execute.server import write_message
 
         try:
             write_message(self._in, message)
@@ -244,7 +244,7 @@ class _Server:
         """Next message; ``_ServerDied`` on EOF, ``TimeoutError`` past ``deadline``."""
         import json
 
-        from perfcount._server import _HEADER
+        from perfcount.execute.server import _HEADER
 
         while True:
             if len(self._buf) >= _HEADER.size:
@@ -296,7 +296,7 @@ class Runner:
     its file descriptors. ``network=False`` (default) runs candidates in an
     empty network namespace where that is permitted; ``drop_root`` (default)
     runs every candidate as a uid of its own when the evaluator is root (see
-    :mod:`perfcount.sandbox` and SECURITY.md). ``verify=False`` defers the check that the backend
+    :mod:`perfcount.execute.sandbox` and SECURITY.md). ``verify=False`` defers the check that the backend
     works here to the first :meth:`profile` (``check`` never needs it).
 
     Safe to use from one thread at a time (calls are serialised); a server
@@ -358,7 +358,7 @@ class Runner:
         self._env["PYTHONHASHSEED"] = "0"
         self._env["PYTHONDONTWRITEBYTECODE"] = "1"
         self._env.pop("PYTHONSTARTUP", None)
-        src = str(Path(__file__).resolve().parent.parent)
+        src = str(Path(__file__).resolve().parents[2])
         self._env["PYTHONPATH"] = os.pathsep.join(
             p for p in (src, os.environ.get("PYTHONPATH", "")) if p
         )

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from perfcount.clustering import DEFAULT_BIAS, DEFAULT_WEIGHT, Cluster, as_costs, cluster
+from perfcount.dpe.clustering import DEFAULT_BIAS, DEFAULT_WEIGHT, Cluster, as_costs, cluster
 from perfcount.errors import InvalidArgument
 
 __all__ = [
@@ -211,7 +211,7 @@ class ReferenceSet:
 
         ``representatives`` are indices into ``costs``; ``scores`` are the
         cumulative shares of the pool ``100 * (n_1 + ... + n_i) / n``.
-        ``clusters`` keeps the full :class:`~perfcount.clustering.Cluster` list.
+        ``clusters`` keeps the full :class:`~perfcount.dpe.clustering.Cluster` list.
         """
         clusters = cluster(costs, bias=bias, weight=weight)
         if not clusters:

@@ -4,7 +4,7 @@ Installed with perfcount (entry point ``pytest11``), it stays **inert until
 enabled**: ``--perfcount``, the ini option ``perfcount = true``,
 ``--perfcount-json PATH`` or ``-p perfcount`` turn it on. (Where perfcount is
 importable but not installed, so there is no entry point: ``-p
-perfcount.pytest_plugin``; where it is installed, use ``-p perfcount`` — pytest
+perfcount.integrations.pytest_plugin``; where it is installed, use ``-p perfcount`` — pytest
 refuses to register the same module twice under two names.) Inert means:
 the ``perfcount`` marker is registered (so ``--strict-markers`` accepts it) but
 no budget is checked; a summary line says how many were left unchecked.
@@ -113,7 +113,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("perfcount")
         or config.getini("perfcount")
         or config.getoption("perfcount_json")
-        or any(p in ("perfcount", "perfcount.pytest_plugin") for p in plugins)
+        or any(p in ("perfcount", "perfcount.integrations.pytest_plugin") for p in plugins)
     )
     unavailable = config.getoption("perfcount_unavailable") or config.getini(
         "perfcount_unavailable"
@@ -139,7 +139,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _budgets(kwargs: dict[str, Any], where: str) -> dict[str, float]:
     """``max_task_clock=5`` → ``{"task-clock": 5}``; refuses unknown events and non-numbers."""
     from perfcount.errors import InvalidArgument
-    from perfcount.events import parse_events
+    from perfcount.measure.events import parse_events
 
     out: dict[str, float] = {}
     for key, value in kwargs.items():
@@ -164,8 +164,8 @@ class _Plan:
 
     def __init__(self, events: list[str], backend: str) -> None:
         from perfcount import _native
-        from perfcount.counters import hardware_available
-        from perfcount.events import parse_events
+        from perfcount.measure.region import hardware_available
+        from perfcount.measure.events import parse_events
 
         parsed = list(parse_events(events)) if events else []
         self.regions: list[tuple[str, list[str] | None]] = []
@@ -224,7 +224,7 @@ class _Plan:
 @contextmanager
 def _measured(plan: _Plan) -> Iterator[dict[str, Any]]:
     """Open ``plan``'s regions (outermost first) around the body; yield the counts dict."""
-    from perfcount.counters import measure
+    from perfcount.measure.region import measure
 
     out: dict[str, Any] = {"values": {}, "backends": []}
     ms = [measure(events, backend=backend) for backend, events in plan.regions]
@@ -392,7 +392,7 @@ def perfcount(request: pytest.FixtureRequest) -> Any:
     (:class:`BudgetExceeded`, an ``AssertionError``). Every block is recorded
     for ``--perfcount-json``.
     """
-    from perfcount.counters import measure
+    from perfcount.measure.region import measure
 
     plugin: PerfcountPlugin | None = request.config.stash.get(_KEY, None)
     nodeid = request.node.nodeid
