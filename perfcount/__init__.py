@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Any
 
+from perfcount._util import views as _views
 from perfcount._version import __version__
 from perfcount.errors import (
     BackendError,
@@ -28,6 +29,10 @@ from perfcount.errors import (
 # `_native` module and shipped `_datasets` of the installed copy are found too.
 __path__ = pkgutil.extend_path(__path__, __name__)
 
+# Data classes of the lower layers render through perfcount.report, which they
+# may not import: the facade (above every layer) tells them where it is.
+_views.set_loader(lambda: importlib.import_module("perfcount.report"))
+
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "measure": "perfcount.measure.region",
@@ -36,7 +41,7 @@ _EXPORTS: dict[str, str] = {
     "CountSummary": "perfcount.measure.region",
     "run": "perfcount.measure.process",
     "ProcessResult": "perfcount.measure.process",
-    "info": "perfcount.measure.host",
+    "info": "perfcount.execute.info",
     "cluster": "perfcount.dpe.clustering",
     "Cluster": "perfcount.dpe.clustering",
     "ReferenceSet": "perfcount.dpe.scoring",
@@ -87,12 +92,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from perfcount.dpe.clustering import Cluster, cluster
+    from perfcount.dpe.datasets import Dataset, Task, load_dataset
+    from perfcount.dpe.scoring import ReferenceSet, Score, ScoreResult
+    from perfcount.execute.info import info
+    from perfcount.execute.runner import Check, Profile, check, profile
+    from perfcount.integrations.ipython import load_ipython_extension, unload_ipython_extension
+    from perfcount.measure.process import ProcessResult, run
     from perfcount.measure.region import Counts, CountSummary, count, measure
     from perfcount.pipeline.curation import curate
-    from perfcount.dpe.datasets import Dataset, Task, load_dataset
     from perfcount.pipeline.evaluation import Evaluation, evaluate, score
-    from perfcount.integrations.ipython import load_ipython_extension, unload_ipython_extension
-    from perfcount.measure.host import info
-    from perfcount.measure.process import ProcessResult, run
-    from perfcount.execute.runner import Check, Profile, check, profile
-    from perfcount.dpe.scoring import ReferenceSet, Score, ScoreResult

@@ -80,7 +80,10 @@ class Command:
             "--no-cache", dest="cache", action="store_false", help="re-measure references"
         )
         parser.add_argument(
-            "--no-progress", dest="progress", action="store_false", help="no progress bar (the tables are still printed at the end)"
+            "--no-progress",
+            dest="progress",
+            action="store_false",
+            help="no progress bar (the tables are still printed at the end)",
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -108,9 +111,7 @@ class Command:
         if args.json:
             json.dump(ev.summary, sys.stdout, indent=2, default=str)
             print()
-        elif not args.progress:
-            # evaluate() prints the tables with its progress bar; without one
-            # (logs, CI) the tables are still what the user ran this for
+        else:
             from perfcount import report
 
             report.print_evaluation(ev)

@@ -19,7 +19,7 @@ class Command:
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
     def run(self, args: argparse.Namespace) -> int:
-        from perfcount.measure.host import info
+        from perfcount.execute.info import info
 
         data = info()
         if args.json:

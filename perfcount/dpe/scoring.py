@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from perfcount._util import views
 from perfcount.dpe.clustering import DEFAULT_BIAS, DEFAULT_WEIGHT, Cluster, as_costs, cluster
 from perfcount.errors import InvalidArgument
 
@@ -417,14 +418,10 @@ class ScoreResult:
 
     def to_pandas(self) -> Any:
         """A one-row DataFrame indexed by task id (the fields of :meth:`to_dict`)."""
-        from perfcount import report
-
-        return report.score_frame(self)
+        return views.render(self, "frame")
 
     def _repr_html_(self) -> str:
-        from perfcount import report
-
-        return report.to_html(self)
+        return views.render(self, "html")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScoreResult:
@@ -444,3 +441,37 @@ class ScoreResult:
             extra.pop("extra")
             extra.update(data["extra"])
         return cls(**kwargs, extra=extra)
+
+
+def speedup_fields(
+    cost: float | None, baseline_cost: float | None, expert_cost: float | None
+) -> dict[str, float | None]:
+    """Speedups of a candidate relative to a task's baseline and expert solutions.
+
+    - ``speedup_vs_baseline`` = baseline cost / candidate cost (> 1: faster
+      than the baseline);
+    - ``expert_speedup`` = baseline cost / expert cost;
+    - ``share_of_expert_speedup`` = log(baseline / candidate) / log(baseline /
+      expert): the share of the expert's speedup the candidate achieved on a
+      log scale, 0 at the baseline, 1 at the expert, negative when slower than
+      the baseline, above 1 when faster than the expert. The log form treats
+      a 2x-of-4x speedup as half way (the linear form ``(b/c - 1) / (b/e - 1)``
+      would say one third) and is symmetric for slowdowns. ``None`` when a
+      cost is missing or the expert is not faster than the baseline.
+    """
+    out: dict[str, float | None] = {
+        "speedup_vs_baseline": None,
+        "expert_speedup": None,
+        "share_of_expert_speedup": None,
+    }
+    if baseline_cost is None or baseline_cost <= 0:
+        return out
+    if cost is not None and cost > 0:
+        out["speedup_vs_baseline"] = baseline_cost / cost
+    if expert_cost is not None and expert_cost > 0:
+        out["expert_speedup"] = baseline_cost / expert_cost
+        if cost is not None and cost > 0 and expert_cost < baseline_cost:
+            out["share_of_expert_speedup"] = math.log(baseline_cost / cost) / math.log(
+                baseline_cost / expert_cost
+            )
+    return out

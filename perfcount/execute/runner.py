@@ -58,11 +58,12 @@ from pathlib import Path
 from typing import Any
 
 from perfcount._util import plain
-from perfcount.execute.server import EXIT_CHANNEL_GONE
-from perfcount.measure.backends import Backend, get, resolve
-from perfcount.measure.region import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
 from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
+from perfcount.execute.server import EXIT_CHANNEL_GONE
+from perfcount.measure import callgrind
+from perfcount.measure.backends import Backend, get, resolve
+from perfcount.measure.region import Counts
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
 
@@ -181,17 +182,7 @@ class _Server:
             str(memory_cgroup or ""),
         ]
         if kind == "valgrind":
-            argv = [
-                *_no_aslr(),
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={self.out_dir}/cg.%p",
-                "--dump-instr=no",
-                "--dump-line=no",
-                f"--log-file={self.work_root}/valgrind.%p.log",
-                *argv,
-            ]
+            argv = callgrind.server_argv(self.out_dir, self.work_root, argv)
         self.log_path = self.work_root / "server.log"
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(
@@ -681,12 +672,6 @@ def _check_source(solution: str, entry_point: str) -> None:
 def _short_input(args: Any) -> str:
     text = plain.canonical(args)
     return text if len(text) <= _SHOWN_INPUT else text[: _SHOWN_INPUT - 3] + "..."
-
-
-def _no_aslr() -> list[str]:
-    """``setarch -R`` when available: fixed addresses make callgrind counts repeatable."""
-    setarch = shutil.which("setarch")
-    return [setarch, os.uname().machine, "-R"] if setarch else []
 
 
 def _drop_dumps(out_dir: Path, pid: Any) -> None:

@@ -38,14 +38,14 @@ __all__ = [
     "kill_group",
 ]
 
+from perfcount.measure.callgrind import TIMEOUT_FACTOR
+
 log = logging.getLogger("perfcount.execute.sandbox")
 
 #: Wall-clock limit (native seconds) when a caller passes ``timeout=None``.
 DEFAULT_TIMEOUT = 60.0
-#: Under callgrind, instrumented code runs ~50-100x and un-instrumented code ~8x
-#: slower than natively (MEASUREMENT-FACTS.md). A timeout given in native
-#: seconds is multiplied by this factor for the valgrind backend.
-VALGRIND_TIMEOUT_FACTOR = 50.0
+#: See perfcount.measure.callgrind.TIMEOUT_FACTOR.
+VALGRIND_TIMEOUT_FACTOR = TIMEOUT_FACTOR
 
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
 MEMORY_ROOT = Path("/sys/fs/cgroup/memory")

@@ -164,8 +164,8 @@ class _Plan:
 
     def __init__(self, events: list[str], backend: str) -> None:
         from perfcount import _native
-        from perfcount.measure.region import hardware_available
         from perfcount.measure.events import parse_events
+        from perfcount.measure.region import hardware_available
 
         parsed = list(parse_events(events)) if events else []
         self.regions: list[tuple[str, list[str] | None]] = []
@@ -364,7 +364,7 @@ class PerfcountPlugin:
         path = self.config.getoption("perfcount_json")
         if not path:
             return
-        from perfcount import __version__
+        from perfcount._version import __version__
 
         data = {
             "format": "perfcount-pytest",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import platform
 import re
 import shutil
@@ -22,7 +21,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PROBE_EVENTS", "cpu_model", "describe", "fingerprint", "info"]
+__all__ = [
+    "PROBE_EVENTS",
+    "auto_backend",
+    "cpu_model",
+    "describe",
+    "fingerprint",
+    "nvml",
+    "perf_event_paranoid",
+    "pmu",
+    "probe_events",
+    "python_version",
+    "valgrind",
+]
 
 #: events whose availability info() reports
 PROBE_EVENTS: tuple[str, ...] = (
@@ -57,14 +68,14 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown"
 
 
-def _paranoid() -> int | None:
+def perf_event_paranoid() -> int | None:
     try:
         return int(Path("/proc/sys/kernel/perf_event_paranoid").read_text().strip())
     except (OSError, ValueError):
         return None
 
 
-def _python() -> str:
+def python_version() -> str:
     return f"{platform.python_implementation()} {platform.python_version()}"
 
 
@@ -72,7 +83,7 @@ def _fingerprint_fields() -> dict[str, str]:
     return {
         "cpu_model": cpu_model(),
         "kernel": platform.release(),
-        "python": _python(),
+        "python": python_version(),
         "machine": platform.machine(),
     }
 
@@ -94,15 +105,15 @@ def describe() -> dict[str, Any]:
     return {
         "cpu_model": cpu_model(),
         "kernel": platform.release(),
-        "python": _python(),
+        "python": python_version(),
         "machine": platform.machine(),
-        "perf_event_paranoid": _paranoid(),
+        "perf_event_paranoid": perf_event_paranoid(),
         "hostname": socket.gethostname(),
         "fingerprint": fingerprint(),
     }
 
 
-def _pmu() -> dict[str, Any]:
+def pmu() -> dict[str, Any]:
     try:
         devices = sorted(p.name for p in _EVENT_SOURCES.iterdir())
     except OSError:
@@ -118,7 +129,7 @@ def _pmu() -> dict[str, Any]:
     return {"present": bool(cpu), "devices": devices, "cpu_pmus": cpu, "rdpmc": rdpmc}
 
 
-def _probe_events() -> dict[str, str]:
+def probe_events() -> dict[str, str]:
     from perfcount.errors import PerfcountError
     from perfcount.measure.events import parse_event
 
@@ -138,7 +149,7 @@ def _probe_events() -> dict[str, str]:
     return out
 
 
-def _valgrind() -> dict[str, Any]:
+def valgrind() -> dict[str, Any]:
     path = shutil.which("valgrind")
     version = None
     if path:
@@ -159,7 +170,7 @@ def _valgrind() -> dict[str, Any]:
     return {"path": path, "version": version, "running_on_valgrind": running}
 
 
-def _nvml() -> dict[str, Any]:
+def nvml() -> dict[str, Any]:
     inventory: Callable[[], dict[str, Any]] | None
     try:
         from perfcount.measure.gpu import inventory
@@ -185,7 +196,7 @@ def _nvml() -> dict[str, Any]:
     return {"available": n > 0, "gpus": n, "reason": None if n else "NVML reports 0 GPUs"}
 
 
-def _auto_backend() -> tuple[str, str]:
+def auto_backend() -> tuple[str, str]:
     resolve: Callable[[str], tuple[str, str]] | None
     try:
         from perfcount.measure.backends import resolve
@@ -207,52 +218,3 @@ def _auto_backend() -> tuple[str, str]:
     if shutil.which("valgrind"):
         return "valgrind", fallback + f"{why}; valgrind is installed (deterministic counts)"
     return "software", fallback + f"{why}; valgrind is not installed; task-clock (noisy)"
-
-
-def info() -> dict[str, Any]:
-    """Everything about this machine that decides what perfcount can measure.
-
-    Keys: ``perfcount``, ``kernel``, ``machine``, ``python``, ``cpu_model``,
-    ``cpus``, ``hypervisor``, ``perf_event_paranoid``, ``pmu`` (present,
-    devices, rdpmc), ``events`` (name → ``"ok"`` or the error), ``valgrind``,
-    ``nvml``, ``backend`` (``auto`` → name and reason), ``sandbox`` (what
-    isolates candidates here, :func:`perfcount.execute.sandbox.describe`), ``fingerprint``.
-    """
-    from perfcount._version import __version__
-
-    try:
-        flags = Path("/proc/cpuinfo").read_text(errors="replace")
-        hypervisor = bool(re.search(r"^flags\s*:.*\bhypervisor\b", flags, re.M))
-    except OSError:
-        hypervisor = None
-    try:
-        from perfcount import _native  # noqa: F401
-
-        native: Any = True
-    except ImportError as exc:
-        native = f"missing: {exc}"
-    name, why = _auto_backend()
-    return {
-        "perfcount": __version__,
-        "native": native,
-        "kernel": platform.release(),
-        "machine": platform.machine(),
-        "python": _python(),
-        "cpu_model": cpu_model(),
-        "cpus": os.cpu_count(),
-        "hypervisor": hypervisor,
-        "perf_event_paranoid": _paranoid(),
-        "pmu": _pmu(),
-        "events": _probe_events(),
-        "valgrind": _valgrind(),
-        "nvml": _nvml(),
-        "backend": {"auto": name, "reason": why},
-        "sandbox": _sandbox(),
-        "fingerprint": fingerprint(),
-    }
-
-
-def _sandbox() -> dict[str, Any]:
-    from perfcount.execute.sandbox import describe
-
-    return describe()

@@ -33,7 +33,9 @@ from dataclasses import dataclass, field, fields
 from functools import wraps
 from typing import Any, TypeVar
 
+from perfcount._util import views
 from perfcount.errors import BackendError, InvalidArgument, PerfcountError
+from perfcount.measure.callgrind import read_own_dump
 
 __all__ = ["CountSummary", "Counts", "count", "measure"]
 
@@ -118,14 +120,10 @@ class Counts(Mapping[str, float]):
 
     def to_pandas(self) -> Any:
         """A DataFrame, one row per event: value, scaled, overhead (needs pandas)."""
-        from perfcount import report
-
-        return report.counts_frame(self)
+        return views.render(self, "frame")
 
     def _repr_html_(self) -> str:
-        from perfcount import report
-
-        return report.to_html(self)
+        return views.render(self, "html")
 
     def __repr__(self) -> str:
         body = ", ".join(
@@ -737,41 +735,11 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._vg_depth -= 1
         label = f"perfcount-measure-{os.getpid()}-{id(self)}-{depth}"
         _native.callgrind_stop(label)
-        total = _read_callgrind_dump(label)
+        total = read_own_dump(label)
         self._raw = ((total,), 0, 0)
         if self._entry is None:
             self._entry = _Entry(None, ("instructions",))
         self._counts = None
-
-
-def _read_callgrind_dump(label: str) -> int:
-    """``totals:`` of this process's callgrind dump labelled ``label``.
-
-    Dumps are looked for where ``PERFCOUNT_CALLGRIND_OUT`` (the value given to
-    ``--callgrind-out-file``, ``%p`` allowed) says, else callgrind's default
-    ``callgrind.out.<pid>`` in the current directory.
-    """
-    import glob
-    import re
-
-    pid = os.getpid()
-    base = os.environ.get("PERFCOUNT_CALLGRIND_OUT", "callgrind.out.%p").replace("%p", str(pid))
-    want = f"desc: Trigger: Client Request: {label}\n"
-    for path in sorted(glob.glob(glob.escape(base) + ".*"), key=os.path.getmtime, reverse=True):
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError:
-            continue
-        if want in text:
-            m = re.search(r"^totals: (\d+)", text, re.M)
-            if m:
-                return int(m.group(1))
-    raise BackendError(
-        f"no callgrind dump labelled {label!r} found at {base}.*",
-        hint="set PERFCOUNT_CALLGRIND_OUT to the value of --callgrind-out-file (%p allowed), "
-        "or use perfcount.profile(..., backend='valgrind')",
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -868,14 +836,10 @@ class CountSummary(Mapping[str, float]):
 
     def to_pandas(self, *, runs: bool = False) -> Any:
         """Statistics per event (``runs=True``: the raw value of every repeat) as a DataFrame."""
-        from perfcount import report
-
-        return report.counts_summary_frame(self, runs=runs)
+        return views.render(self, "frame", runs=runs)
 
     def _repr_html_(self) -> str:
-        from perfcount import report
-
-        return report.to_html(self)
+        return views.render(self, "html")
 
     def __repr__(self) -> str:
         med, cv = self.median, self.cv

@@ -47,7 +47,11 @@ from typing import Any
 
 from perfcount._util import plain
 from perfcount._version import __version__
+from perfcount.dpe.commands import DEFAULT_BUILD_TIMEOUT, CommandSpec, compare_output, parse_input
+from perfcount.dpe.pools import anchor_source
 from perfcount.errors import DatasetError, InvalidArgument
+from perfcount.execute.commands import CommandRunner
+from perfcount.pipeline.progress import ProgressPlan, Reporter, reporter
 
 __all__ = [
     "DEFAULT_MAX_CV",
@@ -117,7 +121,7 @@ def validate_pool_row(row: Any, *, path: str = "<pool>", line: int | None = None
     if not isinstance(row, dict):
         raise bad(f"a pool row must be a JSON object, not {type(row).__name__}")
     if row.get("run") is not None or row.get("language", "python") not in ("python", "py"):
-        from perfcount.execute.commands import validate_command_row  # candidates are commands
+        from perfcount.dpe.pools import validate_command_row  # candidates are commands
 
         return validate_command_row(row, path=path, line=line)
     out = dict(row)
@@ -210,8 +214,11 @@ def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            from perfcount.execute.commands import is_command_pool_dir, load_command_pool_dir
-            from perfcount.dpe.pools import load_pool_dir
+            from perfcount.dpe.pools import (
+                is_command_pool_dir,
+                load_command_pool_dir,
+                load_pool_dir,
+            )
 
             if is_command_pool_dir(path):
                 return load_command_pool_dir(path)
@@ -494,7 +501,7 @@ def curate(
     max_scale: int = DEFAULT_MAX_SCALE,
     tasks: Sequence[str] | None = None,
     workers: int = 1,
-    progress: bool = True,
+    progress: bool | Reporter = True,
     output: str | Path | None = None,
     name: str = "curated",
     version: str = "1",
@@ -554,12 +561,13 @@ def curate(
     runners = _Runners(settings)
     outcomes: list[TaskOutcome | None] = [None] * len(rows)
     try:
-        with _progress(progress, len(rows)) as advance:
+        with reporter(progress, ProgressPlan("curate", len(rows))) as advance:
 
             def work(i: int) -> None:
                 outcome = _curate_task(rows[i], settings, runners, metric)
                 outcomes[i] = outcome
-                advance(outcome)
+                status = "kept" if outcome.kept else f"dropped ({outcome.reason})"
+                advance(outcome.task_id, status, {})
 
             if workers == 1 or len(rows) == 1:
                 for i in range(len(rows)):
@@ -594,54 +602,9 @@ def _resolve_backend(backend: str) -> tuple[str, str, str]:
     return name, str(impl.metric), reason
 
 
-class _progress:
-    """Progress on stderr: a rich bar on a terminal, else one line per finished task."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self._enabled = enabled and total > 0
-        self._total = total
-        self._done = 0
-        self._lock = threading.Lock()
-        self._bar: Any = None
-        self._console: Any = None
-
-    def __enter__(self) -> Callable[[TaskOutcome], None]:
-        if self._enabled:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._console = Console(stderr=True)
-            if self._console.is_terminal:
-                self._bar = Progress(console=self._console, transient=True)
-                self._bar.__enter__()
-                self._task = self._bar.add_task("curating", total=self._total)
-        return self._advance
-
-    def _advance(self, outcome: TaskOutcome) -> None:
-        if not self._enabled:
-            return
-        with self._lock:
-            self._done += 1
-            what = "kept" if outcome.kept else f"dropped ({outcome.reason})"
-            if self._bar is not None:
-                self._bar.update(self._task, advance=1, description=f"{outcome.task_id}: {what}")
-            else:
-                self._console.print(
-                    f"[{self._done}/{self._total}] {outcome.task_id}: {what}",
-                    markup=False,
-                    highlight=False,
-                )
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
-
-
 def _curate_task(row: dict[str, Any], s: _Settings, runners: _Runners, metric: str) -> TaskOutcome:
     """Curate one pool row; never raises for the task's own problems (they drop it)."""
     if row.get("command"):
-        from perfcount.execute.commands import curate_command_task
-
         return curate_command_task(row, s, metric)  # type: ignore[no-any-return]
     dropped: dict[str, str] = {}
     state: dict[str, Any] = {"scale": None, "costs": {}}
@@ -1099,3 +1062,233 @@ def _build_dataset(
         return None, None
     tasks = [Task.from_dict(dict(line)) for line in lines]
     return Dataset(tasks, name=header["name"], version=header["version"], header=header), None
+
+
+# --------------------------------------------------------------------------
+# command pools
+
+
+def _spec_of_row(row: Mapping[str, Any]) -> CommandSpec:
+    return CommandSpec.create(
+        row["language"],
+        run=row.get("run"),
+        build=row.get("build", "default"),
+        compare=row.get("compare", "whitespace"),
+        atol=row.get("atol", 0.0),
+        rtol=row.get("rtol", 0.0),
+        build_timeout=row.get("build_timeout", DEFAULT_BUILD_TIMEOUT),
+    )
+
+
+def _generate_inputs(row: Mapping[str, Any], scale: int) -> list[Any]:
+    from perfcount.pipeline.curation import _Drop
+
+    ns: dict[str, Any] = {"__name__": f"perfcount_pool_{row['task_id']}"}
+    try:
+        exec(compile(row["input_generator"], f"<{row['task_id']} input_generator>", "exec"), ns)
+        inputs = ns["perf_input_gen"](scale)
+    except Exception as exc:
+        raise _Drop(
+            f"input generator failed at scale {scale}: {type(exc).__name__}: {exc}"
+        ) from None
+    if not isinstance(inputs, list) or not inputs:
+        raise _Drop(f"perf_input_gen({scale}) must return a non-empty list of inputs")
+    try:
+        for i, item in enumerate(inputs):
+            parse_input(item, f"perf_input_gen({scale})[{i}]")
+        return list(plain.decode(plain.encode(inputs)))
+    except (InvalidArgument, plain.UnsupportedValue) as exc:
+        raise _Drop(str(exc)) from None
+
+
+def curate_command_task(row: dict[str, Any], s: Any, metric: str) -> Any:
+    """Curate one command pool row (the command twin of the Python path in
+    :mod:`perfcount.pipeline.curation`): tests natively, the workload at the row's
+    ``scale`` (or the largest power of two whose slowest solution stays under
+    ``max_cost`` and the time wall), every solution counted with the chosen
+    backend, outputs agreeing with the trusted solution's, the curation
+    filters, clustering; the baseline and expert sources and their costs go
+    into the task line. Returns a :class:`perfcount.pipeline.curation.TaskOutcome`.
+    """
+    from perfcount.pipeline.curation import _Drop, _outcome
+
+    dropped: dict[str, str] = {}
+    state: dict[str, Any] = {"scale": None, "costs": {}}
+    spec = _spec_of_row(row)
+    try:
+        with (
+            CommandRunner(spec, s.backend, timeout=s.time_wall) as chosen,
+            CommandRunner(spec, "software", timeout=s.time_wall, repeats=1) as native,
+        ):
+            line, refs, sizes = _curate_command(row, s, metric, chosen, native, dropped, state)
+    except _Drop as exc:
+        return _outcome(row, dropped, state, reason=str(exc))
+    return _outcome(row, dropped, state, line=line, refs=refs, sizes=sizes)
+
+
+def _curate_command(
+    row: dict[str, Any],
+    s: Any,
+    metric: str,
+    chosen: CommandRunner,
+    native: CommandRunner,
+    dropped: dict[str, str],
+    state: dict[str, Any],
+) -> tuple[dict[str, Any], list[str], list[int]]:
+    from perfcount.pipeline.curation import _Drop, _filter_and_cluster, _number, _sorted
+
+    names: list[str] = row["solution_names"]
+    sources = dict(zip(names, row["solutions"]))
+    order = list(names)
+    trusted = row.get("trusted")
+    if trusted in sources:
+        order.remove(trusted)
+        order.insert(0, trusted)
+    # 1. build and test natively
+    expected = row.get("expected")
+    tests = plain.decode(row["tests"]) if row.get("tests") else None
+    alive: list[str] = []
+    for n in order:
+        b = native.build(sources[n])
+        if not b.ok:
+            dropped[n] = b.summary
+            continue
+        if tests is not None:
+            if expected is None:
+                c = native.check(sources[n], "", tests, [None] * len(tests))
+                if c.outputs is None:
+                    dropped[n] = f"{c.status}: {c.error.splitlines()[0] if c.error else ''}"
+                    continue
+                expected = list(c.outputs)
+            c = native.check(sources[n], "", tests, expected)
+            if not c.passed:
+                dropped[n] = c.error.splitlines()[0] if c.error else c.status
+                continue
+        alive.append(n)
+    if not alive:
+        raise _Drop("no solution builds and passes the tests")
+    # 2. the workload
+    if "pe_input" in row:
+        inputs = plain.decode(row["pe_input"])
+    else:
+        scale = s.scale if s.scale is not None else row.get("scale")
+        if scale is None:
+            scale = _command_scale(row, s, chosen, native, sources, alive)
+        state["scale"] = scale
+        inputs = _generate_inputs(row, scale)
+    # 3. profile with the chosen backend; outputs must agree with the trusted one
+    profiles: dict[str, Any] = {}
+    reference_outputs: list[str] | None = None
+    first_ok = ""
+    for n in alive:
+        p = chosen.profile(sources[n], "", inputs)
+        if p.status != "ok":
+            dropped[n] = (
+                f"{p.status} on the performance input: {p.error.splitlines()[0] if p.error else ''}"
+            )
+            continue
+        if reference_outputs is None:
+            reference_outputs, first_ok = p.outputs, n
+        else:
+            diffs = [
+                compare_output(
+                    g, e, chosen.spec.compare, atol=chosen.spec.atol, rtol=chosen.spec.rtol
+                )
+                for g, e in zip(p.outputs, reference_outputs)
+            ]
+            diff = next((d for d in diffs if d is not None), None)
+            if diff is not None:
+                dropped[n] = f"disagrees with {first_ok} on the performance input: {diff}"
+                continue
+        profiles[n] = p
+        state["costs"][n] = _number(p.cost)
+    if not profiles:
+        raise _Drop("no solution finishes the performance input")
+    costs: dict[str, float] = state["costs"]
+    refs, sizes, scores = _filter_and_cluster(costs, profiles, s, metric)
+    line: dict[str, Any] = {
+        "task_id": row["task_id"],
+        "entry_point": "",
+        "language": row["language"],
+        "run": list(chosen.spec.run),
+        "build": None if chosen.spec.build is None else list(chosen.spec.build),
+        "compare": chosen.spec.compare,
+        "description": row.get("description", ""),
+        "reference": [sources[n] for n in refs],
+        "scores": scores,
+        "cluster_sizes": sizes,
+        "reference_costs": [costs[n] for n in refs],
+        "pe_input": plain.encode(inputs),
+        "curation": {
+            "backend": s.backend,
+            "metric": metric,
+            "machine": s.machine,
+            "scale": state["scale"],
+            "reference_names": refs,
+            "costs": dict(sorted(costs.items())),
+            "dropped": dict(sorted(dropped.items())),
+            "bias": s.bias,
+            "weight": s.weight,
+            "min_clusters": s.min_clusters,
+        },
+    }
+    if line["build"] is None:
+        line["no_build"] = True
+        del line["build"]
+    if tests is not None:
+        line["tests"] = row["tests"]
+        line["expected"] = expected
+    for key in ("atol", "rtol"):
+        if row.get(key):
+            line[key] = row[key]
+    for key in ("family", "difficulty", "prompt"):
+        if key in row:
+            line[key] = row[key]
+    for key in ("baseline", "expert"):
+        src = anchor_source(row, key)
+        if src is None:
+            continue
+        line[key] = src
+        name = next((n for n in names if sources[n] == src), None)
+        if name in costs:
+            line["curation"][f"{key}_name"] = name
+            line["curation"][f"{key}_cost"] = costs[name]
+    return _sorted(line), refs, sizes
+
+
+def _command_scale(
+    row: Mapping[str, Any],
+    s: Any,
+    chosen: CommandRunner,
+    native: CommandRunner,
+    sources: Mapping[str, str],
+    alive: Sequence[str],
+) -> int:
+    """Largest 2**k (k >= 1) whose natively slowest solution finishes within the time
+    wall and costs at most ``max_cost`` with the chosen backend."""
+    from perfcount.pipeline.curation import _Drop
+
+    best = None
+    why = ""
+    scale = 2
+    while scale <= s.max_scale:
+        inputs = _generate_inputs(row, scale)
+        worst, worst_name = -1.0, alive[0]
+        for n in alive:
+            p = native.profile(sources[n], "", inputs)
+            if p.status != "ok":
+                why = f"{n}: {p.status} at scale {scale}"
+                break
+            if p.cost is not None and p.cost > worst:
+                worst, worst_name = p.cost, n
+        if why:
+            break
+        p = chosen.profile(sources[worst_name], "", inputs)
+        if p.status != "ok" or p.cost is None or p.cost > s.max_cost:
+            why = f"{worst_name}: over max_cost at scale {scale}"
+            break
+        best = scale
+        scale *= 2
+    if best is None:
+        raise _Drop(f"no input scale fits the limits ({why})")
+    return best

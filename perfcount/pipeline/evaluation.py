@@ -21,7 +21,7 @@ The path of one candidate (DESIGN.md, "The data path"):
 A task with a ``baseline`` source (and an ``expert`` one) also gets
 PerfCodeBench-style fields on each profiled sample: ``speedup_vs_baseline``,
 ``expert_speedup`` and ``share_of_expert_speedup``
-(:func:`perfcount.execute.commands.speedup_fields`), the baseline and expert being
+(:func:`perfcount.dpe.scoring.speedup_fields`), the baseline and expert being
 measured here like the references (cached); the task line carries
 ``baseline_cost``, ``expert_cost``, the geometric-mean speedup and the mean
 share.
@@ -66,15 +66,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfcount._util import plain
+from perfcount._util import plain, views
 from perfcount._version import __version__
-from perfcount.errors import DatasetError, InvalidArgument
 from perfcount.dpe.refcache import ReferenceCache, content_hash
+from perfcount.errors import DatasetError, InvalidArgument
+from perfcount.pipeline.progress import ProgressPlan, Reporter, reporter
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfcount.dpe.datasets import Dataset, Task
-    from perfcount.execute.runner import Runner
     from perfcount.dpe.scoring import ScoreResult
+    from perfcount.execute.runner import Runner
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -150,7 +151,7 @@ _RESERVED = frozenset(
         "share_of_expert_speedup",
     }
 )
-# PerfCodeBench-style fields (perfcount.execute.commands.speedup_fields), set when a
+# PerfCodeBench-style fields (perfcount.dpe.scoring.speedup_fields), set when a
 # task carries a baseline source
 _SPEEDUP_KEYS = ("speedup_vs_baseline", "expert_speedup", "share_of_expert_speedup")
 
@@ -658,7 +659,7 @@ class _TaskEvaluator:
         if prof.status != "ok":
             return out
         if getattr(self.task, "baseline", None):
-            from perfcount.execute.commands import speedup_fields
+            from perfcount.dpe.scoring import speedup_fields
 
             out.update(
                 speedup_fields(
@@ -994,14 +995,10 @@ class Evaluation:
 
     def to_pandas(self, which: str = "tasks") -> Any:
         """``which="tasks"`` (one row per task) or ``"samples"`` → DataFrame."""
-        from perfcount import report
-
-        return report.evaluation_frame(self, which)
+        return views.render(self, "frame", which=which)
 
     def _repr_html_(self) -> str:
-        from perfcount import report
-
-        return report.to_html(self)
+        return views.render(self, "html")
 
     def __repr__(self) -> str:
         s = self.summary
@@ -1118,7 +1115,7 @@ def evaluate(
     memory_mb: int | None = None,
     tasks: Iterable[str] | None = None,
     cache: bool = True,
-    progress: bool = True,
+    progress: bool | Reporter = True,
 ) -> Evaluation:
     """Evaluate samples (JSONL path or list of dicts) on a dataset with DPE.
 
@@ -1232,11 +1229,14 @@ def evaluate(
         ev = Evaluation(
             {"kind": "header", **header}, flat_samples, [g[-1] for g in new_lines], None, notes
         )
-    if progress:
-        from perfcount import report
-
-        report.print_evaluation(ev)
     return ev
+
+
+def _task_status(line: Mapping[str, Any]) -> str:
+    """``pass@1 100.0, DPS 45.5`` for a finished task line (the progress status)."""
+    text = f"pass@1 {float(line.get('pass@1') or 0):.1f}"
+    dps = line.get("dps")
+    return text if dps is None else f"{text}, DPS {float(dps):.1f}"
 
 
 def _record(
@@ -1254,13 +1254,11 @@ def _run_tasks(
     workers: int | None,
     executor: Any,
     on_result: Callable[[list[dict[str, Any]]], None],
-    progress: bool,
+    progress: bool | Reporter,
     n_done: int,
     n_total: int,
 ) -> None:
-    from perfcount import report
-
-    with report.task_progress(n_total, completed=n_done, enabled=progress) as advance:
+    with reporter(progress, ProgressPlan("evaluate", n_total, n_done)) as advance:
         if not todo:
             return
         n_workers = workers if workers is not None else _default_workers()
@@ -1276,7 +1274,7 @@ def _run_tasks(
                 for tid, samples in todo:
                     lines = evaluate_task(ds[tid], samples, config, runner)
                     on_result(lines)
-                    advance(tid, lines[-1])
+                    advance(tid, _task_status(lines[-1]), lines[-1])
             return
         own = executor is None
         if not own:
@@ -1302,7 +1300,7 @@ def _run_tasks(
                 fut = finished.get()
                 lines = fut.result()  # a worker error propagates; finished tasks are saved
                 on_result(lines)
-                advance(lines[-1]["task_id"], lines[-1])
+                advance(lines[-1]["task_id"], _task_status(lines[-1]), lines[-1])
         except BaseException:
             for fut in futures:
                 fut.cancel()

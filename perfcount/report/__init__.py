@@ -25,6 +25,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from perfcount._util import views
+
 if TYPE_CHECKING:  # pragma: no cover
     from perfcount.pipeline.evaluation import Evaluation
 
@@ -34,9 +36,9 @@ __all__ = [
     "print_compare",
     "print_evaluation",
     "print_score",
+    "progress_view",
     "score_table",
     "summary_table",
-    "task_progress",
     "tasks_table",
 ]
 
@@ -59,32 +61,44 @@ def _cost(v: Any) -> str:
 
 
 @contextlib.contextmanager
-def task_progress(
-    total: int, *, completed: int = 0, enabled: bool = True
-) -> Iterator[Callable[[str, Mapping[str, Any]], None]]:
-    """A rich progress bar over tasks; yields ``advance(task_id, task_line)``."""
-    if not enabled:
-        yield lambda tid, line: None
+def progress_view(plan: Any, *, file: Any = None) -> Iterator[Callable[[Any], None]]:
+    """The default progress of a pipeline run (a ``ProgressPlan``): yields a sink for its events.
+
+    On a terminal: a rich bar labelled with the item that just finished. Elsewhere
+    (CI logs, pipes): one plain line per finished item, with its elapsed time.
+    """
+    console = Console(file=file or sys.stderr)
+    if plan.total <= 0:
+        yield lambda event: None
         return
-    progress = Progress(
-        TextColumn("[bold]evaluate"),
+    if not console.is_terminal:
+
+        def line(event: Any) -> None:
+            console.print(
+                f"[{event.done}/{event.total}] {event.phase} {event.item}: {event.status} "
+                f"({event.elapsed_s:.1f} s)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+
+        yield line
+        return
+    bar = Progress(
+        TextColumn(f"[bold]{plan.phase}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[last]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(file=sys.stderr),
+        console=console,
         transient=False,
     )
-    with progress:
-        bar = progress.add_task("tasks", total=total, completed=completed, last="")
+    with bar:
+        task = bar.add_task(plan.phase, total=plan.total, completed=plan.completed, last="")
 
-        def advance(tid: str, line: Mapping[str, Any]) -> None:
-            dps = line.get("dps")
-            last = f"{tid}: pass@1 {_num(line.get('pass@1'))}" + (
-                f", DPS {_num(dps)}" if dps is not None else ""
-            )
-            progress.update(bar, advance=1, last=last)
+        def advance(event: Any) -> None:
+            bar.update(task, completed=event.done, last=f"{event.item}: {event.status}")
 
         yield advance
 
@@ -354,9 +368,9 @@ def _count_text(v: Any) -> str:
 
 def to_html(obj: Any) -> str:
     """HTML for a notebook cell: a caption line and a table (``_repr_html_`` uses this)."""
+    from perfcount.dpe.scoring import ScoreResult
     from perfcount.measure.region import Counts, CountSummary
     from perfcount.pipeline.evaluation import Evaluation
-    from perfcount.dpe.scoring import ScoreResult
 
     if isinstance(obj, Counts):
         caption = f"Counts · backend <b>{_escape(obj.backend)}</b>"
@@ -694,3 +708,13 @@ def plot_summary(evaluation: Any, *, figsize: tuple[float, float] = (10.0, 4.0))
     ax_hist.yaxis.get_major_locator().set_params(integer=True)
     fig.suptitle(f"{s.get('metric')} via {s.get('backend')}", fontsize=9)
     return fig
+
+
+# The data classes of lower layers find their views here (see perfcount._util.views).
+views.register("Counts", "frame", counts_frame)
+views.register("CountSummary", "frame", counts_summary_frame)
+views.register("ScoreResult", "frame", score_frame)
+views.register("Evaluation", "frame", evaluation_frame)
+for _name in ("Counts", "CountSummary", "ScoreResult", "Evaluation"):
+    views.register(_name, "html", to_html)
+views.register("ProgressPlan", "progress", progress_view)

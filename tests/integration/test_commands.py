@@ -8,15 +8,15 @@ import shutil
 import pytest
 
 import perfcount
+from perfcount.dpe.scoring import speedup_fields
+from perfcount.errors import InvalidArgument
 from perfcount.execute.commands import (
     CommandRunner,
     CommandSpec,
     compare_output,
     parse_input,
-    run_callgrind,
-    speedup_fields,
 )
-from perfcount.errors import InvalidArgument
+from perfcount.measure.process import run_callgrind
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
 
@@ -322,7 +322,7 @@ def test_shipped_perfcount_sys_matches_its_task_folders() -> None:
     """The curated file is in step with datasets/perfcount-sys/ (re-curate after editing)."""
     from pathlib import Path
 
-    from perfcount.execute.commands import load_command_pool_dir
+    from perfcount.dpe.pools import load_command_pool_dir
 
     root = Path(__file__).resolve().parents[2] / "datasets"
     ds = perfcount.load_dataset("perfcount-sys")

@@ -23,7 +23,6 @@ import pytest
 
 import perfcount
 from perfcount import _native
-from perfcount.measure.region import Counts, CountSummary, close_groups, count, measure
 from perfcount.errors import (
     BackendError,
     CounterUnavailable,
@@ -32,6 +31,7 @@ from perfcount.errors import (
     PerfcountError,
 )
 from perfcount.measure.events import parse_event
+from perfcount.measure.region import Counts, CountSummary, close_groups, count, measure
 
 
 def perf_fds() -> set[str]:

@@ -30,8 +30,8 @@ from typing import Any
 
 import pytest
 
-from perfcount.errors import DatasetError
 from perfcount.dpe.results import read_results
+from perfcount.errors import DatasetError
 
 N_TASKS = 3
 CHAINS = 5

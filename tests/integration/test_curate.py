@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from perfcount.pipeline.curation import CurationReport, curate, load_pool
 from perfcount.errors import DatasetError, InvalidArgument
+from perfcount.pipeline.curation import CurationReport, curate, load_pool
 
 # --------------------------------------------------------------------------
 # the pool

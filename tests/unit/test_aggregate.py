@@ -15,8 +15,8 @@ from perfcount.dpe.aggregate import (
     per_task,
     summarize,
 )
-from perfcount.errors import InvalidArgument
 from perfcount.dpe.scoring import ScoreResult
+from perfcount.errors import InvalidArgument
 
 
 def rec(task: str, passed: bool, dps: float = 0.0, norm: float | None = None) -> dict:

@@ -22,8 +22,8 @@ from perfcount.dpe.datasets import (
     load_dataset,
     write_dataset,
 )
-from perfcount.errors import DatasetError
 from perfcount.dpe.scoring import ReferenceSet
+from perfcount.errors import DatasetError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EVALPERF_MINI = DATA / "evalperf-mini.jsonl"

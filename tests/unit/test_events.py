@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from perfcount.measure import events
 from perfcount.errors import InvalidArgument
+from perfcount.measure import events
 from perfcount.measure.events import parse_event, parse_events
 
 

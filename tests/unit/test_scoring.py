@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfcount
-from perfcount.errors import InvalidArgument
 from perfcount.dpe.scoring import (
     OrderProblem,
     ReferenceOrderWarning,
@@ -19,6 +18,7 @@ from perfcount.dpe.scoring import (
     Score,
     ScoreResult,
 )
+from perfcount.errors import InvalidArgument
 
 
 def test_from_costs_worked_example() -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfcount.measure.region import Counts
 from perfcount.errors import BackendError
+from perfcount.measure.region import Counts
 
 __all__ = ["Backend", "Region", "Summary"]
 

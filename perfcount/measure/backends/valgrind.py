@@ -12,31 +12,25 @@ compare within this backend only.
 
 from __future__ import annotations
 
-import contextlib
-import re
-import shutil
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from perfcount.measure.backends.base import Backend, Region, Summary
-from perfcount.measure.region import Counts
 from perfcount.errors import BackendError, CandidateError
-from perfcount.execute.sandbox import VALGRIND_TIMEOUT_FACTOR
+from perfcount.measure.backends.base import Backend, Region, Summary
+from perfcount.measure.callgrind import TIMEOUT_FACTOR, read_labelled_dumps, require_valgrind
+from perfcount.measure.region import Counts
 
-__all__ = ["ValgrindBackend", "read_dump"]
-
-_DESC = re.compile(rb"^desc: Trigger: Client Request: (.*)$", re.M)
-_TOTALS = re.compile(rb"^totals: (\d+)", re.M)
+__all__ = ["ValgrindBackend"]
 
 
 class ValgrindBackend(Backend):
     name = "valgrind"
     metric = "instructions"
     server = "valgrind"
-    timeout_factor = VALGRIND_TIMEOUT_FACTOR
+    timeout_factor = TIMEOUT_FACTOR
 
     def __init__(self, events: Any = None, repeats: int | None = None) -> None:
         if events and list(events) != ["instructions"]:
@@ -49,11 +43,7 @@ class ValgrindBackend(Backend):
         super().__init__(["instructions"], repeats)
 
     def check_available(self) -> None:
-        if shutil.which("valgrind") is None:
-            raise BackendError(
-                "valgrind is not installed",
-                hint="apt-get install -y valgrind (or use backend='software')",
-            )
+        require_valgrind()
         try:
             from perfcount import _native
         except ImportError as exc:
@@ -79,7 +69,7 @@ class ValgrindBackend(Backend):
     def summarise(
         self, raw: list[dict[str, Any]], *, pid: int, label: str, out_dir: Path
     ) -> Summary:
-        totals = read_dump(out_dir, pid, label)
+        totals = read_labelled_dumps(out_dir, pid, label)
         if len(totals) > max(1, self.repeats):
             raise CandidateError(
                 f"{len(totals)} callgrind dumps labelled {label!r} came from pid {pid} where "
@@ -98,24 +88,3 @@ class ValgrindBackend(Backend):
             cv = statistics.stdev(totals) / mean if mean else 0.0
         counts = Counts(data={"instructions": cost}, backend=self.name)
         return Summary(counts=counts, cost=cost, repeats=len(totals), cv=cv)
-
-
-def read_dump(out_dir: Path, pid: int, label: str) -> list[int]:
-    """``totals:`` of every dump of ``pid`` labelled ``label``; removes that pid's dump files."""
-    found: list[tuple[int, int]] = []
-    want = label.encode()
-    for f in out_dir.glob(f"cg.{pid}*"):
-        name = f.name
-        if name != f"cg.{pid}" and not name.startswith(f"cg.{pid}."):
-            continue
-        try:
-            data = f.read_bytes()
-        finally:
-            with contextlib.suppress(OSError):
-                f.unlink()
-        desc = _DESC.search(data)
-        total = _TOTALS.search(data)
-        if desc and total and desc.group(1).strip() == want:
-            part = name.rsplit(".", 1)[-1] if name.count(".") >= 2 else "0"
-            found.append((int(part) if part.isdigit() else 0, int(total.group(1))))
-    return [t for _, t in sorted(found)]
