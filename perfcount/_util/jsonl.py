@@ -25,7 +25,7 @@ def open_binary(path: str | os.PathLike[str], what: str = "JSONL file") -> IO[by
     try:
         if where.endswith(".gz"):
             return gzip.open(where, "rb")
-        return open(where, "rb")  # noqa: SIM115 - the caller closes it
+        return open(where, "rb")
     except FileNotFoundError:
         raise DatasetError(f"{what} not found", path=where) from None
     except IsADirectoryError:
