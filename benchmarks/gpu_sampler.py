@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--window-s", type=float, default=2.0, help="sampling window for CPU use")
     args = parser.parse_args()
 
-    from perfcount.measure.gpu import GpuSampler
+    from perfcount.counters.gpu import GpuSampler
 
     with tempfile.TemporaryDirectory() as tmp:
         library = None

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 
 import perfcount
-from perfcount.measure.events import default_software_events, parse_events
+from perfcount.counters.events import default_software_events, parse_events
 
 SYS_PERF_EVENT_OPEN = {"x86_64": 298, "aarch64": 241}.get(platform.machine(), 298)
 PERF_EVENT_IOC_ENABLE = 0x2400

@@ -35,12 +35,12 @@ _views.set_loader(lambda: importlib.import_module("perfcount.report"))
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "measure": "perfcount.measure.region",
-    "count": "perfcount.measure.region",
-    "Counts": "perfcount.measure.region",
-    "CountSummary": "perfcount.measure.region",
-    "run": "perfcount.measure.process",
-    "ProcessResult": "perfcount.measure.process",
+    "measure": "perfcount.counters.region",
+    "count": "perfcount.counters.region",
+    "Counts": "perfcount.counters.region",
+    "CountSummary": "perfcount.counters.region",
+    "run": "perfcount.counters.process",
+    "ProcessResult": "perfcount.counters.process",
     "info": "perfcount.execute.info",
     "cluster": "perfcount.dpe.clustering",
     "Cluster": "perfcount.dpe.clustering",
@@ -91,13 +91,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from perfcount.counters.process import ProcessResult, run
+    from perfcount.counters.region import Counts, CountSummary, count, measure
     from perfcount.dpe.clustering import Cluster, cluster
     from perfcount.dpe.datasets import Dataset, Task, load_dataset
     from perfcount.dpe.scoring import ReferenceSet, Score, ScoreResult
     from perfcount.execute.info import info
     from perfcount.execute.runner import Check, Profile, check, profile
     from perfcount.integrations.ipython import load_ipython_extension, unload_ipython_extension
-    from perfcount.measure.process import ProcessResult, run
-    from perfcount.measure.region import Counts, CountSummary, count, measure
     from perfcount.pipeline.curation import curate
     from perfcount.pipeline.evaluation import Evaluation, evaluate, score

@@ -6,7 +6,7 @@ from typing import Any
 
 __version__: str
 
-# An event as perfcount.measure.events.Event.native() gives it:
+# An event as perfcount.counters.events.Event.native() gives it:
 # (name, perf type, config, exclude_user, exclude_kernel, exclude_hv)
 EventTuple = tuple[str, int, int, bool, bool, bool]
 
@@ -169,7 +169,7 @@ def callgrind_zero() -> None:
 # (12 when libnvidia-ml cannot be loaded, 13 for a missing symbol).
 
 class NvmlSampler:
-    """NVML metrics of selected GPUs over start()..stop() windows (see perfcount.measure.gpu).
+    """NVML metrics of selected GPUs over start()..stop() windows (see perfcount.counters.gpu).
 
     ``library``: path of libnvidia-ml (else $PERFCOUNT_NVML_LIBRARY, else
     "libnvidia-ml.so.1"); ``devices``: an index, a UUID (or unique UUID prefix),

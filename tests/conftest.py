@@ -13,7 +13,7 @@ def pmu_reason() -> str | None:
     """None when the hardware instruction counter opens here, else why not."""
     try:
         from perfcount import _native  # noqa: F401
-        from perfcount.measure.region import measure
+        from perfcount.counters.region import measure
     except Exception as exc:  # pragma: no cover - broken build
         return f"native extension unavailable: {exc}"
     try:

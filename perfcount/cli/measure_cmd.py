@@ -145,7 +145,7 @@ def render(argv: list[str], results: list[Any], *, file: Any = None, extra: bool
 
 
 def run_repeated(args: argparse.Namespace, argv: list[str], *, capture: bool) -> list[Any]:
-    from perfcount.measure.process import run
+    from perfcount.counters.process import run
 
     results = []
     for _ in range(args.repeat):

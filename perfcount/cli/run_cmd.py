@@ -37,8 +37,8 @@ class Command:
         add_common_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:
+        from perfcount.counters.process import run
         from perfcount.errors import InvalidArgument
-        from perfcount.measure.process import run
 
         argv = command_argv(args)
         data = None

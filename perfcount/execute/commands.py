@@ -14,7 +14,7 @@ has candidates that are source files. Each candidate is
    :func:`perfcount.run` (``perf_event`` with ``inherit``, from exec to exit),
    or, with the ``valgrind`` backend, run under ``callgrind
    --trace-children=yes`` with the ``totals:`` of every process summed
-   (:func:`perfcount.measure.process.run_callgrind`). The cost of a workload is the sum over its inputs;
+   (:func:`perfcount.counters.process.run_callgrind`). The cost of a workload is the sum over its inputs;
 3. **checked** by comparing stdout with the expected output of each test
    (``compare``: ``exact`` bytes, ``lines`` (trailing spaces and blank lines at
    the end ignored), ``whitespace`` (the default: the same whitespace-separated
@@ -190,7 +190,7 @@ def gpu_cost(metric: str, gpu: Mapping[str, Any] | None) -> float | None:
     """A GPU metric from a run's NVML window (``Counts.gpu``), ``None`` when unknown.
 
     ``gpu_energy_mj``: the window's energy (``energy_mj``, from the energy
-    counter or integrated power, as :mod:`perfcount.measure.gpu` reports it).
+    counter or integrated power, as :mod:`perfcount.counters.gpu` reports it).
     ``gpu_time_ns``: GPU busy time, estimated as the window's ``duration_ns`` x
     ``mean_util_pct`` / 100 (NVML utilisation is the share of each sample
     period during which a kernel was executing), summed over the selected GPUs
@@ -251,8 +251,8 @@ class CommandRunner:
         build_timeout: float | None = None,
         max_output: int = 16 * 1024 * 1024,
     ) -> None:
+        from perfcount.counters.backends import resolve
         from perfcount.execute.sandbox import DEFAULT_TIMEOUT, VALGRIND_TIMEOUT_FACTOR
-        from perfcount.measure.backends import resolve
 
         spec = task if isinstance(task, CommandSpec) else CommandSpec.from_task(task)
         if build_timeout is not None:
@@ -291,14 +291,14 @@ class CommandRunner:
             self.events = list(events) if events else ["task-clock", "page-faults"]
             default_metric = self.events[0]
         else:
-            from perfcount.measure.events import DEFAULT_PERF_EVENTS
+            from perfcount.counters.events import DEFAULT_PERF_EVENTS
 
             self.events = list(events) if events else list(DEFAULT_PERF_EVENTS)
             default_metric = self.events[0]
         task_metric = (getattr(task, "extra", None) or {}).get("metric")
         self.metric = metric or task_metric or default_metric
         if self.metric in _GPU_METRICS:
-            from perfcount.measure.gpu import sampler_for
+            from perfcount.counters.gpu import sampler_for
 
             sampler, _ = sampler_for("required")  # GpuError naming why, where there is no GPU
             if sampler is not None:
@@ -314,7 +314,7 @@ class CommandRunner:
                     )
                 self.events = [self.metric, *self.events]
         if self.events is not None:
-            from perfcount.measure.region import _resolve
+            from perfcount.counters.region import _resolve
 
             # unknown names, or hardware events asked of the software backend, fail here
             _resolve(self.events, self.backend)
@@ -364,7 +364,7 @@ class CommandRunner:
     def _once(
         self, built: BuildResult, item: CommandInput, *, count: bool, timeout: float | None
     ) -> Any:
-        from perfcount.measure.process import run as run_process
+        from perfcount.counters.process import run as run_process
 
         limit = self.timeout if timeout is None else float(timeout)
         env = {**os.environ, **(self.spec.env or {})}
@@ -443,8 +443,8 @@ class CommandRunner:
         Returns a :class:`perfcount.execute.runner.Profile` (``outputs`` are the stdout
         texts; ``status`` ``build_failed`` when the build fails).
         """
+        from perfcount.counters.region import Counts
         from perfcount.execute.runner import Profile
-        from perfcount.measure.region import Counts
 
         items = [parse_input(x, f"input {i}") for i, x in enumerate(inputs)]
         if not items:

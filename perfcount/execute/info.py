@@ -1,6 +1,6 @@
 """``perfcount.info()``: what this machine can measure, and how candidates are isolated here.
 
-It joins the host facts of :mod:`perfcount.measure.host` with the sandbox
+It joins the host facts of :mod:`perfcount.counters.host` with the sandbox
 description of :mod:`perfcount.execute.sandbox`, so it lives above both.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from perfcount._version import __version__
+from perfcount.counters import host
 from perfcount.execute.sandbox import describe as describe_sandbox
-from perfcount.measure import host
 
 __all__ = ["info"]
 

@@ -58,12 +58,12 @@ from pathlib import Path
 from typing import Any
 
 from perfcount._util import plain
+from perfcount.counters import callgrind
+from perfcount.counters.backends import Backend, get, resolve
+from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
 from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
 from perfcount.execute.server import EXIT_CHANNEL_GONE
-from perfcount.measure import callgrind
-from perfcount.measure.backends import Backend, get, resolve
-from perfcount.measure.region import Counts
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
 

@@ -38,13 +38,13 @@ __all__ = [
     "kill_group",
 ]
 
-from perfcount.measure.callgrind import TIMEOUT_FACTOR
+from perfcount.counters.callgrind import TIMEOUT_FACTOR
 
 log = logging.getLogger("perfcount.execute.sandbox")
 
 #: Wall-clock limit (native seconds) when a caller passes ``timeout=None``.
 DEFAULT_TIMEOUT = 60.0
-#: See perfcount.measure.callgrind.TIMEOUT_FACTOR.
+#: See perfcount.counters.callgrind.TIMEOUT_FACTOR.
 VALGRIND_TIMEOUT_FACTOR = TIMEOUT_FACTOR
 
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")

@@ -155,11 +155,11 @@ class Server:
         # pre-import what every child needs, so children start identical and cheap
         import ctypes  # noqa: F401 - used by sandbox.isolate in every child
 
-        import perfcount.measure.backends
+        import perfcount.counters.backends
 
         with contextlib.suppress(ImportError):
             import perfcount._native
-            import perfcount.measure.events  # noqa: F401
+            import perfcount.counters.events  # noqa: F401
 
         self.go_r, self.go_w = os.pipe()
         self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -647,7 +647,7 @@ def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
                 return _classify(exc, i, f"encoding the output of test input {i}")
         return {"status": "ok", "outputs": outputs}
 
-    from perfcount.measure.backends import BACKENDS
+    from perfcount.counters.backends import BACKENDS
 
     spec = req["backend"]
     backend = BACKENDS[spec["name"]](spec["events"], spec["repeats"])

@@ -10,7 +10,7 @@ Load with ``%load_ext perfcount``, then::
 
 Options: ``-e EVENTS`` (comma-separated), ``-n REPEAT`` (default 5), ``-w
 WARMUP`` (default 1), ``-b BACKEND`` (``auto``/``perf``/``software``/
-``valgrind``), ``-o`` return the :class:`~perfcount.measure.region.CountSummary`,
+``valgrind``), ``-o`` return the :class:`~perfcount.counters.region.CountSummary`,
 ``-q`` print nothing. The statement runs in the user namespace (so it sees
 and may change your variables); each repeat runs after a ``gc.collect()``
 with the collector disabled inside the region (as in :func:`perfcount.count`).
@@ -109,7 +109,7 @@ def run_statement(
     backend: str = "auto",
 ) -> Any:
     """Count ``code`` (compiled from ``source``) executed in ``namespace``; a CountSummary."""
-    from perfcount.measure.region import count
+    from perfcount.counters.region import count
 
     if backend == "valgrind":
         from perfcount import _native
@@ -232,7 +232,7 @@ def _run_in_runner(source: str, namespace: dict[str, Any], *, warmup: int) -> An
     """Profile ``source`` with callgrind through the runner (a fork server under valgrind)."""
     import shutil
 
-    from perfcount.measure.region import CountSummary
+    from perfcount.counters.region import CountSummary
 
     if shutil.which("valgrind") is None:
         raise BackendError(

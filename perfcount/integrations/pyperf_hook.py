@@ -79,7 +79,7 @@ class PerfcountHook:
 
     def __init__(self) -> None:
         from perfcount import _native
-        from perfcount.measure.region import measure
+        from perfcount.counters.region import measure
 
         events_env = os.environ.get("PERFCOUNT_EVENTS", "").strip()
         backend = os.environ.get("PERFCOUNT_BACKEND", "auto").strip() or "auto"

@@ -138,8 +138,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _budgets(kwargs: dict[str, Any], where: str) -> dict[str, float]:
     """``max_task_clock=5`` → ``{"task-clock": 5}``; refuses unknown events and non-numbers."""
+    from perfcount.counters.events import parse_events
     from perfcount.errors import InvalidArgument
-    from perfcount.measure.events import parse_events
 
     out: dict[str, float] = {}
     for key, value in kwargs.items():
@@ -164,8 +164,8 @@ class _Plan:
 
     def __init__(self, events: list[str], backend: str) -> None:
         from perfcount import _native
-        from perfcount.measure.events import parse_events
-        from perfcount.measure.region import hardware_available
+        from perfcount.counters.events import parse_events
+        from perfcount.counters.region import hardware_available
 
         parsed = list(parse_events(events)) if events else []
         self.regions: list[tuple[str, list[str] | None]] = []
@@ -224,7 +224,7 @@ class _Plan:
 @contextmanager
 def _measured(plan: _Plan) -> Iterator[dict[str, Any]]:
     """Open ``plan``'s regions (outermost first) around the body; yield the counts dict."""
-    from perfcount.measure.region import measure
+    from perfcount.counters.region import measure
 
     out: dict[str, Any] = {"values": {}, "backends": []}
     ms = [measure(events, backend=backend) for backend, events in plan.regions]
@@ -392,7 +392,7 @@ def perfcount(request: pytest.FixtureRequest) -> Any:
     (:class:`BudgetExceeded`, an ``AssertionError``). Every block is recorded
     for ``--perfcount-json``.
     """
-    from perfcount.measure.region import measure
+    from perfcount.counters.region import measure
 
     plugin: PerfcountPlugin | None = request.config.stash.get(_KEY, None)
     nodeid = request.node.nodeid

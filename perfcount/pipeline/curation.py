@@ -594,7 +594,7 @@ def curate(
 
 def _resolve_backend(backend: str) -> tuple[str, str, str]:
     """(backend name, metric, reason) for ``backend`` ("auto" resolved here)."""
-    from perfcount.measure.backends import get, resolve
+    from perfcount.counters.backends import get, resolve
 
     name, reason = resolve(backend)
     impl = get(name)
@@ -988,9 +988,9 @@ def _percentile(values: Sequence[float], q: float) -> float:
 
 
 def _machine() -> dict[str, Any]:
-    """``perfcount.measure.host.describe()``: where the costs were measured."""
+    """``perfcount.counters.host.describe()``: where the costs were measured."""
     try:
-        from perfcount.measure.host import describe
+        from perfcount.counters.host import describe
 
         return dict(describe())
     except Exception as exc:  # informative only; never block a curation on it

@@ -237,7 +237,7 @@ def _worker_identity() -> dict[str, Any]:
     import socket
 
     import perfcount
-    from perfcount.measure.host import fingerprint
+    from perfcount.counters.host import fingerprint
 
     return {
         "perfcount": perfcount.__version__,

@@ -404,7 +404,7 @@ class _TaskEvaluator:
     """References (lazy, cached) and candidates of one task on one Runner."""
 
     def __init__(self, task: Task, runner: Any, cfg: Mapping[str, Any]) -> None:
-        from perfcount.measure.host import fingerprint
+        from perfcount.counters.host import fingerprint
 
         _check_has_references(task)
         self.task = task
@@ -946,7 +946,7 @@ def default_output(samples_path: str | os.PathLike[str]) -> str:
 
 def _backend_and_metric(backend: str) -> tuple[str, str, str]:
     """(resolved backend, metric, reason) without starting a runner."""
-    from perfcount.measure.backends import get, resolve
+    from perfcount.counters.backends import get, resolve
 
     name, reason = resolve(backend)
     metric = getattr(get(name), "metric", None) or "cost"
@@ -954,7 +954,7 @@ def _backend_and_metric(backend: str) -> tuple[str, str, str]:
 
 
 def _machine() -> tuple[dict[str, Any], str]:
-    from perfcount.measure.host import describe, fingerprint
+    from perfcount.counters.host import describe, fingerprint
 
     return describe(), fingerprint()
 

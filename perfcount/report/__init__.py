@@ -368,8 +368,8 @@ def _count_text(v: Any) -> str:
 
 def to_html(obj: Any) -> str:
     """HTML for a notebook cell: a caption line and a table (``_repr_html_`` uses this)."""
+    from perfcount.counters.region import Counts, CountSummary
     from perfcount.dpe.scoring import ScoreResult
-    from perfcount.measure.region import Counts, CountSummary
     from perfcount.pipeline.evaluation import Evaluation
 
     if isinstance(obj, Counts):

@@ -11,9 +11,9 @@ import json
 import pytest
 
 from perfcount._util import plain
+from perfcount.counters.backends import get, resolve
 from perfcount.errors import CounterUnavailable, InvalidArgument
 from perfcount.execute.runner import Profile, Runner, profile
-from perfcount.measure.backends import get, resolve
 
 LOOP = """
 def f(n):

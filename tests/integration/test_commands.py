@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 import perfcount
+from perfcount.counters.process import run_callgrind
 from perfcount.dpe.scoring import speedup_fields
 from perfcount.errors import InvalidArgument
 from perfcount.execute.commands import (
@@ -16,7 +17,6 @@ from perfcount.execute.commands import (
     compare_output,
     parse_input,
 )
-from perfcount.measure.process import run_callgrind
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
 

@@ -23,6 +23,8 @@ import pytest
 
 import perfcount
 from perfcount import _native
+from perfcount.counters.events import parse_event
+from perfcount.counters.region import Counts, CountSummary, close_groups, count, measure
 from perfcount.errors import (
     BackendError,
     CounterUnavailable,
@@ -30,8 +32,6 @@ from perfcount.errors import (
     InvalidArgument,
     PerfcountError,
 )
-from perfcount.measure.events import parse_event
-from perfcount.measure.region import Counts, CountSummary, close_groups, count, measure
 
 
 def perf_fds() -> set[str]:

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from perfcount.counters.gpu import ENERGY_SOURCES, GpuMeter, GpuSampler, inventory, sampler_for
 from perfcount.errors import GpuError, InvalidArgument
-from perfcount.measure.gpu import ENERGY_SOURCES, GpuMeter, GpuSampler, inventory, sampler_for
 
 FAKE_SOURCE = Path(__file__).resolve().parents[1] / "fake_nvml" / "fake_nvml.c"
 FAKE_CFLAGS = (
@@ -612,7 +612,7 @@ def test_a_forked_child_does_not_touch_the_parents_sampler(fake):
 
 # ---- inventory through pynvml (subprocesses: LD_LIBRARY_PATH must be set at start) ----
 
-INVENTORY = "import json, perfcount.measure.gpu as g; print(json.dumps(g.inventory()))"
+INVENTORY = "import json, perfcount.counters.gpu as g; print(json.dumps(g.inventory()))"
 
 
 def _inventory_in_subprocess(env_extra: dict[str, str], code: str = INVENTORY) -> dict:
@@ -741,7 +741,7 @@ def test_real_gpu_sanity(monkeypatch):
 
 def test_run_and_measure_carry_gpu_metrics(fake, monkeypatch):
     import perfcount as pc
-    from perfcount.measure.region import Counts
+    from perfcount.counters.region import Counts
 
     monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(fake))
     result = pc.run(["sleep", "0.05"], events=["task-clock"], gpu="required")

@@ -12,8 +12,8 @@ pytest.importorskip("IPython", reason="the magics need IPython")
 
 from IPython.core.interactiveshell import InteractiveShell
 
+from perfcount.counters.region import CountSummary
 from perfcount.errors import InvalidArgument
-from perfcount.measure.region import CountSummary
 
 
 @pytest.fixture

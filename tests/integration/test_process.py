@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import perfcount
+from perfcount.counters.process import ProcessResult, run
+from perfcount.counters.region import close_groups
 from perfcount.errors import CandidateError, CounterUnavailable, InvalidArgument
-from perfcount.measure.process import ProcessResult, run
-from perfcount.measure.region import close_groups
 
 PY = sys.executable
 

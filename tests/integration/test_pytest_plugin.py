@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from perfcount.measure.region import hardware_available
+from perfcount.counters.region import hardware_available
 
 pytest_plugins = ["pytester"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from perfcount.counters import events
+from perfcount.counters.events import parse_event, parse_events
 from perfcount.errors import InvalidArgument
-from perfcount.measure import events
-from perfcount.measure.events import parse_event, parse_events
 
 
 @pytest.mark.parametrize(

@@ -51,8 +51,8 @@ def test_the_package_keeps_its_layers(tmp_path: Path) -> None:
     ("module", "upward"),
     [
         ("dpe/scoring.py", "perfcount.report"),  # data -> rendering
-        ("measure/region.py", "perfcount.execute.runner"),  # measure -> execute
-        ("dpe/datasets.py", "perfcount.measure.host"),  # the two pure siblings are independent
+        ("counters/region.py", "perfcount.execute.runner"),  # measure -> execute
+        ("dpe/datasets.py", "perfcount.counters.host"),  # the two pure siblings are independent
         ("execute/runner.py", "perfcount.pipeline.evaluation"),
     ],
 )

@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from perfcount.counters.backends.base import Backend, Region, Summary
+from perfcount.counters.callgrind import TIMEOUT_FACTOR, read_labelled_dumps, require_valgrind
+from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, CandidateError
-from perfcount.measure.backends.base import Backend, Region, Summary
-from perfcount.measure.callgrind import TIMEOUT_FACTOR, read_labelled_dumps, require_valgrind
-from perfcount.measure.region import Counts
 
 __all__ = ["ValgrindBackend"]
 

@@ -130,8 +130,8 @@ def pmu() -> dict[str, Any]:
 
 
 def probe_events() -> dict[str, str]:
+    from perfcount.counters.events import parse_event
     from perfcount.errors import PerfcountError
-    from perfcount.measure.events import parse_event
 
     try:
         from perfcount import _native
@@ -173,7 +173,7 @@ def valgrind() -> dict[str, Any]:
 def nvml() -> dict[str, Any]:
     inventory: Callable[[], dict[str, Any]] | None
     try:
-        from perfcount.measure.gpu import inventory
+        from perfcount.counters.gpu import inventory
     except ImportError:
         inventory = None
     if inventory is not None:
@@ -199,7 +199,7 @@ def nvml() -> dict[str, Any]:
 def auto_backend() -> tuple[str, str]:
     resolve: Callable[[str], tuple[str, str]] | None
     try:
-        from perfcount.measure.backends import resolve
+        from perfcount.counters.backends import resolve
     except ImportError:
         resolve = None
     if resolve is not None:
@@ -207,10 +207,10 @@ def auto_backend() -> tuple[str, str]:
             name, why = resolve("auto")
             return str(name), str(why)
         except Exception as exc:
-            fallback = f"perfcount.measure.backends.resolve failed ({exc}); "
+            fallback = f"perfcount.counters.backends.resolve failed ({exc}); "
     else:
         fallback = ""
-    from perfcount.measure.region import hardware_available
+    from perfcount.counters.region import hardware_available
 
     ok, why = hardware_available()
     if ok:

@@ -14,11 +14,11 @@ import threading
 import warnings
 from collections.abc import Sequence
 
+from perfcount.counters.backends.base import Backend, Region, Summary
+from perfcount.counters.backends.perf import PerfBackend
+from perfcount.counters.backends.software import SoftwareBackend
+from perfcount.counters.backends.valgrind import ValgrindBackend
 from perfcount.errors import InvalidArgument, PerfcountError
-from perfcount.measure.backends.base import Backend, Region, Summary
-from perfcount.measure.backends.perf import PerfBackend
-from perfcount.measure.backends.software import SoftwareBackend
-from perfcount.measure.backends.valgrind import ValgrindBackend
 
 __all__ = ["BACKENDS", "Backend", "Region", "Summary", "get", "resolve"]
 

@@ -34,8 +34,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from perfcount._util import views
+from perfcount.counters.callgrind import read_own_dump
 from perfcount.errors import BackendError, InvalidArgument, PerfcountError
-from perfcount.measure.callgrind import read_own_dump
 
 __all__ = ["CountSummary", "Counts", "count", "measure"]
 
@@ -338,7 +338,7 @@ def _resolve_cached(events: Any, backend: str) -> tuple[str, str | None, tuple[A
 
 
 def _resolve_uncached(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
-    from perfcount.measure.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
+    from perfcount.counters.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
 
     if not isinstance(backend, str) or backend not in _BACKENDS:
         raise InvalidArgument(
@@ -679,7 +679,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._gpu_data = None
         self._gpu_reason = None
         try:
-            from perfcount.measure.gpu import sampler_for
+            from perfcount.counters.gpu import sampler_for
         except ImportError:
             self._gpu_reason = "GPU support is not available in this build"
             return

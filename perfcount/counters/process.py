@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfcount.counters import callgrind
+from perfcount.counters.events import parse_events
+from perfcount.counters.region import Counts, _resolve
 from perfcount.errors import BackendError, InvalidArgument
-from perfcount.measure import callgrind
-from perfcount.measure.events import parse_events
-from perfcount.measure.region import Counts, _resolve
 
 __all__ = ["DEFAULT_MAX_OUTPUT", "ProcessResult", "run", "run_callgrind"]
 
@@ -205,7 +205,7 @@ def run(
     gpu_reason: str | None = None
     if gpu:
         try:
-            from perfcount.measure.gpu import sampler_for
+            from perfcount.counters.gpu import sampler_for
         except ImportError:
             gpu_reason = "GPU support is not available in this build"
         else:
@@ -286,7 +286,7 @@ def run_callgrind(
     Address-space randomisation is switched off (``setarch -R``) so repeated
     runs give identical counts. ``timeout`` is wall seconds of the valgrind
     run (code runs ~50x slower there); ``wall_ns``/``max_rss`` are those of
-    valgrind. Returns a :class:`perfcount.measure.process.ProcessResult` whose
+    valgrind. Returns a :class:`perfcount.counters.process.ProcessResult` whose
     counts have backend ``"valgrind"``; a program that dies by a signal
     makes valgrind die by it too, so ``signal`` is the program's.
     """

@@ -5,7 +5,7 @@ process: :meth:`Backend.region` is a context manager around the measured calls
 and leaves raw, JSON-ready numbers on the object it yields. The *parent half*
 (:meth:`Backend.summarise`) runs in the evaluator and turns those raw numbers
 (plus, for valgrind, the dump files the child left) into a
-:class:`perfcount.measure.region.Counts` and one cost in the backend's metric.
+:class:`perfcount.counters.region.Counts` and one cost in the backend's metric.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfcount.counters.region import Counts
 from perfcount.errors import BackendError
-from perfcount.measure.region import Counts
 
 __all__ = ["Backend", "Region", "Summary"]
 

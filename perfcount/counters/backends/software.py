@@ -8,7 +8,7 @@ task-clock in nanoseconds; the coefficient of variation is reported with it.
 
 from __future__ import annotations
 
-from perfcount.measure.backends.perf import PerfBackend
+from perfcount.counters.backends.perf import PerfBackend
 
 __all__ = ["SoftwareBackend"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from perfcount.measure.backends.base import Backend, Region
+from perfcount.counters.backends.base import Backend, Region
 
 __all__ = ["PerfBackend"]
 
@@ -26,14 +26,14 @@ class PerfBackend(Backend):
         return ["instructions"]
 
     def check_available(self) -> None:
-        from perfcount.measure.region import measure
+        from perfcount.counters.region import measure
 
         with measure(self.events, backend=self.measure_backend):
             pass
 
     @contextmanager
     def region(self, label: str) -> Iterator[Region]:
-        from perfcount.measure.region import measure
+        from perfcount.counters.region import measure
 
         out = Region()
         with measure(self.events, backend=self.measure_backend) as m:

@@ -119,7 +119,7 @@ def _cache_events() -> dict[str, int]:
 HW_CACHE: dict[str, int] = _cache_events()
 _CACHE_BY_LOWER = {k.lower(): k for k in HW_CACHE}
 
-# Default event sets of the backends (see perfcount.measure.region.measure).
+# Default event sets of the backends (see perfcount.counters.region.measure).
 DEFAULT_PERF_EVENTS: tuple[str, ...] = ("instructions", "cycles", "task-clock")
 DEFAULT_SOFTWARE_EVENTS: tuple[str, ...] = ("task-clock", "page-faults", "context-switches")
 
