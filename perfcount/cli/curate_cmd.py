@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from perfcount.counters.backends import NAMES
 from perfcount.errors import InvalidArgument
 
 
@@ -22,7 +23,7 @@ class Command:
         parser.add_argument(
             "--backend",
             default="auto",
-            choices=["auto", "perf", "valgrind", "software"],
+            choices=list(NAMES),
             help="how costs are measured (default: auto)",
         )
         parser.add_argument(

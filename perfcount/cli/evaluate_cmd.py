@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from perfcount.counters.backends import NAMES
+
 
 def _task_list(text: str) -> list[str]:
     ids = [t.strip() for t in text.split(",") if t.strip()]
@@ -47,7 +49,7 @@ class Command:
         parser.add_argument(
             "--backend",
             default="auto",
-            choices=["auto", "perf", "valgrind", "software"],
+            choices=list(NAMES),
             help="how costs are measured (default: auto)",
         )
         parser.add_argument(

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from perfcount.counters.backends import NAMES
 from perfcount.errors import InvalidArgument
 
 
@@ -22,9 +23,7 @@ class Command:
         parser.add_argument(
             "--dataset", default="perfcount-py", help="dataset name or path (default: perfcount-py)"
         )
-        parser.add_argument(
-            "--backend", default="auto", choices=["auto", "perf", "valgrind", "software"]
-        )
+        parser.add_argument("--backend", default="auto", choices=list(NAMES))
         parser.add_argument("--timeout", type=float, help="per-run wall timeout in seconds")
         parser.add_argument("--no-cache", dest="cache", action="store_false")
         parser.add_argument("--json", action="store_true", help="print the ScoreResult as JSON")

@@ -197,24 +197,8 @@ def nvml() -> dict[str, Any]:
 
 
 def auto_backend() -> tuple[str, str]:
-    resolve: Callable[[str], tuple[str, str]] | None
-    try:
-        from perfcount.counters.backends import resolve
-    except ImportError:
-        resolve = None
-    if resolve is not None:
-        try:
-            name, why = resolve("auto")
-            return str(name), str(why)
-        except Exception as exc:
-            fallback = f"perfcount.counters.backends.resolve failed ({exc}); "
-    else:
-        fallback = ""
-    from perfcount.counters.region import hardware_available
+    """What ``backend="auto"`` picks for a runner here, and why (:func:`perfcount.counters.backends.select`)."""
+    from perfcount.counters.backends import select
 
-    ok, why = hardware_available()
-    if ok:
-        return "perf", fallback + why
-    if shutil.which("valgrind"):
-        return "valgrind", fallback + f"{why}; valgrind is installed (deterministic counts)"
-    return "software", fallback + f"{why}; valgrind is not installed; task-clock (noisy)"
+    chosen, why = select("auto")
+    return chosen.name, why

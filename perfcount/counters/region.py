@@ -200,7 +200,6 @@ _COUNTS_FAST = tuple(f.name for f in fields(Counts)) == _COUNTS_FIELDS
 # ---------------------------------------------------------------------------
 # Groups: one per (thread, event set), opened lazily, calibrated once.
 
-_BACKENDS = ("auto", "perf", "software", "valgrind")
 _CALIBRATION_ROUNDS = 64
 
 
@@ -338,52 +337,12 @@ def _resolve_cached(events: Any, backend: str) -> tuple[str, str | None, tuple[A
 
 
 def _resolve_uncached(events: Any, backend: str) -> tuple[str, str | None, tuple[Any, ...]]:
-    from perfcount.counters.events import DEFAULT_PERF_EVENTS, default_software_events, parse_events
+    from perfcount.counters.backends import select
+    from perfcount.counters.events import parse_events
 
-    if not isinstance(backend, str) or backend not in _BACKENDS:
-        raise InvalidArgument(
-            f"unknown backend {backend!r} for measure()",
-            hint="use one of: " + ", ".join(_BACKENDS),
-        )
-    if backend == "valgrind":
-        if not _native_module().running_on_valgrind():
-            raise BackendError(
-                "backend='valgrind' in measure() needs this Python to run under callgrind",
-                hint="use perfcount.profile(..., backend='valgrind') (the runner starts "
-                "callgrind for you), or run Python under "
-                "`valgrind --tool=callgrind --instr-atstart=no python ...`",
-            )
-        if events is not None and list(parse_events(events)) != list(parse_events("instructions")):
-            raise InvalidArgument(
-                "backend='valgrind' counts instructions only",
-                hint="drop events=, or use backend='perf'/'software' for other events",
-            )
-        return "valgrind", None, parse_events("instructions")
-    if backend == "software":
-        parsed = parse_events(events, default_software_events())
-        hw = [e.name for e in parsed if not e.is_software]
-        if hw:
-            raise InvalidArgument(
-                f"backend='software' counts software events only, not {', '.join(hw)}",
-                hint="use backend='perf' (or 'auto') for hardware events",
-            )
-        return "software", None, parsed
-    if backend == "perf":
-        return "perf", None, parse_events(events, DEFAULT_PERF_EVENTS)
-    # auto
-    if events is not None:
-        parsed = parse_events(events)
-        if any(not e.is_software for e in parsed):
-            return "perf", "hardware events were asked for", parsed
-        return "software", "only software events were asked for", parsed
-    ok, why = hardware_available()
-    if ok:
-        return "perf", why, parse_events(None, DEFAULT_PERF_EVENTS)
-    return (
-        "software",
-        f"{why}; counting software events (task-clock is time, so repeat and take the median)",
-        parse_events(None, default_software_events()),
-    )
+    chosen, reason = select(backend, events, in_process=True)
+    auto = isinstance(backend, str) and backend.strip().lower() == "auto"
+    return chosen.name, reason if auto else None, parse_events(chosen.events)
 
 
 # ---------------------------------------------------------------------------

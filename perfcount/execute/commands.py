@@ -251,7 +251,7 @@ class CommandRunner:
         build_timeout: float | None = None,
         max_output: int = 16 * 1024 * 1024,
     ) -> None:
-        from perfcount.counters.backends import resolve
+        from perfcount.counters.backends import select
         from perfcount.execute.sandbox import DEFAULT_TIMEOUT, VALGRIND_TIMEOUT_FACTOR
 
         spec = task if isinstance(task, CommandSpec) else CommandSpec.from_task(task)
@@ -269,32 +269,21 @@ class CommandRunner:
             )
         self.spec = spec
         self.task_id = getattr(task, "task_id", "")
-        self.backend, self.reason = resolve(backend)
+        chosen, self.reason = select(backend, events, repeats=repeats)
+        self.backend = chosen.name
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
             raise InvalidArgument(f"timeout must be a positive number of seconds, got {timeout!r}")
         self.timeout = float(DEFAULT_TIMEOUT if timeout is None else timeout)
         self.timeout_factor = VALGRIND_TIMEOUT_FACTOR if self.backend == "valgrind" else 1.0
-        if repeats is not None and (not isinstance(repeats, int) or repeats < 1):
-            raise InvalidArgument(f"repeats must be a positive integer, got {repeats!r}")
-        self.repeats = repeats or (5 if self.backend == "software" else 1)
+        self.repeats = chosen.repeats
         self.max_output = max_output
         self.gpu: bool | str = False
-        self.events: list[str] | None
-        if self.backend == "valgrind":
-            if events and list(events) != ["instructions"]:
-                raise InvalidArgument("the valgrind backend counts instructions only")
-            self.events = None
-            default_metric = "instructions"
-        elif self.backend == "software":
-            self.events = list(events) if events else ["task-clock", "page-faults"]
-            default_metric = self.events[0]
-        else:
-            from perfcount.counters.events import DEFAULT_PERF_EVENTS
-
-            self.events = list(events) if events else list(DEFAULT_PERF_EVENTS)
-            default_metric = self.events[0]
+        # valgrind counts the whole tree's instructions (events=None); perf and
+        # software open the backend's events around the process
+        self.events: list[str] | None = None if self.backend == "valgrind" else chosen.events
+        default_metric = chosen.metric
         task_metric = (getattr(task, "extra", None) or {}).get("metric")
         self.metric = metric or task_metric or default_metric
         if self.metric in _GPU_METRICS:
@@ -314,10 +303,8 @@ class CommandRunner:
                     )
                 self.events = [self.metric, *self.events]
         if self.events is not None:
-            from perfcount.counters.region import _resolve
-
-            # unknown names, or hardware events asked of the software backend, fail here
-            _resolve(self.events, self.backend)
+            # a metric added above must be countable by the backend too
+            select(self.backend, self.events)
         self._dir = Path(tempfile.mkdtemp(prefix="perfcount-cmd-"))
         self._builds: dict[str, BuildResult] = {}
         self._lock = threading.Lock()

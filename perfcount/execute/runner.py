@@ -59,7 +59,8 @@ from typing import Any
 
 from perfcount._util import plain
 from perfcount.counters import callgrind
-from perfcount.counters.backends import Backend, get, resolve
+from perfcount.counters.backends import Backend
+from perfcount.counters.backends import select as select_backend
 from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
 from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
@@ -314,10 +315,9 @@ class Runner:
         drop_root: bool = True,
         verify: bool = True,
     ) -> None:
-        if repeats is not None and (not isinstance(repeats, int) or repeats < 1):
-            raise InvalidArgument(f"repeats must be a positive integer, got {repeats!r}")
-        self.backend, self.reason = resolve(backend)
-        self._backend: Backend = get(self.backend, events=events, repeats=repeats)
+        self._backend: Backend
+        self._backend, self.reason = select_backend(backend, events, repeats=repeats)
+        self.backend = self._backend.name
         self._verified = False
         if verify:
             self._verify()

@@ -78,18 +78,11 @@ class PerfcountHook:
     """A pyperf hook: ``__enter__``/``__exit__`` around each timed call, ``teardown(metadata)``."""
 
     def __init__(self) -> None:
-        from perfcount import _native
         from perfcount.counters.region import measure
 
         events_env = os.environ.get("PERFCOUNT_EVENTS", "").strip()
         backend = os.environ.get("PERFCOUNT_BACKEND", "auto").strip() or "auto"
         events = [e.strip() for e in events_env.split(",") if e.strip()] or None
-        if (
-            backend == "auto"
-            and _native.running_on_valgrind()
-            and events in (None, ["instructions"])
-        ):
-            backend = "valgrind"
         try:
             self._measure = measure(events, backend=backend)
         except PerfcountError as exc:

@@ -59,7 +59,7 @@ from typing import Any
 
 import pytest
 
-from perfcount.errors import PerfcountError
+from perfcount.errors import BackendError, PerfcountError
 
 __all__ = ["BudgetExceeded", "PerfcountPlugin"]
 
@@ -163,9 +163,8 @@ class _Plan:
     """Which regions to open for a set of events: (backend, events) pairs, or why not."""
 
     def __init__(self, events: list[str], backend: str) -> None:
-        from perfcount import _native
+        from perfcount.counters.backends import select
         from perfcount.counters.events import parse_events
-        from perfcount.counters.region import hardware_available
 
         parsed = list(parse_events(events)) if events else []
         self.regions: list[tuple[str, list[str] | None]] = []
@@ -174,17 +173,19 @@ class _Plan:
         software = [e.name for e in parsed if e.is_software]
         hardware = [e.name for e in parsed if not e.is_software]
         if backend != "auto":
-            if backend == "valgrind":
-                if not _native.running_on_valgrind():
-                    self.unavailable = (
-                        "backend='valgrind' needs pytest to run under "
-                        "`valgrind --tool=callgrind --instr-atstart=no`"
-                    )
-                    return
+            # the one backend policy validates; what cannot work here is "unavailable"
+            try:
+                chosen, _ = select(backend, [e.name for e in parsed] or None, in_process=True)
+            except BackendError as exc:
+                self.unavailable = str(exc).splitlines()[0] + (
+                    f" ({exc.hint})" if getattr(exc, "hint", None) else ""
+                )
+                return
+            if chosen.name == "valgrind":
                 self.regions = [("valgrind", None)]
                 return
-            if backend == "perf" and parsed and not all(e.is_software for e in parsed):
-                hw_ok, why = hardware_available()
+            if chosen.name == "perf" and hardware:
+                hw_ok, why = _hardware()
                 if not hw_ok:
                     self.unavailable = why
                     return
@@ -193,11 +194,11 @@ class _Plan:
         if not parsed:
             self.regions = [("auto", None)]
             return
-        hw_ok, why = hardware_available() if hardware else (False, "")
+        hw_ok, why = _hardware() if hardware else (False, "")
         if hardware and hw_ok:
             self.regions = [("perf", [e.name for e in parsed])]
             return
-        if hardware and wants_instr and _native.running_on_valgrind():
+        if hardware and wants_instr and _under_callgrind():
             others = [h for h in hardware if h != "instructions"]
             if others:
                 self.unavailable = (
@@ -219,6 +220,18 @@ class _Plan:
             )
             return
         self.regions = [("software", software)]
+
+
+def _hardware() -> tuple[bool, str]:
+    from perfcount.counters.region import hardware_available
+
+    return hardware_available()
+
+
+def _under_callgrind() -> bool:
+    from perfcount.counters.backends.valgrind import ValgrindBackend
+
+    return ValgrindBackend.running_under_callgrind()
 
 
 @contextmanager

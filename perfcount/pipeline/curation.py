@@ -594,12 +594,11 @@ def curate(
 
 def _resolve_backend(backend: str) -> tuple[str, str, str]:
     """(backend name, metric, reason) for ``backend`` ("auto" resolved here)."""
-    from perfcount.counters.backends import get, resolve
+    from perfcount.counters.backends import select
 
-    name, reason = resolve(backend)
-    impl = get(name)
+    impl, reason = select(backend)
     impl.check_available()  # fail now, with the backend's hint, not after the checks
-    return name, str(impl.metric), reason
+    return impl.name, str(impl.metric), reason
 
 
 def _curate_task(row: dict[str, Any], s: _Settings, runners: _Runners, metric: str) -> TaskOutcome:

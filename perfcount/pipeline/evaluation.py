@@ -946,11 +946,10 @@ def default_output(samples_path: str | os.PathLike[str]) -> str:
 
 def _backend_and_metric(backend: str) -> tuple[str, str, str]:
     """(resolved backend, metric, reason) without starting a runner."""
-    from perfcount.counters.backends import get, resolve
+    from perfcount.counters.backends import select
 
-    name, reason = resolve(backend)
-    metric = getattr(get(name), "metric", None) or "cost"
-    return name, str(metric), reason
+    chosen, reason = select(backend)
+    return chosen.name, str(chosen.metric or "cost"), reason
 
 
 def _machine() -> tuple[dict[str, Any], str]:

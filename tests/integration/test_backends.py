@@ -11,8 +11,8 @@ import json
 import pytest
 
 from perfcount._util import plain
-from perfcount.counters.backends import get, resolve
-from perfcount.errors import CounterUnavailable, InvalidArgument
+from perfcount.counters.backends import select
+from perfcount.errors import BackendError, CounterUnavailable, InvalidArgument
 from perfcount.execute.runner import Profile, Runner, profile
 
 LOOP = """
@@ -149,7 +149,7 @@ def test_perf_backend_with_software_events():
 
 def test_perf_hardware_unavailable_is_a_clear_error():
     try:
-        get("perf").check_available()
+        select("perf")[0].check_available()
     except CounterUnavailable as exc:
         assert "valgrind" in str(exc)  # the hint names the way out
         with pytest.raises(CounterUnavailable):
@@ -167,17 +167,40 @@ def test_perf_hardware_instructions():
     assert 1.7 <= two.cost / one.cost <= 2.3
 
 
-def test_resolve_auto_names_backend_and_reason():
-    name, why = resolve("auto")
-    assert name in ("perf", "valgrind", "software") and why
-    assert resolve("valgrind") == ("valgrind", "backend 'valgrind' was requested")
+def test_select_auto_names_backend_and_reason():
+    chosen, why = select("auto")
+    assert chosen.name in ("perf", "valgrind", "software") and why
+    chosen, why = select("valgrind")
+    assert (chosen.name, why) == ("valgrind", "backend 'valgrind' was requested")
     with pytest.raises(InvalidArgument, match="unknown backend"):
-        resolve("gpu-magic")
+        select("gpu-magic")
     with pytest.raises(InvalidArgument, match="instructions only"):
-        get("valgrind", events=["task-clock"])
+        select("valgrind", ["task-clock"])
+    with pytest.raises(InvalidArgument, match="software events only"):
+        select("software", ["instructions"])
+    # in this process, valgrind needs callgrind around it; auto never picks it then
+    with pytest.raises(BackendError, match="run under callgrind"):
+        select("valgrind", in_process=True)
+    assert select("auto", in_process=True)[0].name in ("perf", "software")
+    assert select("auto", ["task-clock"])[0].name == "software"
+
+
+def test_every_caller_shares_one_default_per_backend():
+    """The runner, the command runner and measure() agree on each backend's events."""
+    from perfcount.counters.region import measure
+    from perfcount.execute.commands import CommandRunner, CommandSpec
+
+    software = select("software")[0].events
+    assert software[0] == "task-clock"
+    with CommandRunner(CommandSpec.create("c"), "software") as cr:
+        assert cr.events == software and cr.metric == "task-clock"
+    with Runner("software", timeout=5, verify=False) as r:
+        assert r._backend.events == software
+    assert [e.name for e in measure(backend="software")._events] == software
 
 
 def test_runner_reports_backend_reason():
     with Runner("auto", timeout=5, verify=False) as r:
-        assert (r.backend, r.reason) == resolve("auto")
+        chosen, why = select("auto")
+        assert (r.backend, r.reason) == (chosen.name, why)
         assert r.metric in ("instructions", "task-clock")

@@ -1,91 +1,136 @@
 """How a cost is obtained: the ``perf``, ``valgrind`` and ``software`` backends.
 
-``resolve(name)`` turns a requested backend name (``"auto"`` included) into the
-backend that will be used and a human reason; ``get(name)`` builds it.
-``auto`` picks ``perf`` when the hardware instruction counter opens, else
-``valgrind`` when it is installed, else ``software`` (with a warning, since
-task-clock is time and therefore noisy).
+:func:`select` is perfcount's one backend policy; every caller (the runners,
+``measure()``/``count()``/``run()``, curation, evaluation, the pytest plugin,
+the pyperf hook, the IPython magic, ``info()`` and the CLI) goes through it.
+It validates the requested name and events and returns the backend object
+that will be used with a human reason. ``auto`` picks:
+
+1. ``perf`` when the hardware instruction counter opens (or hardware events
+   were asked for explicitly);
+2. else ``valgrind`` when a deterministic count is possible *where the
+   measurement runs*: for a runner (candidates in a fork server) when valgrind
+   is installed and perfcount was built with callgrind's client requests; for a
+   region in this process (``in_process=True``) when this process runs under
+   callgrind;
+3. else ``software`` (task-clock: time, so noisy; the runner repeats and takes
+   the median, and warns once).
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
-import threading
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from perfcount.counters.backends.base import Backend, Region, Summary
 from perfcount.counters.backends.perf import PerfBackend
 from perfcount.counters.backends.software import SoftwareBackend
 from perfcount.counters.backends.valgrind import ValgrindBackend
+from perfcount.counters.events import Event, parse_events
+from perfcount.counters.region import hardware_available
 from perfcount.errors import InvalidArgument, PerfcountError
 
-__all__ = ["BACKENDS", "Backend", "Region", "Summary", "get", "resolve"]
+__all__ = ["BACKENDS", "NAMES", "Backend", "Region", "Summary", "select"]
 
 BACKENDS: dict[str, type[Backend]] = {
     "perf": PerfBackend,
     "valgrind": ValgrindBackend,
     "software": SoftwareBackend,
 }
+#: every name a user may pass (the CLI's choices)
+NAMES: tuple[str, ...] = ("auto", *BACKENDS)
 
-_auto_lock = threading.Lock()
-_auto: tuple[str, str] | None = None
+
+def _name(backend: Any) -> str:
+    if not isinstance(backend, str):
+        raise InvalidArgument(f"backend must be a string, got {type(backend).__name__}")
+    key = backend.strip().lower()
+    if key not in NAMES:
+        raise InvalidArgument(
+            f"unknown backend {backend!r}", hint="use one of: " + ", ".join(NAMES)
+        )
+    return key
 
 
-def _probe_auto() -> tuple[str, str]:
+def _hardware() -> tuple[bool, str]:
+    """Whether the hardware instruction counter opens here (probed once per process)."""
     try:
-        PerfBackend().check_available()
-    except (PerfcountError, ImportError, AttributeError) as exc:
-        perf_why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    else:
-        return "perf", "the hardware instruction counter opens (perf_event)"
-    if shutil.which("valgrind") is not None:
-        try:
-            ValgrindBackend().check_available()
-        except PerfcountError as exc:
-            vg_why = str(exc).splitlines()[0]
-        else:
-            return "valgrind", (
-                f"no hardware instruction counter ({perf_why}); valgrind is installed, "
-                "so callgrind gives deterministic instruction counts (~50x slower)"
-            )
-    else:
-        vg_why = "valgrind is not installed"
+        return hardware_available()
+    except ImportError as exc:  # no native extension: nothing opens
+        return False, f"the native extension is missing ({exc})"
+
+
+@functools.cache
+def _deterministic(in_process: bool) -> tuple[bool, str]:
+    """Whether callgrind can count here: in this process, or in a runner's fork server."""
+    if in_process:
+        if ValgrindBackend.running_under_callgrind():
+            return True, "this process runs under callgrind"
+        return False, "this process does not run under callgrind"
+    if shutil.which("valgrind") is None:
+        return False, "valgrind is not installed"
+    try:
+        ValgrindBackend().check_available()
+    except PerfcountError as exc:
+        return False, str(exc).splitlines()[0]
+    return True, "valgrind is installed"
+
+
+def _auto(parsed: tuple[Event, ...] | None, in_process: bool) -> tuple[str, str]:
+    if parsed is not None and all(e.is_software for e in parsed):
+        return "software", "only software events were asked for"
+    hw_ok, hw_why = _hardware()
+    if hw_ok:
+        return "perf", hw_why
+    det_ok, det_why = _deterministic(in_process)
+    only_instructions = parsed is None or [e.name for e in parsed] == ["instructions"]
+    if det_ok and only_instructions:
+        return "valgrind", (
+            f"{hw_why}; {det_why}, so callgrind gives deterministic instruction counts "
+            "(~50x slower)"
+        )
+    if parsed is not None:  # hardware events asked for: perf reports why they do not open
+        return "perf", "hardware events were asked for"
     return "software", (
-        f"no hardware instruction counter ({perf_why}) and {vg_why}; falling back to "
-        "task-clock time, which is noisy (repeated, median reported)"
+        f"{hw_why} and {det_why}; counting software events (task-clock is time, so noisy: "
+        "repeat and take the median)"
     )
 
 
-def resolve(name: str = "auto") -> tuple[str, str]:
-    """Requested backend name -> (backend used, why).
+def select(
+    backend: str = "auto",
+    events: Sequence[str] | str | None = None,
+    *,
+    in_process: bool = False,
+    repeats: int | None = None,
+) -> tuple[Backend, str]:
+    """Requested backend name and events -> (the backend object used, why).
 
-    Explicit names are validated and returned as they are (their availability
-    is checked when a runner or measurement uses them, with the events it
-    asks for); ``"auto"`` probes this machine once per process.
+    Names and events are validated here, whatever the backend (unknown names,
+    hardware events asked of ``software``, anything but instructions asked of
+    ``valgrind``). ``in_process=True`` is for regions in the caller's own
+    process, where ``valgrind`` needs this process to run under callgrind.
+    Availability of an explicit choice on this machine is checked when it is
+    used (:meth:`Backend.check_available`), with its own hint.
     """
-    global _auto
-    if not isinstance(name, str):
-        raise InvalidArgument(f"backend must be a string, got {type(name).__name__}")
-    key = name.strip().lower()
-    if key in BACKENDS:
-        return key, f"backend {key!r} was requested"
-    if key != "auto":
-        raise InvalidArgument(
-            f"unknown backend {name!r}",
-            hint="use one of: auto, perf, valgrind, software",
-        )
-    with _auto_lock:
-        if _auto is None:
-            _auto = _probe_auto()
-            if _auto[0] == "software":
-                warnings.warn(f"perfcount: {_auto[1]}", RuntimeWarning, stacklevel=2)
-        return _auto
+    name = _name(backend)
+    parsed = None if events is None else parse_events(events)
+    if name == "auto":
+        name, reason = _auto(parsed, in_process)
+        if name == "software" and parsed is None and not in_process:
+            _warn_software_once(reason)
+    else:
+        reason = f"backend {name!r} was requested"
+    cls = BACKENDS[name]
+    chosen = cls(None if parsed is None else [e.name for e in parsed], repeats)
+    if in_process:
+        chosen.check_in_process()
+    return chosen, reason
 
 
-def get(
-    name: str = "auto", *, events: Sequence[str] | None = None, repeats: int | None = None
-) -> Backend:
-    """A backend object for ``name`` (resolved first when ``"auto"``)."""
-    resolved, _ = resolve(name)
-    return BACKENDS[resolved](events, repeats)
+@functools.cache
+def _warn_software_once(reason: str) -> None:
+    warnings.warn(f"perfcount: {reason}", RuntimeWarning, stacklevel=4)

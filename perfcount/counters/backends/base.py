@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from perfcount.counters.region import Counts
-from perfcount.errors import BackendError
+from perfcount.errors import BackendError, InvalidArgument
 
 __all__ = ["Backend", "Region", "Summary"]
 
@@ -62,7 +62,12 @@ class Backend:
     timeout_factor: float = 1.0
 
     def __init__(self, events: Sequence[str] | None = None, repeats: int | None = None) -> None:
+        if repeats is not None and (
+            isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1
+        ):
+            raise InvalidArgument(f"repeats must be a positive integer, got {repeats!r}")
         self.events: list[str] = list(events) if events else self.default_events()
+        self.check_events(self.events)
         self.repeats: int = repeats if repeats is not None else self.default_repeats()
         if self.events:
             self.metric = self.events[0]
@@ -72,6 +77,12 @@ class Backend:
 
     def default_repeats(self) -> int:
         return 1
+
+    def check_events(self, events: list[str]) -> None:
+        """Raise :class:`InvalidArgument` for events this backend cannot count."""
+
+    def check_in_process(self) -> None:
+        """Raise a :class:`BackendError` if this backend cannot count a region in this process."""
 
     def check_available(self) -> None:
         """Raise a :class:`perfcount.errors.PerfcountError` naming the fix if unusable here."""

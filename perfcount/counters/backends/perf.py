@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from perfcount.counters.backends.base import Backend, Region
+from perfcount.counters.events import DEFAULT_PERF_EVENTS, parse_events
 
 __all__ = ["PerfBackend"]
 
@@ -23,7 +24,10 @@ class PerfBackend(Backend):
     measure_backend = "perf"
 
     def default_events(self) -> list[str]:
-        return ["instructions"]
+        return list(DEFAULT_PERF_EVENTS)
+
+    def check_events(self, events: list[str]) -> None:
+        parse_events(events)  # unknown names fail here, with suggestions
 
     def check_available(self) -> None:
         from perfcount.counters.region import measure

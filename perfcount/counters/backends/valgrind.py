@@ -20,8 +20,9 @@ from typing import Any
 
 from perfcount.counters.backends.base import Backend, Region, Summary
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, read_labelled_dumps, require_valgrind
+from perfcount.counters.events import parse_events
 from perfcount.counters.region import Counts
-from perfcount.errors import BackendError, CandidateError
+from perfcount.errors import BackendError, CandidateError, InvalidArgument
 
 __all__ = ["ValgrindBackend"]
 
@@ -32,15 +33,33 @@ class ValgrindBackend(Backend):
     server = "valgrind"
     timeout_factor = TIMEOUT_FACTOR
 
-    def __init__(self, events: Any = None, repeats: int | None = None) -> None:
-        if events and list(events) != ["instructions"]:
-            from perfcount.errors import InvalidArgument
+    def default_events(self) -> list[str]:
+        return ["instructions"]
 
+    def check_events(self, events: list[str]) -> None:
+        if [e.name for e in parse_events(events)] != ["instructions"]:
             raise InvalidArgument(
                 f"the valgrind backend counts instructions only, not {list(events)}",
-                hint="drop events=, or use backend='perf' for other events",
+                hint="drop events=, or use backend='perf'/'software' for other events",
             )
-        super().__init__(["instructions"], repeats)
+
+    @staticmethod
+    def running_under_callgrind() -> bool:
+        """Whether this process runs under valgrind (so its regions can be counted by callgrind)."""
+        try:
+            from perfcount import _native
+        except ImportError:
+            return False
+        return bool(_native.running_on_valgrind())
+
+    def check_in_process(self) -> None:
+        if not self.running_under_callgrind():
+            raise BackendError(
+                "backend='valgrind' in measure() needs this Python to run under callgrind",
+                hint="use perfcount.profile(..., backend='valgrind') (the runner starts "
+                "callgrind for you), or run Python under "
+                "`valgrind --tool=callgrind --instr-atstart=no python ...`",
+            )
 
     def check_available(self) -> None:
         require_valgrind()
