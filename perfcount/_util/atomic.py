@@ -30,13 +30,28 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
 
 
 def write_atomic(
-    path: str | os.PathLike[str], data: bytes | str, *, mode: int = 0o644, durable: bool = True
+    path: str | os.PathLike[str],
+    data: bytes | str,
+    *,
+    mode: int = 0o644,
+    durable: bool = True,
+    temp: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Replace ``path`` with ``data`` atomically (str is written as UTF-8); returns the path."""
+    """Replace ``path`` with ``data`` atomically (str is written as UTF-8); returns the path.
+
+    ``temp`` names the temporary file (in the same folder) for callers that
+    clean up the temporaries of killed writers by name; by default it is unique.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if temp is None:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    else:
+        tmp = os.fspath(temp)
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600
+        )
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)

@@ -42,7 +42,7 @@ def parse_line(raw: bytes | str, path: str, lineno: int) -> Any:
                 f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path, line=lineno
             ) from None
     try:
-        return json.loads(raw)
+        return json.loads(raw.rstrip("\r\n"))  # columns then count within this line
     except json.JSONDecodeError as exc:
         raise DatasetError(
             f"not valid JSON ({exc.msg} at column {exc.colno})", path=path, line=lineno

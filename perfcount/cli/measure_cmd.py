@@ -18,6 +18,8 @@ import statistics
 import sys
 from typing import Any
 
+from perfcount._util.stats import cv, median
+
 _UNITS = {"task-clock": "ns", "cpu-clock": "ns"}
 
 
@@ -81,13 +83,12 @@ def summarise(results: list[Any]) -> dict[str, dict[str, float]]:
     for name in names:
         vals = [float(r.counts[name]) for r in results if name in r.counts]
         mean = statistics.fmean(vals)
-        cv = statistics.stdev(vals) / mean if len(vals) > 1 and mean else 0.0
         out[name] = {
-            "median": statistics.median(vals),
+            "median": median(vals),
             "min": min(vals),
             "max": max(vals),
             "mean": mean,
-            "cv": cv,
+            "cv": cv(vals) or 0.0,
         }
     return out
 
@@ -129,8 +130,7 @@ def render(argv: list[str], results: list[Any], *, file: Any = None, extra: bool
     console.print(table)
     walls = [r.wall_ns for r in results]
     console.print(
-        f"  {statistics.median(walls) / 1e9:.9f} seconds time elapsed"
-        + (" (median)" if n > 1 else "")
+        f"  {median(walls) / 1e9:.9f} seconds time elapsed" + (" (median)" if n > 1 else "")
     )
     if extra:
         r = results[-1]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, fields
 from functools import wraps
 from typing import Any, TypeVar
 
-from perfcount._util import views
+from perfcount._util import stats, views
 from perfcount.counters.callgrind import read_own_dump
 from perfcount.errors import BackendError, InvalidArgument, PerfcountError
 
@@ -745,7 +745,7 @@ class CountSummary(Mapping[str, float]):
 
     @property
     def median(self) -> dict[str, float]:
-        return self._stat(statistics.median)
+        return self._stat(stats.median)
 
     @property
     def mean(self) -> dict[str, float]:
@@ -757,13 +757,7 @@ class CountSummary(Mapping[str, float]):
 
     @property
     def cv(self) -> dict[str, float]:
-        def cv(v: tuple[float, ...]) -> float:
-            if len(v) < 2:
-                return 0.0
-            mean = statistics.fmean(v)
-            return statistics.stdev(v) / mean if mean else 0.0
-
-        return self._stat(cv)
+        return self._stat(lambda v: stats.cv(v) or 0.0)
 
     @property
     def overhead(self) -> Mapping[str, float]:
@@ -773,7 +767,7 @@ class CountSummary(Mapping[str, float]):
         v = self.values(name)
         if not v:
             raise KeyError(name)
-        return statistics.median(v)
+        return stats.median(v)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)

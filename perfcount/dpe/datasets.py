@@ -34,14 +34,15 @@ import importlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from perfcount._util import plain
+from perfcount._util.atomic import write_atomic
+from perfcount._util.jsonl import iter_jsonl
 from perfcount.errors import DatasetError
 
 __all__ = [
@@ -465,67 +466,41 @@ class Dataset(Mapping[str, Task]):
 # ---------------------------------------------------------------- reading
 
 
-def _open_text(path: Path) -> IO[str]:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open("r", encoding="utf-8")
-
-
 def read_dataset(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
     """Read one perfcount or EvalPerf JSONL file (``.gz`` too)."""
     p = Path(path)
     where = str(path)
-    try:
-        handle = _open_text(p)
-    except FileNotFoundError:
-        raise DatasetError("dataset file not found", path=where) from None
-    except IsADirectoryError:
+    if p.is_dir():
         raise DatasetError(
             "is a directory, not a dataset file",
             path=where,
             hint="a folder of task folders is a curation pool; "
             "run `python -m perfcount curate DIR -o dataset.jsonl` first",
-        ) from None
+        )
     header: dict[str, Any] | None = None
     tasks: dict[str, Task] = {}
     first_line: dict[str, int] = {}
     seen_content = False
-    with handle:
-        try:
-            for lineno, text in enumerate(handle, 1):
-                text = text.rstrip("\r\n")
-                if not text.strip():
-                    continue
-                try:
-                    row = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise DatasetError(
-                        f"not valid JSON ({exc.msg} at column {exc.colno})", path=where, line=lineno
-                    ) from None
-                if isinstance(row, dict) and "format" in row and "task_id" not in row:
-                    if seen_content:
-                        raise DatasetError(
-                            "a header object must be the first line", path=where, line=lineno
-                        )
-                    header = _check_header(row, where, lineno)
-                    seen_content = True
-                    continue
-                seen_content = True
-                task = _task_from_row(row, where, lineno)
-                if task.task_id in tasks:
-                    raise DatasetError(
-                        f"duplicate task_id {task.task_id!r} (first on line "
-                        f"{first_line[task.task_id]})",
-                        path=where,
-                        line=lineno,
-                        field="task_id",
-                    )
-                tasks[task.task_id] = task
-                first_line[task.task_id] = lineno
-        except UnicodeDecodeError as exc:
-            raise DatasetError(f"not UTF-8 text ({exc.reason})", path=where) from None
-        except (OSError, EOFError) as exc:
-            raise DatasetError(f"cannot read ({exc})", path=where) from None
+    for lineno, row in iter_jsonl(p, "dataset file"):
+        if isinstance(row, dict) and "format" in row and "task_id" not in row:
+            if seen_content:
+                raise DatasetError(
+                    "a header object must be the first line", path=where, line=lineno
+                )
+            header = _check_header(row, where, lineno)
+            seen_content = True
+            continue
+        seen_content = True
+        task = _task_from_row(row, where, lineno)
+        if task.task_id in tasks:
+            raise DatasetError(
+                f"duplicate task_id {task.task_id!r} (first on line {first_line[task.task_id]})",
+                path=where,
+                line=lineno,
+                field="task_id",
+            )
+        tasks[task.task_id] = task
+        first_line[task.task_id] = lineno
     if not seen_content:
         raise DatasetError("empty dataset file (no header and no tasks)", path=where)
     stem = p.name.split(".")[0]
@@ -728,17 +703,7 @@ def write_dataset(
                 path=str(target),
                 hint="store inputs/outputs with perfcount._util.plain.encode",
             ) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-        if target.suffix == ".gz":
-            data = gzip.compress(data, mtime=0)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if target.suffix == ".gz":
+        data = gzip.compress(data, mtime=0)
+    return write_atomic(target, data)

@@ -24,10 +24,11 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from perfcount._util.atomic import write_atomic
 
 __all__ = ["ReferenceCache", "cache_dir"]
 
@@ -144,15 +145,7 @@ class ReferenceCache:
                     "references": self._entries,
                     "extra": self._extra,
                 }
-                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-                try:
-                    with os.fdopen(fd, "w") as fh:
-                        json.dump(payload, fh)
-                    os.replace(tmp, self.path)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp)
-                    raise
+                write_atomic(self.path, json.dumps(payload), durable=False)
         except OSError as exc:
             # an unwritable cache directory must not fail an evaluation; say so
             self.enabled = False

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfcount._util.atomic import write_atomic
+from perfcount._util.jsonl import parse_line
 from perfcount.errors import DatasetError
 
 __all__ = [
@@ -75,10 +77,7 @@ class ResultsData:
 
 
 def _parse_line(raw: bytes, path: str, lineno: int) -> dict[str, Any]:
-    try:
-        obj = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"not valid JSON ({exc})", path=path, line=lineno) from None
+    obj = parse_line(raw, path, lineno)
     if not isinstance(obj, dict) or obj.get("kind") not in ("header", "sample", "task"):
         raise DatasetError(
             "not a perfcount results line (expected an object with kind header/sample/task)",
@@ -218,20 +217,6 @@ def _remove_stale_temps(path: str) -> None:
                 tmp.unlink()
 
 
-def _fsync_dir(path: str) -> None:
-    """Make a rename in ``path``'s folder durable."""
-    try:
-        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 class ResultsWriter:
     """Appends whole task groups to a results file, atomically per task.
 
@@ -296,18 +281,11 @@ class ResultsWriter:
         # the header goes in whole or not at all: written to a temporary file,
         # fsync'd and renamed over the target (a kill leaves no torn header)
         _remove_stale_temps(self.path)
-        tmp = f"{self.path}.tmp-{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-        try:
-            data = (json.dumps(header_line, allow_nan=False) + "\n").encode()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path)
+        write_atomic(
+            self.path,
+            json.dumps(header_line, allow_nan=False) + "\n",
+            temp=f"{self.path}.tmp-{os.getpid()}",
+        )
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
 
     @property

@@ -90,6 +90,17 @@ class Score:
     def to_dict(self) -> dict[str, Any]:
         return {"dps": self.dps, "dps_norm": self.dps_norm, "cluster": self.cluster}
 
+    @classmethod
+    def at(cls, j: int, scores: Sequence[float]) -> Score:
+        """The score of matching reference ``j`` (slow→fast, 0-based) of ``len(scores)``; -1 → none.
+
+        The one place the DPE formula is written: ``DPS = r_j`` and
+        ``DPS_norm = 100·(j+1)/m``; no matched reference scores 0.
+        """
+        if j < 0:
+            return cls(0.0, 0.0, -1)
+        return cls(float(scores[j]), 100.0 * (j + 1) / len(scores), j)
+
 
 def _check_cost(cost: float) -> float:
     if isinstance(cost, (bool, np.bool_)) or not isinstance(cost, (int, float, np.number)):
@@ -262,8 +273,8 @@ class ReferenceSet:
         for j in range(m - 1, -1, -1):  # fast -> slow, like EvalPlus
             ref = self.costs[j]
             if ref > t or (inclusive and ref == t):
-                return Score(dps=self.scores[j], dps_norm=100.0 * (j + 1) / m, cluster=j)
-        return Score(dps=0.0, dps_norm=0.0, cluster=-1)
+                return Score.at(j, self.scores)
+        return Score.at(-1, self.scores)
 
     def score_many(self, costs: Iterable[float], *, inclusive: bool = False) -> list[Score]:
         """:meth:`score` for many costs at once (vectorised)."""
@@ -274,13 +285,7 @@ class ReferenceSet:
         # index of the last True in each row (fastest slower reference), -1 if none
         last = m - 1 - np.argmax(slower[:, ::-1], axis=1)
         last[~slower.any(axis=1)] = -1
-        out = []
-        for j in last.tolist():
-            if j < 0:
-                out.append(Score(0.0, 0.0, -1))
-            else:
-                out.append(Score(self.scores[j], 100.0 * (j + 1) / m, j))
-        return out
+        return [Score.at(j, self.scores) for j in last.tolist()]
 
     # ---------------------------------------------------------------- data
     def __len__(self) -> int:

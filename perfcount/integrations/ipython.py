@@ -37,6 +37,7 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
+from perfcount._util.stats import median
 from perfcount.errors import BackendError, InvalidArgument
 
 __all__ = [
@@ -73,14 +74,12 @@ def format_summary(summary: Any, *, warmup: int | None = None) -> str:
     The spread is the median absolute deviation from the median when there
     are several repeats (robust, in the event's unit) and the CV in percent.
     """
-    import statistics
-
     n = len(summary.runs)
     lines = []
     for name in summary.names:
         vals = summary.values(name)
-        med = statistics.median(vals)
-        mad = statistics.median(abs(v - med) for v in vals)
+        med = median(vals)
+        mad = median(abs(v - med) for v in vals)
         cv = summary.cv[name]
         spread = f" ± {_value(name, mad)} (cv {cv:.1%})" if n > 1 else ""
         scaled = " (scaled: multiplexed)" if any(name in r.scaled for r in summary.runs) else ""

@@ -39,10 +39,10 @@ stored as numbers, so ``python -m pyperf show --metadata out.json`` and
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 from typing import Any
 
+from perfcount._util.stats import median
 from perfcount.errors import PerfcountError
 
 __all__ = ["PerfcountHook"]
@@ -122,7 +122,7 @@ class PerfcountHook:
             names.update(dict.fromkeys(call))
         for name in names:
             values = [c[name] for c in self._calls if name in c]
-            med = statistics.median(values)
+            med = median(values)
             key = "perfcount_" + name.replace("-", "_")
             metadata[key] = int(med) if float(med).is_integer() else float(med)
             if loops:

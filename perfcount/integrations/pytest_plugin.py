@@ -59,6 +59,7 @@ from typing import Any
 
 import pytest
 
+from perfcount._util.atomic import write_atomic
 from perfcount.errors import BackendError, PerfcountError
 
 __all__ = ["BudgetExceeded", "PerfcountPlugin"]
@@ -385,11 +386,7 @@ class PerfcountPlugin:
             "perfcount": __version__,
             "measurements": self.records,
         }
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, default=str)
-            f.write("\n")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(data, indent=1, default=str) + "\n")
 
 
 # ---------------------------------------------------------------------------

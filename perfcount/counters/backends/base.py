@@ -10,13 +10,13 @@ and leaves raw, JSON-ready numbers on the object it yields. The *parent half*
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfcount._util.stats import median, median_cv
 from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, InvalidArgument
 
@@ -113,15 +113,11 @@ class Backend:
                 "measure fewer events at a time",
             )
         costs = [float(r["values"][metric]) for r in raw]
-        cost = statistics.median(costs)
+        cost, cv = median_cv(costs)
         values = {
-            name: statistics.median(float(r["values"][name]) for r in raw if name in r["values"])
+            name: median(float(r["values"][name]) for r in raw if name in r["values"])
             for name in raw[0]["values"]
         }
-        cv = None
-        if len(costs) > 1:
-            mean = statistics.fmean(costs)
-            cv = statistics.stdev(costs) / mean if mean else 0.0
         first = raw[0]
         counts = Counts(
             data=values,

@@ -12,12 +12,12 @@ compare within this backend only.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from perfcount._util.stats import median_cv
 from perfcount.counters.backends.base import Backend, Region, Summary
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, read_labelled_dumps, require_valgrind
 from perfcount.counters.events import parse_events
@@ -100,10 +100,6 @@ class ValgrindBackend(Backend):
                 f"no callgrind dump labelled {label!r} from pid {pid} in {out_dir}",
                 hint="is the fork server really running under valgrind --tool=callgrind?",
             )
-        cost = float(statistics.median(totals))
-        cv = None
-        if len(totals) > 1:
-            mean = statistics.fmean(totals)
-            cv = statistics.stdev(totals) / mean if mean else 0.0
+        cost, cv = median_cv(totals)
         counts = Counts(data={"instructions": cost}, backend=self.name)
         return Summary(counts=counts, cost=cost, repeats=len(totals), cv=cv)
