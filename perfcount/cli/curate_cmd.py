@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from perfcount.counters.backends import NAMES
-from perfcount.errors import InvalidArgument
+from perfcount.cli import common
 
 
 class Command:
@@ -20,12 +19,7 @@ class Command:
 
         parser.add_argument("pool", help="pool JSONL file or directory of task folders")
         parser.add_argument("-o", "--output", required=True, help="dataset JSONL to write")
-        parser.add_argument(
-            "--backend",
-            default="auto",
-            choices=list(NAMES),
-            help="how costs are measured (default: auto)",
-        )
+        common.add_backend(parser)
         parser.add_argument(
             "--min-clusters",
             type=int,
@@ -33,12 +27,7 @@ class Command:
             metavar="K",
             help="keep tasks with >= K clusters (4)",
         )
-        parser.add_argument(
-            "--tasks",
-            action="append",
-            metavar="ID[,ID...]",
-            help="curate only these task ids (repeatable or comma-separated)",
-        )
+        common.add_tasks(parser, help="curate only these task ids")
         parser.add_argument(
             "--name", default=None, help="dataset name for the header (default: file stem)"
         )
@@ -118,11 +107,7 @@ class Command:
 
         from perfcount.pipeline.curation import curate
 
-        tasks = None
-        if args.tasks:
-            tasks = [t.strip() for item in args.tasks for t in item.split(",") if t.strip()]
-            if not tasks:
-                raise InvalidArgument("--tasks names no task id")
+        tasks = args.tasks
         output = Path(args.output)
         name = args.name or output.name.removesuffix(".jsonl").removesuffix(".json")
         report = curate(

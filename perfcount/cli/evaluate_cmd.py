@@ -7,14 +7,7 @@ import json
 import sys
 from typing import Any
 
-from perfcount.counters.backends import NAMES
-
-
-def _task_list(text: str) -> list[str]:
-    ids = [t.strip() for t in text.split(",") if t.strip()]
-    if not ids:
-        raise argparse.ArgumentTypeError("--tasks needs at least one task id")
-    return ids
+from perfcount.cli import common
 
 
 class Command:
@@ -26,9 +19,7 @@ class Command:
 
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("samples", help="samples JSONL: one {task_id, solution, ...} per line")
-        parser.add_argument(
-            "--dataset", default="perfcount-py", help="dataset name or path (default: perfcount-py)"
-        )
+        common.add_dataset(parser)
         parser.add_argument(
             "-o",
             "--output",
@@ -46,12 +37,7 @@ class Command:
             "scheduler; each task (references and candidates) runs on one worker "
             "(needs pip install 'perfcount[dask]')",
         )
-        parser.add_argument(
-            "--backend",
-            default="auto",
-            choices=list(NAMES),
-            help="how costs are measured (default: auto)",
-        )
+        common.add_backend(parser)
         parser.add_argument(
             "--no-resume",
             dest="resume",
@@ -61,9 +47,7 @@ class Command:
         parser.add_argument(
             "--overwrite", action="store_true", help="replace an existing results file"
         )
-        parser.add_argument(
-            "--tasks", type=_task_list, help="only these task ids (comma-separated)"
-        )
+        common.add_tasks(parser)
         parser.add_argument(
             "--min-correct",
             type=int,

@@ -19,6 +19,7 @@ import sys
 from typing import Any
 
 from perfcount._util.stats import cv, median
+from perfcount.cli import common
 
 _UNITS = {"task-clock": "ns", "cpu-clock": "ns"}
 
@@ -41,11 +42,10 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated events, e.g. task-clock,page-faults or instructions:u,r01c2 "
         "(default: the backend's set)",
     )
-    parser.add_argument(
-        "--backend",
-        default="auto",
-        choices=["auto", "perf", "software"],
-        help="perf (hardware counters), software (task-clock etc.) or auto (default)",
+    common.add_backend(
+        parser,
+        help="perf (hardware counters), valgrind (callgrind: the instructions of the whole "
+        "process tree, deterministic), software (task-clock etc.) or auto (default)",
     )
     parser.add_argument(
         "-r", "--repeat", type=int, default=1, metavar="N", help="run the command N times (1)"

@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import Any
 
+from perfcount.cli import common
 from perfcount.errors import InvalidArgument
 
 
@@ -30,8 +31,9 @@ class Command:
             type=int,
             help="with --task: the sample number to mark (default: every scored sample)",
         )
-        parser.add_argument(
-            "--dataset",
+        common.add_dataset(
+            parser,
+            default=None,
             help="dataset to read the task's cumulative scores from "
             "(default: the one named in the results header)",
         )

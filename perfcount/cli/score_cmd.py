@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from perfcount.counters.backends import NAMES
+from perfcount.cli import common
 from perfcount.errors import InvalidArgument
 
 
@@ -20,10 +20,8 @@ class Command:
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("solution", help="Python source file defining the entry point, or -")
         parser.add_argument("--task", required=True, help="task id")
-        parser.add_argument(
-            "--dataset", default="perfcount-py", help="dataset name or path (default: perfcount-py)"
-        )
-        parser.add_argument("--backend", default="auto", choices=list(NAMES))
+        common.add_dataset(parser)
+        common.add_backend(parser)
         parser.add_argument("--timeout", type=float, help="per-run wall timeout in seconds")
         parser.add_argument("--no-cache", dest="cache", action="store_false")
         parser.add_argument("--json", action="store_true", help="print the ScoreResult as JSON")
