@@ -9,10 +9,12 @@ zero) and reported in ``Counts.overhead``.
 Backends: ``"perf"`` opens exactly the events asked for (default
 ``instructions,cycles,task-clock``); ``"software"`` only software events
 (default ``task-clock,page-faults,context-switches``) — the same native path;
-``"auto"`` is ``perf`` when the hardware ``instructions`` counter opens here,
-else ``software`` (the reason is kept in ``Counts.backend_reason`` and
-``perfcount.info()``); ``"valgrind"`` works in-process only under
-``valgrind --tool=callgrind`` (otherwise use ``perfcount.profile``).
+``"valgrind"`` works in-process only under ``valgrind --tool=callgrind``
+(otherwise use ``perfcount.profile``). ``"auto"`` is decided by
+:func:`perfcount.counters.backends.select` with ``in_process=True``: ``perf``
+when the hardware ``instructions`` counter opens here, else ``valgrind`` when
+this process runs under callgrind, else ``software`` (the reason is kept in
+``Counts.backend_reason``).
 
 Groups are opened with ``inherit``: threads started after the group was opened
 (in practice: inside the region) are counted too, so work cannot hide in a

@@ -8,9 +8,10 @@ Layout (one JSON object per line, ``kind`` says which)::
     {"kind": "sample", "task_id": "b", ...}
     ...
 
-The header records what must match before a file may be continued or two
-files compared (perfcount version, dataset name and version, backend, metric,
-the evaluation config, a hash of the samples) plus the machine description.
+The header records what must match before a file may be continued
+(:data:`MUST_MATCH`: the dataset, backend, metric, the evaluation config and
+a hash of the samples) plus the perfcount version and the machine
+description, which are recorded but may differ.
 
 Crash safety: the header is written to a temporary file, fsync'd and renamed
 into place, so it is whole or absent (a torn header from an older version is

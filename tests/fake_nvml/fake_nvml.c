@@ -2,7 +2,7 @@
  * A fake libnvidia-ml.so.1 for tests on machines without an NVIDIA GPU.
  *
  * It implements the subset of the NVML C API that perfcount's native sampler
- * (native/nvml.cpp, through dlopen) and pynvml (perfcount.gpu.inventory, through
+ * (native/nvml.cpp, through dlopen) and pynvml (perfcount.counters.gpu.inventory, through
  * ctypes) call, with the real signatures and return codes, for controllable
  * fake devices. Build:
  *

@@ -1,4 +1,4 @@
-"""``software`` backend: the task-clock software event, repeated, median + CV.
+"""``software`` backend: software events (task-clock is the metric), repeated, median + CV.
 
 Works wherever perf_event_open works at all (also without a PMU), but measures
 time, so it is noisy: the candidate's calls are repeated ``repeats`` times
