@@ -65,7 +65,7 @@ def server_argv(out_dir: Path, log_dir: Path, argv: Sequence[str]) -> list[str]:
     """``argv`` (a fork server) under callgrind with instrumentation off until a child asks."""
     return [
         *no_aslr(),
-        "valgrind",
+        require_valgrind(),
         "--tool=callgrind",
         "--instr-atstart=no",
         f"--callgrind-out-file={out_dir}/cg.%p",

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import itertools
 import logging
 import os
@@ -335,9 +336,13 @@ class Runner:
         )
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
-        self._id = f"{os.getpid()}-{next(self._ids)}-{uuid.uuid4().hex[:6]}"
+        # every path and id a candidate's process sees has the same length on every
+        # run path (pid digits, counters, TMPDIR), so nothing shifts its memory layout
+        self._id = f"{os.getpid():010d}-{next(self._ids):06d}-{uuid.uuid4().hex[:6]}"
         _sweep_stale_dirs()
-        self._dir = Path(tempfile.mkdtemp(prefix=f"perfcount-runner-{os.getpid()}-"))
+        self._dir = Path(
+            tempfile.mkdtemp(prefix=f"perfcount-run-{os.getpid():010d}-", dir=_temp_root())
+        )
         self._cgroup = PidsCgroup.create(self._id)
         self._memcg = MemoryCgroup.create(self._id)
         self.sandbox = f"{self._cgroup.reason}; {self._memcg.reason}"
@@ -345,14 +350,7 @@ class Runner:
         self._servers: dict[str, _Server] = {}
         self._closed = False
         _open_runners.add(self)
-        self._env = dict(os.environ)
-        self._env["PYTHONHASHSEED"] = "0"
-        self._env["PYTHONDONTWRITEBYTECODE"] = "1"
-        self._env.pop("PYTHONSTARTUP", None)
-        src = str(Path(__file__).resolve().parents[2])
-        self._env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (src, os.environ.get("PYTHONPATH", "")) if p
-        )
+        self._env = server_environment()
 
     def _verify(self) -> None:
         if not self._verified:
@@ -623,10 +621,69 @@ def _close_open_runners() -> None:
 
 def _sweep_stale_dirs() -> None:
     """Remove temporary folders of runners whose process died without closing them."""
-    for d in Path(tempfile.gettempdir()).glob("perfcount-runner-*-*"):
+    for d in Path(_temp_root()).glob("perfcount-run-*-*"):
         owner = d.name.split("-")[2]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if owner.isdigit() and not Path(f"/proc/{int(owner)}").exists():
             shutil.rmtree(d, ignore_errors=True)
+
+
+def _temp_root() -> str:
+    """``/tmp`` where it is usable, whatever TMPDIR says (path lengths must not vary)."""
+    return "/tmp" if os.access("/tmp", os.W_OK | os.X_OK) else tempfile.gettempdir()
+
+
+#: the whole environment of a fork server (and so of every candidate): nothing of
+#: the caller's environment (API keys, paths of its own) reaches a candidate, and
+#: the block has the same size on every run path
+SERVER_ENV_SIZE = 2048
+
+
+def server_environment() -> dict[str, str]:
+    """The fixed environment a fork server runs in.
+
+    An allowlist, not a copy of ``os.environ``: ``PATH``, a UTF-8 C locale,
+    ``PYTHONHASHSEED=0`` (deterministic string hashing),
+    ``PYTHONDONTWRITEBYTECODE``, and ``PYTHONPATH`` set to a fixed-length link
+    to the folder perfcount is imported from (so an editable checkout and a
+    wheel give the server the same path lengths). ``PERFCOUNT_ENV_PAD`` fills
+    the block to :data:`SERVER_ENV_SIZE` bytes, so the initial stack is at the
+    same address whatever the lengths above.
+    """
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONPATH": _source_link(),
+    }
+    used = sum(len(k) + len(v) + 2 for k, v in env.items()) + len("PERFCOUNT_ENV_PAD=") + 1
+    env["PERFCOUNT_ENV_PAD"] = "x" * max(0, SERVER_ENV_SIZE - used)
+    return env
+
+
+def _source_link() -> str:
+    """A fixed-length path (``/tmp/perfcount-src-<16 hex>``) linking to perfcount's parent folder."""
+    src = str(Path(__file__).resolve().parents[2])
+    digest = hashlib.sha256(src.encode()).hexdigest()[:16]
+    link = os.path.join(_temp_root(), f"perfcount-src-{digest}")
+    try:
+        st = os.lstat(link) if os.path.lexists(link) else None
+        # ours (in a sticky /tmp nobody else may then replace it) and pointing at us
+        if (
+            st is not None
+            and st.st_uid == os.geteuid()
+            and os.path.islink(link)
+            and os.readlink(link) == src
+        ):
+            return link
+        tmp = f"{link}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        os.symlink(src, tmp)
+        os.replace(tmp, link)
+        return link
+    except OSError:
+        return src  # an unwritable temp folder: the real path (lengths may then differ)
 
 
 def _scaled(limits: Limits, factor: float) -> Limits:

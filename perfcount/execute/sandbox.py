@@ -482,7 +482,7 @@ class PidsCgroup:
             )
             log.info(reason)
             return cls(None, reason)
-        path = root / "perfcount" / runner_id
+        path = root / "perfcount-runners" / runner_id
         try:
             path.mkdir(parents=True, exist_ok=True)
             cls._sweep(path.parent)
@@ -499,7 +499,7 @@ class PidsCgroup:
         """Remove folders left by runners whose process died without closing."""
         for d in parent.iterdir():
             owner = d.name.split("-", 1)[0]
-            if not (d.is_dir() and owner.isdigit()) or Path(f"/proc/{owner}").exists():
+            if not (d.is_dir() and owner.isdigit()) or Path(f"/proc/{int(owner)}").exists():
                 continue
             for child in d.iterdir():
                 if child.is_dir():
@@ -598,7 +598,7 @@ class MemoryCgroup:
             reason = f"no cgroup v1 memory hierarchy at {root}; memory is bounded per process only"
             log.info(reason)
             return cls(None, reason)
-        path = root / "perfcount" / runner_id
+        path = root / "perfcount-runners" / runner_id
         try:
             path.mkdir(parents=True, exist_ok=True)
             PidsCgroup._sweep(path.parent)

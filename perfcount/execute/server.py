@@ -267,7 +267,7 @@ class Server:
 
     def run(self, req: dict[str, Any]) -> bool:
         limits = Limits(**req["limits"])
-        rid = str(req["id"])
+        rid = f"{int(req['id']):012d}"  # fixed width: paths the child sees keep their length
         if self.valgrind:
             self._sweep_candidate_files()
         workdir = self.work_root / f"w{rid}"
