@@ -6,13 +6,19 @@ with its cumulative ratio ``r_i`` (the share of the curation pool in clusters
 scores, against reference costs ``t_i`` re-measured on the same machine with
 the same backend::
 
-    DPS      = max({0} ∪ {r_i         : t_i > t*})
-    DPS_norm = max({0} ∪ {100 * i / m : t_i > t*})      (i is 1-based here)
+    DPS      = max({0} ∪ {r_i         : t_i ≥ t*})
+    DPS_norm = max({0} ∪ {100 * i / m : t_i ≥ t*})      (i is 1-based here)
 
-The comparison is **strict**, as in the paper: a candidate exactly as costly as
-reference ``i`` does not get credit for it. (The EvalPlus implementation
-compares with ``<=`` and does give that credit; ``score(cost, inclusive=True)``
-reproduces it.)
+Matching is **inclusive** by default (``match="inclusive"``), as EvalPlus — the
+reference implementation — computes it and as the paper's prose says ("matches
+… leading to a score of 100"): a candidate exactly as costly as reference
+``i`` gets its credit. With deterministic counts exact ties are common (models
+emit a reference's code verbatim), and a strict rule would put such a
+candidate on either side of its own reference by chance. ``match="strict"``
+is the paper's formula (``t_i > t*``). ``tolerance`` (in the metric's unit)
+widens a tie for noisy backends: a candidate within it of a reference ties
+with it (inclusive: matches it; strict: does not). :func:`default_tolerance`
+gives the per-backend value.
 
 ``Score.cluster`` is EvalPerf's ``matching_cluster_idx``: the 0-based index
 ``j`` of the *fastest* reference that is still slower than the candidate
@@ -81,14 +87,30 @@ class OrderProblem:
 
 @dataclass(frozen=True)
 class Score:
-    """Where one cost lands among the references (see the module docstring)."""
+    """Where one cost lands among the references (see the module docstring).
+
+    ``margin`` is the signed distance (in the metric's unit) from the cost to
+    the nearest reference cost, positive when the candidate is cheaper; a
+    score is *fragile* when ``abs(margin)`` is within the tie tolerance, i.e.
+    noise of that size could move it across a boundary.
+    """
 
     dps: float
     dps_norm: float
     cluster: int
+    margin: float | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"dps": self.dps, "dps_norm": self.dps_norm, "cluster": self.cluster}
+        return {
+            "dps": self.dps,
+            "dps_norm": self.dps_norm,
+            "cluster": self.cluster,
+            "margin": self.margin,
+        }
+
+    def fragile(self, tolerance: float) -> bool:
+        """Whether this score is within ``tolerance`` of a reference boundary."""
+        return self.margin is not None and abs(self.margin) <= tolerance
 
     @classmethod
     def at(cls, j: int, scores: Sequence[float]) -> Score:
@@ -100,6 +122,47 @@ class Score:
         if j < 0:
             return cls(0.0, 0.0, -1)
         return cls(float(scores[j]), 100.0 * (j + 1) / len(scores), j)
+
+
+MATCH_RULES = ("inclusive", "strict")
+
+
+def check_match(match: Any) -> str:
+    """``match`` validated: ``"inclusive"`` (EvalPlus, the default) or ``"strict"`` (the paper)."""
+    if match not in MATCH_RULES:
+        raise InvalidArgument(
+            f"match must be one of {', '.join(MATCH_RULES)}, got {match!r}",
+            hint="inclusive: a candidate as costly as a reference gets its score (EvalPlus); "
+            "strict: only a costlier reference counts (the paper's formula)",
+        )
+    return str(match)
+
+
+#: tie tolerance per backend, in the backend's metric: callgrind counts are
+#: deterministic; hardware instruction counts vary by a few hundred
+#: instructions run to run (the DPE paper's measurement); task-clock noise is
+#: taken from each candidate's repeats instead (see default_tolerance)
+BACKEND_TOLERANCE: Mapping[str, float] = {"valgrind": 0.0, "perf": 300.0, "software": 0.0}
+
+
+def default_tolerance(backend: str, *, cost: float | None = None, cv: float | None = None) -> float:
+    """The tie tolerance for a cost measured with ``backend``.
+
+    For ``software`` (task-clock) it is the measured spread of the repeats,
+    ``cv × cost``, when both are known; else the backend's fixed value.
+    """
+    if backend == "software" and cost is not None and cv is not None:
+        return float(abs(cv) * abs(cost))
+    return float(BACKEND_TOLERANCE.get(backend, 0.0))
+
+
+def _check_tolerance(tolerance: Any) -> float:
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float, np.number)):
+        raise InvalidArgument(f"tolerance must be a number >= 0, got {tolerance!r}")
+    tol = float(tolerance)
+    if not (math.isfinite(tol) and tol >= 0):
+        raise InvalidArgument(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+    return tol
 
 
 def _check_cost(cost: float) -> float:
@@ -262,30 +325,50 @@ class ReferenceSet:
         return _order_problems(list(self.costs))
 
     # ---------------------------------------------------------------- scoring
-    def score(self, cost: float, *, inclusive: bool = False) -> Score:
-        """DPS, DPS_norm and matched cluster of one candidate cost.
+    def score(
+        self,
+        cost: float,
+        *,
+        match: str = "inclusive",
+        tolerance: float = 0.0,
+        inclusive: bool | None = None,
+    ) -> Score:
+        """DPS, DPS_norm, matched cluster and margin of one candidate cost.
 
-        ``inclusive=True`` counts a reference whose cost equals the candidate's
-        (EvalPlus's ``<=``) instead of the paper's strict ``t_i > t*``.
+        ``match`` is ``"inclusive"`` (EvalPlus: a reference within ``tolerance``
+        of the candidate counts) or ``"strict"`` (the paper: only references
+        costlier by more than ``tolerance``). ``inclusive=`` is the older
+        spelling of the same choice.
         """
         t = _check_cost(cost)
-        m = len(self.costs)
-        for j in range(m - 1, -1, -1):  # fast -> slow, like EvalPlus
-            ref = self.costs[j]
-            if ref > t or (inclusive and ref == t):
-                return Score.at(j, self.scores)
-        return Score.at(-1, self.scores)
+        return self.score_many([t], match=match, tolerance=tolerance, inclusive=inclusive)[0]
 
-    def score_many(self, costs: Iterable[float], *, inclusive: bool = False) -> list[Score]:
+    def score_many(
+        self,
+        costs: Iterable[float],
+        *,
+        match: str = "inclusive",
+        tolerance: float = 0.0,
+        inclusive: bool | None = None,
+    ) -> list[Score]:
         """:meth:`score` for many costs at once (vectorised)."""
+        rule = check_match(match if inclusive is None else ("inclusive" if inclusive else "strict"))
+        tol = _check_tolerance(tolerance)
         x = as_costs(costs, "costs")
-        ref = np.asarray(self.costs)
-        slower = ref[None, :] >= x[:, None] if inclusive else ref[None, :] > x[:, None]
+        ref = np.asarray(self.costs, dtype=float)
+        diff = ref[None, :] - x[:, None]  # > 0: the reference is costlier
+        matches = diff >= -tol if rule == "inclusive" else diff > tol
         m = ref.size
-        # index of the last True in each row (fastest slower reference), -1 if none
-        last = m - 1 - np.argmax(slower[:, ::-1], axis=1)
-        last[~slower.any(axis=1)] = -1
-        return [Score.at(j, self.scores) for j in last.tolist()]
+        # index of the last True in each row (fastest matching reference), -1 if none
+        last = m - 1 - np.argmax(matches[:, ::-1], axis=1)
+        last[~matches.any(axis=1)] = -1
+        nearest = np.argmin(np.abs(diff), axis=1) if m else None
+        out = []
+        for row, j in enumerate(last.tolist()):
+            s = Score.at(j, self.scores)
+            margin = None if nearest is None else float(diff[row, nearest[row]])
+            out.append(Score(s.dps, s.dps_norm, s.cluster, margin))
+        return out
 
     # ---------------------------------------------------------------- data
     def __len__(self) -> int:

@@ -50,15 +50,36 @@ def test_score_worked_example() -> None:
     assert refs.score(0) == Score(dps=100.0, dps_norm=100.0, cluster=2)
 
 
-def test_tie_gets_no_credit_unless_inclusive() -> None:
+def test_a_tie_gets_credit_unless_the_rule_is_strict() -> None:
     refs = ReferenceSet([1000, 500, 100], [20, 60, 100])
-    # strict t_i > t*: exactly as slow as reference 1 (500) -> only reference 0 counts
-    assert refs.score(500) == Score(20.0, 100 / 3, 0)
-    assert refs.score(1000) == Score(0.0, 0.0, -1)
-    # EvalPlus's `<=` credits the tie
-    assert refs.score(500, inclusive=True) == Score(60.0, 200 / 3, 1)
-    assert refs.score(1000, inclusive=True) == Score(20.0, 100 / 3, 0)
-    assert refs.score(100, inclusive=True) == Score(100.0, 100.0, 2)
+    # the default is EvalPlus's `<=`: a candidate as costly as a reference gets its score
+    assert refs.score(500) == Score(60.0, 200 / 3, 1)
+    assert refs.score(1000) == Score(20.0, 100 / 3, 0)
+    assert refs.score(100) == Score(100.0, 100.0, 2)
+    # the paper's strict t_i > t*: exactly as slow as reference 1 -> only reference 0 counts
+    assert refs.score(500, match="strict") == Score(20.0, 100 / 3, 0)
+    assert refs.score(1000, match="strict") == Score(0.0, 0.0, -1)
+    # the older spelling still works
+    assert refs.score(500, inclusive=False) == refs.score(500, match="strict")
+    assert refs.score(500, inclusive=True) == refs.score(500)
+    with pytest.raises(InvalidArgument, match="match must be one of"):
+        refs.score(500, match="loose")
+
+
+def test_tolerance_widens_a_tie_and_the_margin_tells_how_close() -> None:
+    refs = ReferenceSet([1000, 500, 100], [20, 60, 100])
+    # 520 is 20 costlier than reference 1: no match without tolerance, a tie with 50
+    assert refs.score(520).cluster == 0
+    assert refs.score(520, tolerance=50).cluster == 1
+    # strict: within the tolerance of a reference is a tie, and a tie does not count
+    assert refs.score(480, match="strict").cluster == 1
+    assert refs.score(480, match="strict", tolerance=50).cluster == 0
+    s = refs.score(520)
+    assert s.margin == -20.0 and s.fragile(50) and not s.fragile(10)
+    assert refs.score(300).margin == 200.0  # nearest reference is 500 (or 100), 200 away
+    assert refs.score(500).to_dict()["margin"] == 0.0
+    with pytest.raises(InvalidArgument, match="tolerance"):
+        refs.score(500, tolerance=-1)
 
 
 @pytest.mark.parametrize("bad", [math.nan, -1.0, math.inf, "12", None, True])
@@ -217,21 +238,26 @@ candidate_costs = st.one_of(
 )
 
 
+@pytest.mark.parametrize("match", ["strict", "inclusive"])
 @settings(max_examples=150, deadline=None)
 @given(refs=reference_sets(), cost=candidate_costs)
-def test_score_is_the_papers_definition(refs: ReferenceSet, cost: float) -> None:
-    s = refs.score(cost)
+def test_score_is_the_papers_definition(refs: ReferenceSet, cost: float, match: str) -> None:
+    s = refs.score(cost, match=match)
     m = len(refs)
-    slower = [i for i in range(m) if refs.costs[i] > cost]
+
+    def counts(ref: float) -> bool:
+        return ref > cost if match == "strict" else ref >= cost
+
+    slower = [i for i in range(m) if counts(refs.costs[i])]
     assert s.dps == max([0.0] + [refs.scores[i] for i in slower])
     assert s.dps_norm == pytest.approx(max([0.0] + [100.0 * (i + 1) / m for i in slower]))
     assert 0.0 <= s.dps <= 100.0 and 0.0 <= s.dps_norm <= 100.0
     if s.cluster == -1:
         assert s.dps == 0.0 and s.dps_norm == 0.0 and not slower
     else:
-        # the fastest reference that is still slower than the candidate
-        assert refs.costs[s.cluster] > cost
-        assert s.cluster == m - 1 or refs.costs[s.cluster + 1] <= cost
+        # the fastest reference that still counts (slower, or as slow when inclusive)
+        assert counts(refs.costs[s.cluster])
+        assert s.cluster == m - 1 or not counts(refs.costs[s.cluster + 1])
         assert s.dps == refs.scores[s.cluster]
         assert s.dps_norm == 100.0 * (s.cluster + 1) / m
 
@@ -265,4 +291,6 @@ def test_from_costs_is_consistent_with_clustering(pool: list[float]) -> None:
     assert list(refs.scores) == sorted(refs.scores)
     assert all(pool[r] == c for r, c in zip(refs.representatives or (), refs.costs))
     # the slowest solution of the pool scores 0, the fastest scores 100 unless it is in the slowest cluster
-    assert refs.score(max(pool)).dps == 0.0
+    assert refs.score(max(pool), match="strict").dps == 0.0
+    # inclusive: the slowest solution is the slowest reference, and matches it
+    assert refs.score(max(pool)).dps == refs.scores[0]
