@@ -133,9 +133,16 @@ class Command:
                     "members": [name(i) for i in cl.members.tolist()],
                 }
             )
+        note = _weight_note(costs, len(rows), args.weight)
         if args.json:
             json.dump(
-                {"bias": args.bias, "weight": args.weight, "n": len(costs), "clusters": rows},
+                {
+                    "bias": args.bias,
+                    "weight": args.weight,
+                    "n": len(costs),
+                    "clusters": rows,
+                    "note": note,
+                },
                 sys.stdout,
                 indent=2,
             )
@@ -173,5 +180,23 @@ class Command:
                 str(row["representative"]),
                 shown,
             )
-        Console().print(table)
+        console = Console()
+        console.print(table)
+        if note:
+            console.print(f"note: {note}", markup=False, highlight=False)
         return 0
+
+
+def _weight_note(costs: list[float], n_clusters: int, weight: float) -> str | None:
+    """Why small costs end in one cluster, when the default weight is what merged them."""
+    if n_clusters != 1 or len(costs) < 2 or weight <= 0 or max(costs) <= 0:
+        return None
+    slowest = max(costs)
+    if slowest >= 100 * weight:
+        return None
+    return (
+        f"every cost is below 100 x weight ({weight:g}); the split threshold "
+        f"bias + sqrt(weight / cost) is then at least {(weight / slowest) ** 0.5:.2f}, so no "
+        "relative drop splits a cluster. The default weight suits instruction counts; for "
+        "other units (ns, ms) pass a smaller --weight"
+    )

@@ -20,8 +20,7 @@ from typing import Any
 
 from perfcount._util.stats import cv, median
 from perfcount.cli import common
-
-_UNITS = {"task-clock": "ns", "cpu-clock": "ns"}
+from perfcount.counters.events import unit_of
 
 
 def exit_status(result: Any) -> int:
@@ -105,7 +104,9 @@ def render(argv: list[str], results: list[Any], *, file: Any = None, extra: bool
     title = f"Performance counter stats for '{shlex.join(argv)}'" + (
         f" ({n} runs)" if n > 1 else ""
     )
-    table = Table(title=title, box=None, title_justify="left")
+    # the heading is printed on its own (rich would wrap a long command mid-word)
+    console.print(title, markup=False, highlight=False, soft_wrap=True)
+    table = Table(box=None)
     table.add_column("value" if n == 1 else "median", justify="right")
     table.add_column("event")
     if n > 1:
@@ -115,7 +116,7 @@ def render(argv: list[str], results: list[Any], *, file: Any = None, extra: bool
     stats = summarise(results)
     last = results[-1].counts
     for name, s in stats.items():
-        unit = _UNITS.get(name.split(":")[0], "")
+        unit = unit_of(name)
         note = []
         if any(name in r.counts.scaled for r in results):
             note.append("scaled (multiplexed)")

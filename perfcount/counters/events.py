@@ -124,6 +124,15 @@ DEFAULT_PERF_EVENTS: tuple[str, ...] = ("instructions", "cycles", "task-clock")
 DEFAULT_SOFTWARE_EVENTS: tuple[str, ...] = ("task-clock", "page-faults", "context-switches")
 
 # software events that only occur in kernel mode
+#: the unit of events that are not plain counts (clocks count nanoseconds)
+UNITS: dict[str, str] = {"task-clock": "ns", "cpu-clock": "ns"}
+
+
+def unit_of(name: str) -> str:
+    """``"ns"`` for the clock events (modifiers such as ``:u`` ignored), else ``""``."""
+    return UNITS.get(name.split(":")[0], "")
+
+
 KERNEL_SIDE = frozenset({"context-switches", "cpu-migrations"})
 
 _RAW = re.compile(r"r([0-9a-fA-F]{1,16})")

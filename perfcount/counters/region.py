@@ -128,8 +128,10 @@ class Counts(Mapping[str, float]):
         return views.render(self, "html")
 
     def __repr__(self) -> str:
+        from perfcount.counters.events import unit_of
+
         body = ", ".join(
-            f"{k}={v:,.0f}{'*' if k in self.scaled else ''}"
+            f"{k}={v:,.0f}{' ' + unit_of(k) if unit_of(k) else ''}{'*' if k in self.scaled else ''}"
             if isinstance(v, (int, float))
             else f"{k}={v!r}"
             for k, v in self.data.items()
@@ -797,8 +799,13 @@ class CountSummary(Mapping[str, float]):
         return views.render(self, "html")
 
     def __repr__(self) -> str:
+        from perfcount.counters.events import unit_of
+
         med, cv = self.median, self.cv
-        body = ", ".join(f"{n}={med[n]:,.0f} (cv {cv[n]:.1%})" for n in self.names)
+        body = ", ".join(
+            f"{n}={med[n]:,.0f}{' ' + unit_of(n) if unit_of(n) else ''} (cv {cv[n]:.1%})"
+            for n in self.names
+        )
         return f"CountSummary({body}; repeat={len(self.runs)}, backend={self.backend!r})"
 
 

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from perfcount._util.stats import median
-from perfcount.errors import BackendError, InvalidArgument
+from perfcount.errors import BackendError, InvalidArgument, PerfcountError
 
 __all__ = [
     "PerfcountMagics",
@@ -277,6 +277,14 @@ class PerfcountMagics(Magics):  # type: ignore[misc,valid-type]
         With ``%%perfcount`` the cell body is the measured code and the rest of
         the first line (after the options) is setup, run once and not counted.
         """
+        try:
+            return self._perfcount(line, cell)
+        except PerfcountError as exc:
+            # a bad option, an unknown event, no such backend here: one line, not a
+            # traceback (the user's own code raising inside the statement keeps its own)
+            raise _usage_error(exc) from None
+
+    def _perfcount(self, line: str, cell: str | None) -> Any:
         opts, stmt = self.parse_options(line, "e:n:w:b:oq", posix=False, strict=False)
         events = _events(opts.get("e"))
         repeat = _int_opt(opts, "n", 5, minimum=1)
@@ -303,6 +311,13 @@ class PerfcountMagics(Magics):  # type: ignore[misc,valid-type]
         if "q" not in opts:
             print(format_summary(summary, warmup=warmup if len(summary.runs) > 1 else 0))
         return summary if "o" in opts else None
+
+
+def _usage_error(exc: PerfcountError) -> Exception:
+    """``exc`` as an IPython ``UsageError``, which IPython shows as one line (with the hint)."""
+    from IPython.core.error import UsageError
+
+    return UsageError(str(exc))
 
 
 def _events(spec: Any) -> list[str] | None:

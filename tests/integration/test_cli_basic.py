@@ -84,3 +84,40 @@ def test_errors_are_clean_messages(tmp_path: Path) -> None:
     assert done.returncode == 2 and "did you mean 'instructions'" in done.stderr
     done = cli(tmp_path, "measure")
     assert done.returncode == 2 and "no command given" in done.stderr
+
+
+def test_measure_accepts_the_valgrind_backend_the_hints_name(tmp_path: Path) -> None:
+    # "no hardware PMU ... use backend='valgrind'": the measure command takes it
+    done = cli(tmp_path, "measure", "--backend", "valgrind", "--", "true")
+    assert done.returncode == 0, done.stderr
+    assert "instructions" in done.stderr and "callgrind" in done.stderr
+
+
+def test_measure_heading_is_one_unwrapped_line(tmp_path: Path) -> None:
+    long_arg = "x" * 150
+    done = cli(tmp_path, "measure", "--backend", "software", "--", "echo", long_arg)
+    assert done.returncode == 0, done.stderr
+    heading = [ln for ln in done.stderr.splitlines() if ln.startswith("Performance counter stats")]
+    assert len(heading) == 1 and long_arg in heading[0]
+
+
+def test_cluster_says_when_the_default_weight_merged_small_costs(tmp_path: Path) -> None:
+    small = cli(tmp_path, "cluster", "-", stdin=b"1\n2\n4\n8\n")
+    assert small.returncode == 0, small.stderr
+    assert "note:" in small.stdout and "--weight" in small.stdout
+    split = cli(tmp_path, "cluster", "-", "--weight", "0", stdin=b"1\n2\n4\n8\n")
+    assert split.returncode == 0 and "note:" not in split.stdout
+    data = json.loads(cli(tmp_path, "cluster", "-", "--json", stdin=b"1\n2\n4\n8\n").stdout)
+    assert len(data["clusters"]) == 1 and "weight" in data["note"]
+
+
+def test_counts_show_the_unit_of_clock_events() -> None:
+    import perfcount
+
+    with perfcount.measure(["task-clock", "page-faults"], backend="software") as m:
+        sum(range(1000))
+    import re
+
+    text = repr(m.counts)
+    assert re.search(r"task-clock=[\d,]+ ns", text), text
+    assert re.search(r"page-faults=[\d,]+[,;]", text), text  # a plain count: no unit

@@ -13,7 +13,6 @@ pytest.importorskip("IPython", reason="the magics need IPython")
 from IPython.core.interactiveshell import InteractiveShell
 
 from perfcount.counters.region import CountSummary
-from perfcount.errors import InvalidArgument
 
 
 @pytest.fixture
@@ -97,9 +96,18 @@ def test_thread_work_inside_the_statement_is_counted(shell: Any) -> None:
     ],
 )
 def test_bad_options_raise_clear_errors(shell: Any, line: str, message: str) -> None:
-    with pytest.raises(Exception, match=message) as info:
+    from IPython.core.error import UsageError
+
+    # a usage error: IPython shows it as one line, not as a traceback
+    with pytest.raises(UsageError, match=message):
         shell.run_line_magic("perfcount", line)
-    assert isinstance(info.value, InvalidArgument)
+
+
+def test_a_usage_error_is_one_line_in_a_cell(shell: Any, capsys: Any) -> None:
+    shell.run_cell("%perfcount -n 0 pass")
+    shown = capsys.readouterr()
+    text = shown.out + shown.err
+    assert "-n must be at least 1" in text and "Traceback" not in text
 
 
 def test_unload_ext_removes_the_magics(shell: Any) -> None:
@@ -132,5 +140,7 @@ def test_valgrind_backend_profiles_the_statement_through_the_runner(
 @pytest.mark.needs_valgrind
 def test_valgrind_backend_refuses_values_it_cannot_send(shell: Any) -> None:
     shell.user_ns["lock"] = threading.Lock()
-    with pytest.raises(InvalidArgument, match="cannot send variable 'lock'"):
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError, match="cannot send variable 'lock'"):
         shell.run_line_magic("perfcount", "-b valgrind lock.acquire()")
