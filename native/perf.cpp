@@ -353,56 +353,26 @@ void check_open(const CounterGroup& g) {
 }
 }  // namespace
 
-void CounterGroup::enable() {
+void CounterGroup::ioctl_all(unsigned long request, const char* name) {
     check_open(*this);
     if (grouped_) {
-        if (ioctl(fds_[0], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_ENABLE failed: " +
-                                                       strerror_string(errno));
+        if (ioctl(fds_[0], request, PERF_IOC_FLAG_GROUP) != 0) {
+            const int err = errno;
+            throw Error(ErrorKind::Backend, err, std::string(name) + " failed: " + strerror_string(err));
         }
         return;
     }
     for (int fd : fds_) {
-        if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_ENABLE failed: " +
-                                                       strerror_string(errno));
+        if (ioctl(fd, request, 0) != 0) {
+            const int err = errno;
+            throw Error(ErrorKind::Backend, err, std::string(name) + " failed: " + strerror_string(err));
         }
     }
 }
 
-void CounterGroup::disable() {
-    check_open(*this);
-    if (grouped_) {
-        if (ioctl(fds_[0], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_DISABLE failed: " +
-                                                       strerror_string(errno));
-        }
-        return;
-    }
-    for (int fd : fds_) {
-        if (ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_DISABLE failed: " +
-                                                       strerror_string(errno));
-        }
-    }
-}
-
-void CounterGroup::reset() {
-    check_open(*this);
-    if (grouped_) {
-        if (ioctl(fds_[0], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_RESET failed: " +
-                                                       strerror_string(errno));
-        }
-        return;
-    }
-    for (int fd : fds_) {
-        if (ioctl(fd, PERF_EVENT_IOC_RESET, 0) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_RESET failed: " +
-                                                       strerror_string(errno));
-        }
-    }
-}
+void CounterGroup::enable() { ioctl_all(PERF_EVENT_IOC_ENABLE, "PERF_EVENT_IOC_ENABLE"); }
+void CounterGroup::disable() { ioctl_all(PERF_EVENT_IOC_DISABLE, "PERF_EVENT_IOC_DISABLE"); }
+void CounterGroup::reset() { ioctl_all(PERF_EVENT_IOC_RESET, "PERF_EVENT_IOC_RESET"); }
 
 namespace {
 // A counter attached to a child that is exiting (its inherited events being

@@ -61,9 +61,9 @@ public:
 
     void close() noexcept;
     bool closed() const noexcept { return fds_.empty(); }
-    void enable();
-    void disable();
-    void reset();
+    void enable();   // PERF_EVENT_IOC_ENABLE
+    void disable();  // PERF_EVENT_IOC_DISABLE
+    void reset();    // PERF_EVENT_IOC_RESET (counts only, not the enabled/running times)
 
     // Read all counters into `out` (sized on first use). Uses rdpmc when every
     // event offers it, else read(2). No allocation once `out` is sized.
@@ -84,6 +84,9 @@ public:
 private:
     void open_all(bool as_group);
     void map_pages();
+    // ioctl REQUEST on the group leader (PERF_IOC_FLAG_GROUP) or on each fd;
+    // NAME is the request's name for the error message.
+    void ioctl_all(unsigned long request, const char* name);
 
     std::vector<EventSpec> events_;
     GroupOptions options_;
