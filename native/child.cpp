@@ -29,14 +29,11 @@
 #include <string>
 #include <vector>
 
+#include "convert.hpp"
 #include "errors.hpp"
 #include "perf.hpp"
 
-namespace py = pybind11;
-
 namespace perfcount {
-
-std::vector<EventSpec> event_specs(const py::sequence& events);  // perf.cpp
 
 namespace {
 
@@ -446,29 +443,15 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
     zero.value.assign(after.value.size(), 0);
     zero.enabled.assign(after.value.size(), 0);
     zero.running.assign(after.value.size(), 0);
-    Delta d;
-    delta(zero, after, d);
     group->close();
-
-    py::tuple values(d.value.size());
-    unsigned long long scaled = 0, not_counted = 0;
-    for (size_t i = 0; i < d.value.size(); ++i) {
-        if (d.not_counted[i]) {
-            not_counted |= 1ULL << i;
-            values[i] = py::none();
-        } else if (d.scaled[i]) {
-            scaled |= 1ULL << i;
-            values[i] = py::float_(d.value[i]);
-        } else {
-            values[i] = py::int_(static_cast<unsigned long long>(after.value[i]));
-        }
-    }
+    // The counters started at zero at exec: the values are the final counts.
+    RegionValues values = region_values(zero, after);
 
     py::dict result;
     result["pid"] = pid;
-    result["values"] = values;
-    result["scaled"] = scaled;
-    result["not_counted"] = not_counted;
+    result["values"] = std::move(values.values);
+    result["scaled"] = values.scaled;
+    result["not_counted"] = values.not_counted;
     if (WIFEXITED(status)) {
         result["returncode"] = WEXITSTATUS(status);
         result["signal"] = py::none();
