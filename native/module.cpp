@@ -12,7 +12,7 @@ namespace perfcount {
 void register_perf(py::module_& m);       // bind_perf.cpp
 void register_child(py::module_& m);      // bind_child.cpp
 void register_callgrind(py::module_& m);  // callgrind.cpp
-void register_nvml(py::module_& m);       // nvml.cpp
+void register_nvml(py::module_& m);       // bind_nvml.cpp
 }  // namespace perfcount
 
 PYBIND11_MODULE(_native, m) {
