@@ -1,6 +1,7 @@
-// The one PYBIND11_MODULE of perfcount. Each native concern registers its
-// bindings here; perfcount::Error becomes the perfcount.errors class of its
-// kind, keeping errno and hint (convert.hpp).
+// The one PYBIND11_MODULE of perfcount. The core (perf, child, nvml,
+// callgrind: plain C++) knows nothing of Python; each bind_*.cpp registers
+// its bindings here, and perfcount::Error becomes the perfcount.errors class
+// of its kind, keeping errno and hint (convert.hpp).
 #include <pybind11/pybind11.h>
 
 #include <exception>
@@ -11,7 +12,7 @@
 namespace perfcount {
 void register_perf(py::module_& m);       // bind_perf.cpp
 void register_child(py::module_& m);      // bind_child.cpp
-void register_callgrind(py::module_& m);  // callgrind.cpp
+void register_callgrind(py::module_& m);  // bind_callgrind.cpp
 void register_nvml(py::module_& m);       // bind_nvml.cpp
 }  // namespace perfcount
 
