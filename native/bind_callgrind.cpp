@@ -9,6 +9,7 @@
 namespace perfcount {
 
 void register_callgrind(py::module_& m) {
+    m.attr("HAVE_CALLGRIND_REQUESTS") = py::bool_(kHaveCallgrindRequests);
     m.def(
         "running_on_valgrind", [] { return running_on_valgrind(); },
         "Nesting depth of valgrind we run under (0 when native).");

@@ -1,13 +1,18 @@
-// Callgrind client requests (see callgrind.hpp), through valgrind's
-// BSD-licensed valgrind.h/callgrind.h.
+// Callgrind client requests (see callgrind.hpp).
 #include "callgrind.hpp"
 
 #include <string>
 
-#include "valgrind/callgrind.h"
-#include "valgrind/valgrind.h"
+#include "errors.hpp"
+
+#if PERFCOUNT_HAVE_CALLGRIND
+#include <valgrind/callgrind.h>
+#include <valgrind/valgrind.h>
+#endif
 
 namespace perfcount {
+
+#if PERFCOUNT_HAVE_CALLGRIND
 
 int running_on_valgrind() noexcept { return static_cast<int>(RUNNING_ON_VALGRIND); }
 
@@ -22,5 +27,25 @@ void callgrind_stop(const std::string& label) {
 }
 
 void callgrind_zero() { CALLGRIND_ZERO_STATS; }
+
+#else  // built without valgrind's client-request headers
+
+namespace {
+[[noreturn]] void no_requests() {
+    // The hint is part of the message, so str(error) stays one line.
+    const char* const fix =
+        "install valgrind (Debian: apt-get install valgrind) and reinstall perfcount";
+    throw Error(ErrorKind::Backend, 0,
+                std::string("perfcount was built without valgrind's client-request headers; ") + fix,
+                fix);
+}
+}  // namespace
+
+int running_on_valgrind() noexcept { return 0; }
+void callgrind_start() { no_requests(); }
+void callgrind_stop(const std::string&) { no_requests(); }
+void callgrind_zero() { no_requests(); }
+
+#endif
 
 }  // namespace perfcount
