@@ -1,38 +1,51 @@
-// Callgrind client requests. Compiled in always (the vendored BSD-licensed
-// valgrind.h/callgrind.h are no-ops when not running under valgrind), so a
-// process forked from a callgrind'ed fork server can switch instrumentation
-// on only around the measured calls and dump exactly that region.
-#include <pybind11/pybind11.h>
+// Callgrind client requests (see callgrind.hpp).
+#include "callgrind.hpp"
 
 #include <string>
 
-#include "valgrind/callgrind.h"
-#include "valgrind/valgrind.h"
+#include "errors.hpp"
 
-namespace py = pybind11;
+#if PERFCOUNT_HAVE_CALLGRIND
+#include <valgrind/callgrind.h>
+#include <valgrind/valgrind.h>
+#endif
 
 namespace perfcount {
 
-void register_callgrind(py::module_& m) {
-    m.def(
-        "running_on_valgrind", [] { return static_cast<int>(RUNNING_ON_VALGRIND); },
-        "Nesting depth of valgrind we run under (0 when native).");
-    m.def(
-        "callgrind_start", [] {
-            CALLGRIND_START_INSTRUMENTATION;
-            CALLGRIND_ZERO_STATS;
-        },
-        "Switch instrumentation on and zero the counters (the region starts here).");
-    m.def(
-        "callgrind_stop", [](const std::string& label) {
-            CALLGRIND_DUMP_STATS_AT(label.c_str());
-            CALLGRIND_STOP_INSTRUMENTATION;
-        },
-        py::arg("label"),
-        "Dump the region's costs with LABEL in the dump's 'desc: Trigger' line, then "
-        "switch instrumentation off.");
-    m.def(
-        "callgrind_zero", [] { CALLGRIND_ZERO_STATS; }, "Zero callgrind's counters.");
+#if PERFCOUNT_HAVE_CALLGRIND
+
+int running_on_valgrind() noexcept { return static_cast<int>(RUNNING_ON_VALGRIND); }
+
+void callgrind_start() {
+    CALLGRIND_START_INSTRUMENTATION;
+    CALLGRIND_ZERO_STATS;
 }
+
+void callgrind_stop(const std::string& label) {
+    CALLGRIND_DUMP_STATS_AT(label.c_str());
+    CALLGRIND_STOP_INSTRUMENTATION;
+}
+
+void callgrind_zero() { CALLGRIND_ZERO_STATS; }
+
+#else  // built without valgrind's client-request headers
+
+namespace {
+[[noreturn]] void no_requests() {
+    // The hint is part of the message, so str(error) stays one line.
+    const char* const fix =
+        "install valgrind (Debian: apt-get install valgrind) and reinstall perfcount";
+    throw Error(ErrorKind::Backend, 0,
+                std::string("perfcount was built without valgrind's client-request headers; ") + fix,
+                fix);
+}
+}  // namespace
+
+int running_on_valgrind() noexcept { return 0; }
+void callgrind_start() { no_requests(); }
+void callgrind_stop(const std::string&) { no_requests(); }
+void callgrind_zero() { no_requests(); }
+
+#endif
 
 }  // namespace perfcount

@@ -5,11 +5,11 @@
 // enable_on_exec + inherit, then sends the go byte. The child execs and the
 // counters start at the exec, so the whole process tree from exec to exit is
 // counted and none of the setup is. Exec failures come back through a
-// CLOEXEC pipe. While the child runs, the parent (GIL released) feeds stdin,
-// drains bounded stdout/stderr, enforces the timeout on the whole process
-// group (SIGTERM, then SIGKILL after a grace) and reaps with wait4.
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
+// CLOEXEC pipe. While the child runs, the parent (inside the ChildWaiter's
+// release(): the binding releases the GIL) feeds stdin, drains bounded
+// stdout/stderr, enforces the timeout on the whole process group (SIGTERM,
+// then SIGKILL after a grace) and reaps with wait4.
+#include "child.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -32,11 +32,7 @@
 #include "errors.hpp"
 #include "perf.hpp"
 
-namespace py = pybind11;
-
 namespace perfcount {
-
-std::vector<EventSpec> event_specs(const py::sequence& events);  // perf.cpp
 
 namespace {
 
@@ -138,23 +134,45 @@ void kill_group(pid_t pgid, int sig) {
     if (::kill(-pgid, sig) != 0 && errno == ESRCH) ::kill(pgid, sig);
 }
 
-py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& events,
-                     std::optional<py::bytes> stdin_data, const std::string& stdin_mode,
-                     bool capture, std::optional<double> timeout,
-                     std::optional<std::string> cwd,
-                     std::optional<std::vector<std::string>> env, size_t max_output,
-                     double kill_grace, bool inherit, double linger) {
-    if (argv.empty() || argv[0].empty()) {
+// The waiter's release() .. reacquire() as a scope.
+class Released {
+public:
+    explicit Released(ChildWaiter& waiter) : waiter_(waiter) { waiter_.release(); }
+    ~Released() { waiter_.reacquire(); }
+    Released(const Released&) = delete;
+    Released& operator=(const Released&) = delete;
+
+private:
+    ChildWaiter& waiter_;
+};
+
+}  // namespace
+
+void check_child_options(const ChildOptions& options) {
+    if (options.argv.empty() || options.argv[0].empty()) {
         throw Error(ErrorKind::InvalidArgument, EINVAL, "the command is empty",
                     "pass the program and its arguments, e.g. ['python', '-c', 'pass']");
     }
+    const std::string& stdin_mode = options.stdin_mode;
     if (stdin_mode != "pipe" && stdin_mode != "devnull" && stdin_mode != "inherit") {
         throw Error(ErrorKind::InvalidArgument, EINVAL, "stdin_mode must be pipe, devnull or inherit");
     }
-    if (timeout && !(*timeout > 0)) {
+    if (options.timeout && !(*options.timeout > 0)) {
         throw Error(ErrorKind::InvalidArgument, EINVAL, "timeout must be a positive number of seconds");
     }
-    std::vector<EventSpec> specs = event_specs(events);
+}
+
+ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
+    check_child_options(options);
+    const std::vector<std::string>& argv = options.argv;
+    const std::string& stdin_mode = options.stdin_mode;
+    const bool capture = options.capture;
+    const std::optional<double>& timeout = options.timeout;
+    const std::optional<std::string>& cwd = options.cwd;
+    const std::optional<std::vector<std::string>>& env = options.env;
+    const double kill_grace = options.kill_grace;
+    const double linger = options.linger;
+    std::vector<EventSpec> specs = options.events;
 
     // Everything the child needs is prepared before fork: the child only
     // calls async-signal-safe functions.
@@ -184,8 +202,7 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
             start = end + 1;
         }
     }
-    std::string input;
-    if (stdin_data) input = std::string(*stdin_data);
+    const std::string& input = options.stdin_data;
 
     Pipe go, err, in, out, errout;
     make_pipe(go);
@@ -262,7 +279,7 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
 
     GroupOptions opts;
     opts.pid = pid;
-    opts.inherit = inherit;
+    opts.inherit = options.inherit;
     opts.enable_on_exec = true;
     opts.start_enabled = false;
     opts.rdpmc = false;
@@ -289,7 +306,7 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
     ExecFailure failure{0, 0};
     ssize_t got;
     {
-        py::gil_scoped_release release;
+        Released released(waiter);
         do {
             got = ::read(err.read.get(), &failure, sizeof(failure));
         } while (got < 0 && errno == EINTR);
@@ -320,7 +337,7 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
 
     // Run: feed stdin, drain stdout/stderr, watch the timeout and the exit.
     Capture cap_out, cap_err;
-    cap_out.limit = cap_err.limit = max_output;
+    cap_out.limit = cap_err.limit = options.max_output;
     if (capture) {
         cap_out.fd.reset(out.read.get() >= 0 ? dup(out.read.get()) : -1);
         cap_err.fd.reset(errout.read.get() >= 0 ? dup(errout.read.get()) : -1);
@@ -348,7 +365,7 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
     bool interrupted = false;
 
     {
-        py::gil_scoped_release release;
+        Released released(waiter);
         int64_t next_signal_check = now_ns() + 100'000'000;
         for (;;) {
             const bool out_open = cap_out.fd.valid(), err_open = cap_err.fd.valid();
@@ -425,8 +442,7 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
             }
             if (now >= next_signal_check) {
                 next_signal_check = now + 100'000'000;
-                py::gil_scoped_acquire acquire;
-                if (PyErr_CheckSignals() != 0) {
+                if (waiter.interrupted()) {
                     interrupted = true;
                     break;
                 }
@@ -439,72 +455,32 @@ py::dict run_counted(const std::vector<std::string>& argv, const py::sequence& e
             t_end = now_ns();
         }
     }
-    if (interrupted) throw py::error_already_set();
+    if (interrupted) throw ChildInterrupted();
 
-    Snapshot zero, after;
-    group->read_syscall(after);
-    zero.value.assign(after.value.size(), 0);
-    zero.enabled.assign(after.value.size(), 0);
-    zero.running.assign(after.value.size(), 0);
-    Delta d;
-    delta(zero, after, d);
+    ChildResult result;
+    result.pid = pid;
+    group->read_syscall(result.counters);
     group->close();
-
-    py::tuple values(d.value.size());
-    unsigned long long scaled = 0, not_counted = 0;
-    for (size_t i = 0; i < d.value.size(); ++i) {
-        if (d.not_counted[i]) {
-            not_counted |= 1ULL << i;
-            values[i] = py::none();
-        } else if (d.scaled[i]) {
-            scaled |= 1ULL << i;
-            values[i] = py::float_(d.value[i]);
-        } else {
-            values[i] = py::int_(static_cast<unsigned long long>(after.value[i]));
-        }
-    }
-
-    py::dict result;
-    result["pid"] = pid;
-    result["values"] = values;
-    result["scaled"] = scaled;
-    result["not_counted"] = not_counted;
     if (WIFEXITED(status)) {
-        result["returncode"] = WEXITSTATUS(status);
-        result["signal"] = py::none();
+        result.returncode = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
-        result["returncode"] = -WTERMSIG(status);
-        result["signal"] = WTERMSIG(status);
-    } else {
-        result["returncode"] = py::none();
-        result["signal"] = py::none();
+        result.returncode = -WTERMSIG(status);
+        result.signal = WTERMSIG(status);
     }
-    result["wall_ns"] = t_end - t0;
-    result["max_rss"] = static_cast<long long>(ru.ru_maxrss) * 1024;
-    result["user_ns"] = static_cast<long long>(ru.ru_utime.tv_sec) * 1'000'000'000LL +
-                        static_cast<long long>(ru.ru_utime.tv_usec) * 1000LL;
-    result["system_ns"] = static_cast<long long>(ru.ru_stime.tv_sec) * 1'000'000'000LL +
-                          static_cast<long long>(ru.ru_stime.tv_usec) * 1000LL;
-    result["stdout"] = py::bytes(cap_out.data);
-    result["stderr"] = py::bytes(cap_err.data);
-    result["stdout_truncated"] = cap_out.truncated;
-    result["stderr_truncated"] = cap_err.truncated;
-    result["timed_out"] = timed_out;
-    result["killed_lingering"] = killed_lingering;
-    result["stdin_written"] = input_pos;
+    result.wall_ns = t_end - t0;
+    result.max_rss = static_cast<long long>(ru.ru_maxrss) * 1024;
+    result.user_ns = static_cast<long long>(ru.ru_utime.tv_sec) * 1'000'000'000LL +
+                     static_cast<long long>(ru.ru_utime.tv_usec) * 1000LL;
+    result.system_ns = static_cast<long long>(ru.ru_stime.tv_sec) * 1'000'000'000LL +
+                       static_cast<long long>(ru.ru_stime.tv_usec) * 1000LL;
+    result.stdout_data = std::move(cap_out.data);
+    result.stderr_data = std::move(cap_err.data);
+    result.stdout_truncated = cap_out.truncated;
+    result.stderr_truncated = cap_err.truncated;
+    result.timed_out = timed_out;
+    result.killed_lingering = killed_lingering;
+    result.stdin_written = input_pos;
     return result;
-}
-
-}  // namespace
-
-void register_child(py::module_& m) {
-    m.def("run_counted", &run_counted, py::arg("argv"), py::arg("events"), py::kw_only(),
-          py::arg("stdin") = py::none(), py::arg("stdin_mode") = "devnull",
-          py::arg("capture") = true, py::arg("timeout") = py::none(),
-          py::arg("cwd") = py::none(), py::arg("env") = py::none(),
-          py::arg("max_output") = size_t{16} << 20, py::arg("kill_grace") = 1.0,
-          py::arg("inherit") = true, py::arg("linger") = 1.0,
-          "Fork, exec and count ARGV with EVENTS from exec to exit; returns a dict.");
 }
 
 }  // namespace perfcount

@@ -6,8 +6,8 @@
 // else CUDA_VISIBLE_DEVICES, else all), reads each device's total-energy
 // counter (mJ, Volta+) before and after each window while its one std::thread
 // (created with the sampler, idle between windows) samples power, utilisation,
-// memory used and SM clock every interval. The thread never touches Python; the
-// bindings release the GIL around NVML calls and waits.
+// memory used and SM clock every interval. Nothing here touches Python; the
+// bindings (bind_nvml.cpp) release the GIL around NVML calls and waits.
 //
 // Energy per device, in order of trust:
 //   energy_counter     counter delta > 0;
@@ -17,11 +17,11 @@
 //                      was shorter than the counter's update period, energy from
 //                      power integration (None without power samples), never 0 J;
 //   unavailable        neither counter nor power readings.
+#include "nvml.hpp"
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <unistd.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,9 +38,11 @@
 
 #include "errors.hpp"
 
-namespace py = pybind11;
-
 namespace perfcount {
+
+const char* const kNvmlMetricNames[kNvmlMetricCount] = {"energy_counter", "power", "utilization",
+                                                        "memory", "sm_clock"};
+
 namespace {
 
 // ---- the NVML C API subset we use (nvml.h, stable ABI) --------------------
@@ -211,9 +213,14 @@ private:
 
 using Clock = std::chrono::steady_clock;
 
-enum Metric { kEnergy, kPower, kUtil, kMemory, kClock, kMetricCount };
-const char* const kMetricNames[kMetricCount] = {"energy_counter", "power", "utilization", "memory",
-                                                "sm_clock"};
+enum Metric {
+    kEnergy = kNvmlEnergy,
+    kPower = kNvmlPower,
+    kUtil = kNvmlUtil,
+    kMemory = kNvmlMemory,
+    kClock = kNvmlClock,
+    kMetricCount = kNvmlMetricCount
+};
 
 struct Window {
     unsigned long long energy_start = 0, energy_end = 0;
@@ -256,6 +263,16 @@ std::string trim(const std::string& s) {
     return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
+NvmlDeviceInfo device_info(const Device& d) {
+    NvmlDeviceInfo info;
+    info.index = d.index;
+    info.uuid = d.uuid;
+    info.name = d.name;
+    for (int m = 0; m < kMetricCount; ++m) info.supported[m] = d.supported[m];
+    info.memory_total = d.memory_total;
+    return info;
+}
+
 class Sampler {
 public:
     Sampler(std::optional<std::vector<std::string>> devices, double interval_ms,
@@ -290,7 +307,7 @@ public:
             }
             select(devices);
             for (auto& d : devices_) probe(d);
-            probed_ = devices_;
+            for (const auto& d : devices_) probed_.push_back(device_info(d));
             // One thread for the sampler's life, idle between windows: created
             // here, before the caller opens perf counters with inherit=1, it is
             // not counted as part of the measured code.
@@ -412,7 +429,7 @@ public:
     }
 
     // The devices as probed at construction (the thread owns devices_ while running).
-    const std::vector<Device>& devices() const { return probed_; }
+    const std::vector<NvmlDeviceInfo>& devices() const { return probed_; }
     const std::string& driver_version() const { return driver_version_; }
     const std::string& library_path() const { return library_path_; }
     const std::string& selection() const { return selection_; }
@@ -735,7 +752,8 @@ private:
 
     std::shared_ptr<Library> lib_;
     bool initialised_ = false;
-    std::vector<Device> devices_, probed_;
+    std::vector<Device> devices_;
+    std::vector<NvmlDeviceInfo> probed_;
     std::string driver_version_, selection_;
     std::string library_path_;
     pid_t owner_pid_ = getpid();
@@ -757,212 +775,139 @@ private:
     std::optional<Failure> failure_;
 };
 
-// ---- results as plain Python data -------------------------------------------
+// ---- the window's metrics ------------------------------------------------------
 
 const char* const kSources[] = {"energy_counter", "power_integration", "window_too_short", "unavailable"};
 
-py::object opt(bool have, double value) { return have ? py::object(py::float_(value)) : py::object(py::none()); }
+std::optional<double> opt(bool have, double value) {
+    return have ? std::optional<double>(value) : std::nullopt;
+}
 
 // Per-device summary; SOURCE receives the index into kSources.
-py::dict summarize_device(const Device& d, long long duration_ns, long long ticks, int& source) {
+NvmlDeviceWindow summarize_device(const Device& d, long long duration_ns, long long ticks, int& source) {
     const Window& w = d.w;
     double duration_ms = static_cast<double>(duration_ns) / 1e6;
     bool integrated = w.power_n >= 2 && duration_ns > 0;
-    py::object counter = py::none();
-    py::object energy = py::none();
+    NvmlDeviceWindow out;
+    std::optional<double>& counter = out.energy_counter_mj;
+    std::optional<double>& energy = out.energy_mj;
     if (d.supported[kEnergy] && w.energy_end > w.energy_start) {
-        counter = py::float_(static_cast<double>(w.energy_end - w.energy_start));
+        counter = static_cast<double>(w.energy_end - w.energy_start);
         energy = counter;
         source = 0;
     } else if (d.supported[kEnergy] && w.energy_end == w.energy_start) {
-        counter = py::float_(0.0);
+        counter = 0.0;
         source = 2;  // a GPU never draws 0 W: the counter did not tick in this window
-        if (integrated) energy = py::float_(w.integral_mj);
+        if (integrated) energy = w.integral_mj;
     } else if (integrated) {  // no counter, or it went backwards (driver reload)
         source = 1;
-        energy = py::float_(w.integral_mj);
+        energy = w.integral_mj;
     } else {
         source = 3;
     }
-    py::dict out;
-    out["index"] = d.index;
-    out["uuid"] = d.uuid;
-    out["name"] = d.name;
-    out["energy_mj"] = energy;
-    out["energy_source"] = kSources[source];
-    out["energy_counter_mj"] = counter;
-    out["power_integrated_mj"] = opt(integrated, w.integral_mj);
-    double avg = 0;
-    bool have_avg = false;
+    out.index = d.index;
+    out.uuid = d.uuid;
+    out.name = d.name;
+    out.energy_source = kSources[source];
+    out.power_integrated_mj = opt(integrated, w.integral_mj);
     if (integrated) {
-        avg = w.integral_mj / duration_ms;  // mJ / ms = W
-        have_avg = true;
+        out.avg_power_w = w.integral_mj / duration_ms;  // mJ / ms = W
     } else if (source == 0 && duration_ms > 0) {
-        avg = py::cast<double>(counter) / duration_ms;
-        have_avg = true;
+        out.avg_power_w = *counter / duration_ms;
     }
-    out["avg_power_w"] = opt(have_avg, avg);
-    out["peak_power_w"] = opt(w.power_n > 0, w.peak_power_mw / 1000.0);
-    out["peak_mem_bytes"] = w.mem_n > 0 ? py::object(py::int_(w.peak_mem)) : py::object(py::none());
-    out["mem_total_bytes"] = d.supported[kMemory] || w.mem_n > 0 ? py::object(py::int_(d.memory_total))
-                                                                  : py::object(py::none());
-    out["mean_util_pct"] = opt(w.util_n > 0, w.util_n ? w.util_sum / static_cast<double>(w.util_n) : 0);
-    out["mean_mem_util_pct"] =
-        opt(w.util_n > 0, w.util_n ? w.mem_util_sum / static_cast<double>(w.util_n) : 0);
-    out["sm_clock_mhz_mean"] = opt(w.clock_n > 0, w.clock_n ? w.clock_sum / static_cast<double>(w.clock_n) : 0);
-    out["duration_ns"] = duration_ns;
-    out["samples"] = ticks;
-    py::dict unsupported;
+    out.peak_power_w = opt(w.power_n > 0, w.peak_power_mw / 1000.0);
+    if (w.mem_n > 0) out.peak_mem_bytes = w.peak_mem;
+    if (d.supported[kMemory] || w.mem_n > 0) out.mem_total_bytes = d.memory_total;
+    out.mean_util_pct = opt(w.util_n > 0, w.util_n ? w.util_sum / static_cast<double>(w.util_n) : 0);
+    out.mean_mem_util_pct = opt(w.util_n > 0, w.util_n ? w.mem_util_sum / static_cast<double>(w.util_n) : 0);
+    out.sm_clock_mhz_mean = opt(w.clock_n > 0, w.clock_n ? w.clock_sum / static_cast<double>(w.clock_n) : 0);
+    out.duration_ns = duration_ns;
+    out.samples = ticks;
     for (int m = 0; m < kMetricCount; ++m) {
-        if (!d.supported[m]) unsupported[kMetricNames[m]] = d.unsupported_why[m];
+        if (!d.supported[m]) out.unsupported.emplace_back(kNvmlMetricNames[m], d.unsupported_why[m]);
     }
-    out["unsupported"] = unsupported;
     return out;
 }
 
-// Mean of the non-None values under KEY, or None.
-py::object mean_of(const py::list& devices, const char* key) {
+// Mean of the devices' values of FIELD that are present, or none.
+std::optional<double> mean_of(const std::vector<NvmlDeviceWindow>& devices,
+                              std::optional<double> NvmlDeviceWindow::*field) {
     double sum = 0;
     int n = 0;
-    for (auto item : devices) {
-        py::object v = item.cast<py::dict>()[key];
-        if (!v.is_none()) {
-            sum += v.cast<double>();
+    for (const auto& d : devices) {
+        if (const auto& v = d.*field) {
+            sum += *v;
             ++n;
         }
     }
-    return n ? py::object(py::float_(sum / n)) : py::object(py::none());
+    return n ? std::optional<double>(sum / n) : std::nullopt;
 }
 
-// Sum of the values under KEY, or None when any device lacks it.
-py::object sum_of(const py::list& devices, const char* key) {
+// Sum of the devices' values of FIELD, or none when any device lacks it.
+std::optional<double> sum_of(const std::vector<NvmlDeviceWindow>& devices,
+                             std::optional<double> NvmlDeviceWindow::*field) {
     double sum = 0;
-    for (auto item : devices) {
-        py::object v = item.cast<py::dict>()[key];
-        if (v.is_none()) return py::none();
-        sum += v.cast<double>();
+    for (const auto& d : devices) {
+        const auto& v = d.*field;
+        if (!v) return std::nullopt;
+        sum += *v;
     }
-    return py::float_(sum);
-}
-
-py::dict summarize(const Sampler& s, const Sampler::Result& r) {
-    py::list devices;
-    int worst = 0;
-    bool all_power = true, all_mem = true;
-    for (const auto& d : r.devices) {
-        int source = 0;
-        devices.append(summarize_device(d, r.duration_ns, r.ticks, source));
-        worst = std::max(worst, source);
-        all_power = all_power && d.w.power_n > 0;
-        all_mem = all_mem && d.w.mem_n > 0;
-    }
-    py::dict out;
-    out["energy_mj"] = sum_of(devices, "energy_mj");
-    out["energy_source"] = kSources[worst];  // the aggregate is as good as its weakest device
-    out["avg_power_w"] = sum_of(devices, "avg_power_w");
-    out["peak_power_w"] = opt(all_power, r.peak_total_power_mw / 1000.0);  // peak of the summed power
-    out["peak_mem_bytes"] = all_mem ? py::object(py::int_(r.peak_total_mem)) : py::object(py::none());
-    out["mean_util_pct"] = mean_of(devices, "mean_util_pct");
-    out["mean_mem_util_pct"] = mean_of(devices, "mean_mem_util_pct");
-    out["sm_clock_mhz_mean"] = mean_of(devices, "sm_clock_mhz_mean");
-    out["duration_ns"] = r.duration_ns;
-    out["samples"] = r.ticks;
-    out["interval_ms"] = s.interval_ms();
-    out["selection"] = s.selection();
-    out["driver_version"] = s.driver_version().empty() ? py::object(py::none()) : py::object(py::str(s.driver_version()));
-    out["devices"] = devices;
-    return out;
-}
-
-py::dict describe(const Device& d) {
-    py::dict out;
-    out["index"] = d.index;
-    out["uuid"] = d.uuid;
-    out["name"] = d.name;
-    out["mem_total_bytes"] = d.supported[kMemory] ? py::object(py::int_(d.memory_total)) : py::object(py::none());
-    py::dict supported;
-    for (int m = 0; m < kMetricCount; ++m) supported[kMetricNames[m]] = d.supported[m];
-    out["supported"] = supported;
-    return out;
-}
-
-// None | int | str | iterable of int/str -> device names (digits = index).
-std::optional<std::vector<std::string>> device_names(const py::object& devices) {
-    if (devices.is_none()) return std::nullopt;
-    auto one = [](const py::handle& item) -> std::string {
-        if (py::isinstance<py::bool_>(item)) {
-            throw Error(ErrorKind::InvalidArgument, 0, "devices: a bool is not a GPU index",
-                        "pass GPU indices (int) or UUIDs (str)");
-        }
-        if (py::isinstance<py::int_>(item)) {
-            long long v = item.cast<long long>();
-            if (v < 0) {
-                throw Error(ErrorKind::InvalidArgument, 0, "devices: GPU index " + std::to_string(v) + " is negative",
-                            "GPU indices start at 0");
-            }
-            return std::to_string(v);
-        }
-        if (py::isinstance<py::str>(item)) return item.cast<std::string>();
-        throw Error(ErrorKind::InvalidArgument, 0,
-                    "devices: " + std::string(py::str(py::type::of(item).attr("__name__"))) +
-                        " is not a GPU index or UUID",
-                    "pass GPU indices (int) or UUIDs (str)");
-    };
-    std::vector<std::string> names;
-    if (py::isinstance<py::str>(devices) || py::isinstance<py::int_>(devices)) {
-        names.push_back(one(devices));
-    } else if (py::isinstance<py::iterable>(devices)) {
-        for (auto item : devices) names.push_back(one(item));
-    } else {
-        names.push_back(one(devices));
-    }
-    return names;
+    return sum;
 }
 
 }  // namespace
 
-void register_nvml(py::module_& m) {
-    py::class_<Sampler>(m, "NvmlSampler",
-                        "NVML metrics of selected GPUs over start()..stop() windows (see perfcount.gpu).")
-        .def(py::init([](const py::object& devices, double interval_ms, std::optional<std::string> library) {
-                 auto names = device_names(devices);
-                 py::gil_scoped_release release;
-                 return std::make_unique<Sampler>(std::move(names), interval_ms, std::move(library));
-             }),
-             py::arg("devices") = py::none(), py::arg("interval_ms") = 10.0, py::arg("library") = py::none(),
-             "Load NVML (LIBRARY, else $PERFCOUNT_NVML_LIBRARY, else libnvidia-ml.so.1), initialise it and "
-             "select DEVICES (indices/UUIDs; None: $CUDA_VISIBLE_DEVICES, else all GPUs).")
-        .def("start", &Sampler::start, py::call_guard<py::gil_scoped_release>(),
-             "Read the energy counters, take the first sample and start the sampling thread.")
-        .def(
-            "stop",
-            [](Sampler& s) {
-                Sampler::Result r;
-                {
-                    py::gil_scoped_release release;
-                    r = s.stop();
-                }
-                return summarize(s, r);
-            },
-            "Stop and join the thread, read the energy counters; the window's metrics as a dict.")
-        .def("close", &Sampler::close, py::call_guard<py::gil_scoped_release>(),
-             "Stop the thread if running (discarding the window), shut NVML down, release the library.")
-        .def_property_readonly("devices",
-                               [](const Sampler& s) {
-                                   py::list out;
-                                   for (const auto& d : s.devices()) out.append(describe(d));
-                                   return out;
-                               })
-        .def_property_readonly("driver_version",
-                               [](const Sampler& s) {
-                                   return s.driver_version().empty() ? py::object(py::none())
-                                                                     : py::object(py::str(s.driver_version()));
-                               })
-        .def_property_readonly("library", &Sampler::library_path)
-        .def_property_readonly("selection", &Sampler::selection)
-        .def_property_readonly("interval_ms", &Sampler::interval_ms)
-        .def_property_readonly("running", &Sampler::running)
-        .def_property_readonly("closed", &Sampler::closed);
+// ---- the public class ------------------------------------------------------------
+
+class NvmlSampler::Impl : public Sampler {
+public:
+    using Sampler::Sampler;
+};
+
+NvmlSampler::NvmlSampler(std::optional<std::vector<std::string>> devices, double interval_ms,
+                         std::optional<std::string> library)
+    : impl_(std::make_unique<Impl>(std::move(devices), interval_ms, std::move(library))) {}
+
+NvmlSampler::~NvmlSampler() = default;
+
+void NvmlSampler::start() { impl_->start(); }
+
+NvmlWindow NvmlSampler::stop() {
+    const Sampler::Result r = impl_->stop();
+    NvmlWindow out;
+    int worst = 0;
+    bool all_power = true, all_mem = true;
+    for (const auto& d : r.devices) {
+        int source = 0;
+        out.devices.push_back(summarize_device(d, r.duration_ns, r.ticks, source));
+        worst = std::max(worst, source);
+        all_power = all_power && d.w.power_n > 0;
+        all_mem = all_mem && d.w.mem_n > 0;
+    }
+    out.energy_mj = sum_of(out.devices, &NvmlDeviceWindow::energy_mj);
+    out.energy_source = kSources[worst];  // the aggregate is as good as its weakest device
+    out.avg_power_w = sum_of(out.devices, &NvmlDeviceWindow::avg_power_w);
+    out.peak_power_w = opt(all_power, r.peak_total_power_mw / 1000.0);  // peak of the summed power
+    if (all_mem) out.peak_mem_bytes = r.peak_total_mem;
+    out.mean_util_pct = mean_of(out.devices, &NvmlDeviceWindow::mean_util_pct);
+    out.mean_mem_util_pct = mean_of(out.devices, &NvmlDeviceWindow::mean_mem_util_pct);
+    out.sm_clock_mhz_mean = mean_of(out.devices, &NvmlDeviceWindow::sm_clock_mhz_mean);
+    out.duration_ns = r.duration_ns;
+    out.samples = r.ticks;
+    out.interval_ms = impl_->interval_ms();
+    out.selection = impl_->selection();
+    out.driver_version = impl_->driver_version();
+    return out;
 }
+
+void NvmlSampler::close() { impl_->close(); }
+
+const std::vector<NvmlDeviceInfo>& NvmlSampler::devices() const { return impl_->devices(); }
+const std::string& NvmlSampler::driver_version() const { return impl_->driver_version(); }
+const std::string& NvmlSampler::library_path() const { return impl_->library_path(); }
+const std::string& NvmlSampler::selection() const { return impl_->selection(); }
+double NvmlSampler::interval_ms() const { return impl_->interval_ms(); }
+bool NvmlSampler::running() const { return impl_->running(); }
+bool NvmlSampler::closed() const { return impl_->closed(); }
 
 }  // namespace perfcount

@@ -2,14 +2,9 @@
 //
 // A measured region is a snapshot before and a snapshot after, subtracted
 // (PERF_EVENT_IOC_RESET does not reset time_enabled/time_running, and one read
-// is cheaper than RESET+ENABLE+DISABLE). The Python-facing `Group` keeps a
-// stack of preallocated snapshots so that begin()/end() allocate nothing but
-// the result tuple.
+// is cheaper than RESET+ENABLE+DISABLE). RegionStack keeps a stack of
+// preallocated snapshots so that begin()/end() allocate nothing.
 #include "perf.hpp"
-
-#include <Python.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
@@ -19,19 +14,12 @@
 
 #include <cerrno>
 #include <climits>
-#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <fstream>
-#include <memory>
-#include <new>
-#include <optional>
-#include <tuple>
 #include <utility>
 
 #include "errors.hpp"
-
-namespace py = pybind11;
 
 namespace perfcount {
 
@@ -353,56 +341,26 @@ void check_open(const CounterGroup& g) {
 }
 }  // namespace
 
-void CounterGroup::enable() {
+void CounterGroup::ioctl_all(unsigned long request, const char* name) {
     check_open(*this);
     if (grouped_) {
-        if (ioctl(fds_[0], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_ENABLE failed: " +
-                                                       strerror_string(errno));
+        if (ioctl(fds_[0], request, PERF_IOC_FLAG_GROUP) != 0) {
+            const int err = errno;
+            throw Error(ErrorKind::Backend, err, std::string(name) + " failed: " + strerror_string(err));
         }
         return;
     }
     for (int fd : fds_) {
-        if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_ENABLE failed: " +
-                                                       strerror_string(errno));
+        if (ioctl(fd, request, 0) != 0) {
+            const int err = errno;
+            throw Error(ErrorKind::Backend, err, std::string(name) + " failed: " + strerror_string(err));
         }
     }
 }
 
-void CounterGroup::disable() {
-    check_open(*this);
-    if (grouped_) {
-        if (ioctl(fds_[0], PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_DISABLE failed: " +
-                                                       strerror_string(errno));
-        }
-        return;
-    }
-    for (int fd : fds_) {
-        if (ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_DISABLE failed: " +
-                                                       strerror_string(errno));
-        }
-    }
-}
-
-void CounterGroup::reset() {
-    check_open(*this);
-    if (grouped_) {
-        if (ioctl(fds_[0], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_RESET failed: " +
-                                                       strerror_string(errno));
-        }
-        return;
-    }
-    for (int fd : fds_) {
-        if (ioctl(fd, PERF_EVENT_IOC_RESET, 0) != 0) {
-            throw Error(ErrorKind::Backend, errno, "PERF_EVENT_IOC_RESET failed: " +
-                                                       strerror_string(errno));
-        }
-    }
-}
+void CounterGroup::enable() { ioctl_all(PERF_EVENT_IOC_ENABLE, "PERF_EVENT_IOC_ENABLE"); }
+void CounterGroup::disable() { ioctl_all(PERF_EVENT_IOC_DISABLE, "PERF_EVENT_IOC_DISABLE"); }
+void CounterGroup::reset() { ioctl_all(PERF_EVENT_IOC_RESET, "PERF_EVENT_IOC_RESET"); }
 
 namespace {
 // A counter attached to a child that is exiting (its inherited events being
@@ -480,446 +438,34 @@ void CounterGroup::read_syscall(Snapshot& out) {
     }
 }
 
-void delta(const Snapshot& before, const Snapshot& after, Delta& out) {
-    const size_t n = after.value.size();
-    out.value.assign(n, 0.0);
-    out.scaled.assign(n, false);
-    out.not_counted.assign(n, false);
-    for (size_t i = 0; i < n; ++i) {
-        const uint64_t dv = after.value[i] - before.value[i];
-        const uint64_t de = after.enabled[i] - before.enabled[i];
-        const uint64_t dr = after.running[i] - before.running[i];
-        if (dr == 0 && de != 0) {
-            out.not_counted[i] = true;
-        } else if (dr < de) {
-            out.value[i] = static_cast<double>(dv) * static_cast<double>(de) /
-                           static_cast<double>(dr);
-            out.scaled[i] = true;
-        } else {
-            out.value[i] = static_cast<double>(dv);
-        }
-    }
+RegionStack::RegionStack(std::vector<EventSpec> events, const GroupOptions& options)
+    : group_(std::move(events), options) {
+    stack_.resize(8);
 }
 
-// ---------------------------------------------------------------------------
-// Python bindings
-
-namespace {
-
-constexpr size_t kMaxDepth = 256;
-
-class PyGroup {
-public:
-    PyGroup(std::vector<EventSpec> events, const GroupOptions& options)
-        : group_(std::move(events), options) {
-        stack_.resize(8);
-    }
-
-    CounterGroup& group() { return group_; }
-
-    // Snapshot now and push it; returns the nesting depth (pass it to end()).
-    size_t begin() {
-        if (depth_ == stack_.size()) {
-            if (depth_ >= kMaxDepth) {
-                throw Error(ErrorKind::InvalidArgument, 0,
-                            "more than " + std::to_string(kMaxDepth) + " nested regions",
-                            "regions are probably entered without being exited");
-            }
-            stack_.resize(stack_.size() * 2);
-        }
-        group_.read(stack_[depth_]);
-        return ++depth_;
-    }
-
-    // Snapshot now, pop the region's start and return
-    // (values, scaled_mask, not_counted_mask); a not-counted value is None.
-    py::tuple end(size_t token) {
-        group_.read(after_);
-        if (token == 0 || token != depth_) {
+size_t RegionStack::begin() {
+    if (depth_ == stack_.size()) {
+        if (depth_ >= kMaxDepth) {
             throw Error(ErrorKind::InvalidArgument, 0,
-                        "regions must nest: ended region " + std::to_string(token) +
-                            " while region " + std::to_string(depth_) + " is innermost",
-                        "exit regions in the reverse order of entering them");
+                        "more than " + std::to_string(kMaxDepth) + " nested regions",
+                        "regions are probably entered without being exited");
         }
-        --depth_;
-        return make_delta(stack_[depth_], after_);
+        stack_.resize(stack_.size() * 2);
     }
+    group_.read(stack_[depth_]);
+    return ++depth_;
+}
 
-    // Drop an open region (e.g. after an error) without reading.
-    void abandon(size_t token) {
-        if (token != 0 && token <= depth_) depth_ = token - 1;
+RegionStack::Interval RegionStack::end(size_t token) {
+    group_.read(after_);  // first thing: the region ends here
+    if (token == 0 || token != depth_) {
+        throw Error(ErrorKind::InvalidArgument, 0,
+                    "regions must nest: ended region " + std::to_string(token) +
+                        " while region " + std::to_string(depth_) + " is innermost",
+                    "exit regions in the reverse order of entering them");
     }
-
-    size_t depth() const { return depth_; }
-
-    static py::tuple make_delta(const Snapshot& before, const Snapshot& after) {
-        const size_t n = after.value.size();
-        PyObject* values = PyTuple_New(static_cast<Py_ssize_t>(n));
-        if (values == nullptr) throw py::error_already_set();
-        unsigned long long scaled = 0, not_counted = 0;
-        for (size_t i = 0; i < n; ++i) {
-            const uint64_t dv = after.value[i] - before.value[i];
-            const uint64_t de = after.enabled[i] - before.enabled[i];
-            const uint64_t dr = after.running[i] - before.running[i];
-            PyObject* item;
-            if (dr == 0 && de != 0) {
-                not_counted |= 1ULL << i;
-                Py_INCREF(Py_None);
-                item = Py_None;
-            } else if (dr < de) {
-                scaled |= 1ULL << i;
-                item = PyFloat_FromDouble(static_cast<double>(dv) * static_cast<double>(de) /
-                                          static_cast<double>(dr));
-            } else {
-                item = PyLong_FromUnsignedLongLong(dv);
-            }
-            if (item == nullptr) {
-                Py_DECREF(values);
-                throw py::error_already_set();
-            }
-            PyTuple_SET_ITEM(values, static_cast<Py_ssize_t>(i), item);
-        }
-        return py::make_tuple(py::reinterpret_steal<py::object>(values), scaled, not_counted);
-    }
-
-    py::tuple snapshot_tuple(const Snapshot& s) {
-        return py::make_tuple(py::tuple(py::cast(s.value)), py::tuple(py::cast(s.enabled)),
-                              py::tuple(py::cast(s.running)));
-    }
-
-private:
-    CounterGroup group_;
-    std::vector<Snapshot> stack_;
-    Snapshot after_;
-    size_t depth_ = 0;
-};
-
-std::vector<EventSpec> specs_from_python(const py::sequence& events) {
-    std::vector<EventSpec> out;
-    for (const py::handle item : events) {
-        auto t = item.cast<std::tuple<std::string, uint32_t, uint64_t, bool, bool, bool>>();
-        EventSpec e;
-        e.name = std::get<0>(t);
-        e.type = std::get<1>(t);
-        e.config = std::get<2>(t);
-        e.exclude_user = std::get<3>(t);
-        e.exclude_kernel = std::get<4>(t);
-        e.exclude_hv = std::get<5>(t);
-        out.push_back(std::move(e));
-    }
-    if (out.size() > 64) {
-        throw Error(ErrorKind::InvalidArgument, 0, "at most 64 events per group",
-                    "split the events over several groups");
-    }
-    return out;
-}
-
-// ---------------------------------------------------------------------------
-// Region: the C-level __enter__/__exit__ of perfcount.measure.
-//
-// perfcount.counters.measure subclasses this type. `with m:` then calls these
-// C methods directly (no Python frame): __enter__ checks that the bound group
-// belongs to this thread and is open (else calls the Python `_bind()`), takes
-// the first snapshot and pushes its token; __exit__ takes the second snapshot
-// first thing and stores (values, scaled, not_counted) in `_raw`. Anything
-// unusual (GPU sampling, callgrind) sets `_slow`, which routes both methods to
-// the Python `_enter_slow()` / `_exit_slow()`.
-
-struct RegionObject {
-    PyObject_HEAD
-    PyObject* group_obj;  // the bound Group (strong reference)
-    PyGroup* group;       // its C++ object, valid while group_obj is held
-    unsigned long tid;    // thread the group was bound in
-    PyObject* raw;        // last region's result, or NULL
-    PyObject* counts;     // the Python side's cache of the built Counts, or NULL
-    std::vector<size_t>* tokens;
-    int slow;
-};
-
-PyObject* region_new(PyTypeObject* type, PyObject*, PyObject*) {
-    auto* self = reinterpret_cast<RegionObject*>(type->tp_alloc(type, 0));
-    if (self == nullptr) return nullptr;
-    self->tokens = new (std::nothrow) std::vector<size_t>();
-    if (self->tokens == nullptr) {
-        Py_DECREF(self);
-        return PyErr_NoMemory();
-    }
-    self->tokens->reserve(4);
-    return reinterpret_cast<PyObject*>(self);
-}
-
-void region_dealloc(PyObject* obj) {
-    auto* self = reinterpret_cast<RegionObject*>(obj);
-    Py_CLEAR(self->group_obj);
-    Py_CLEAR(self->raw);
-    Py_CLEAR(self->counts);
-    delete self->tokens;
-    self->tokens = nullptr;
-    Py_TYPE(obj)->tp_free(obj);
-}
-
-bool region_bound(RegionObject* self) {
-    return self->group != nullptr && self->tid == PyThread_get_thread_ident() &&
-           !self->group->group().closed();
-}
-
-PyObject* region_begin_impl(RegionObject* self) {
-    if (!region_bound(self)) {
-        PyObject* r = PyObject_CallMethod(reinterpret_cast<PyObject*>(self), "_bind", nullptr);
-        if (r == nullptr) return nullptr;
-        Py_DECREF(r);
-        if (self->group == nullptr) {
-            PyErr_SetString(PyExc_RuntimeError, "_bind() did not bind a counter group");
-            return nullptr;
-        }
-    }
-    try {
-        self->tokens->push_back(self->group->begin());
-    } catch (...) {
-        py::detail::try_translate_exceptions();
-        return nullptr;
-    }
-    Py_RETURN_NONE;
-}
-
-PyObject* region_end_impl(RegionObject* self) {
-    if (self->tokens->empty() || self->group == nullptr) {
-        PyErr_SetString(PyExc_RuntimeError, "no open region to end");
-        return nullptr;
-    }
-    try {
-        const size_t token = self->tokens->back();
-        py::tuple result = self->group->end(token);
-        self->tokens->pop_back();
-        Py_XSETREF(self->raw, result.release().ptr());
-    } catch (...) {
-        py::detail::try_translate_exceptions();
-        return nullptr;
-    }
-    Py_CLEAR(self->counts);
-    Py_RETURN_NONE;
-}
-
-PyObject* region_enter(PyObject* obj, PyObject*) {
-    auto* self = reinterpret_cast<RegionObject*>(obj);
-    if (self->slow) return PyObject_CallMethod(obj, "_enter_slow", nullptr);
-    PyObject* r = region_begin_impl(self);
-    if (r == nullptr) return nullptr;
-    Py_DECREF(r);
-    Py_INCREF(obj);
-    return obj;
-}
-
-PyObject* region_exit(PyObject* obj, PyObject* const*, Py_ssize_t) {
-    auto* self = reinterpret_cast<RegionObject*>(obj);
-    if (self->slow) {
-        PyObject* r = PyObject_CallMethod(obj, "_exit_slow", nullptr);
-        if (r == nullptr) return nullptr;
-        Py_DECREF(r);
-        Py_RETURN_NONE;  // never swallow the body's exception
-    }
-    return region_end_impl(self);
-}
-
-PyObject* region_begin(PyObject* obj, PyObject*) {
-    return region_begin_impl(reinterpret_cast<RegionObject*>(obj));
-}
-
-PyObject* region_end(PyObject* obj, PyObject*) {
-    return region_end_impl(reinterpret_cast<RegionObject*>(obj));
-}
-
-PyObject* get_object(PyObject* value) {
-    PyObject* v = value != nullptr ? value : Py_None;
-    Py_INCREF(v);
-    return v;
-}
-
-PyObject* region_get_raw(PyObject* obj, void*) {
-    return get_object(reinterpret_cast<RegionObject*>(obj)->raw);
-}
-
-int region_set_raw(PyObject* obj, PyObject* value, void*) {
-    auto* self = reinterpret_cast<RegionObject*>(obj);
-    PyObject* v = (value == nullptr || value == Py_None) ? nullptr : value;
-    Py_XINCREF(v);
-    Py_XSETREF(self->raw, v);
-    return 0;
-}
-
-PyObject* region_get_counts(PyObject* obj, void*) {
-    return get_object(reinterpret_cast<RegionObject*>(obj)->counts);
-}
-
-int region_set_counts(PyObject* obj, PyObject* value, void*) {
-    auto* self = reinterpret_cast<RegionObject*>(obj);
-    PyObject* v = (value == nullptr || value == Py_None) ? nullptr : value;
-    Py_XINCREF(v);
-    Py_XSETREF(self->counts, v);
-    return 0;
-}
-
-PyObject* region_get_group(PyObject* obj, void*) {
-    return get_object(reinterpret_cast<RegionObject*>(obj)->group_obj);
-}
-
-int region_set_group(PyObject* obj, PyObject* value, void*) {
-    auto* self = reinterpret_cast<RegionObject*>(obj);
-    if (value == nullptr || value == Py_None) {
-        if (!self->tokens->empty()) {
-            PyErr_SetString(PyExc_RuntimeError, "cannot unbind the group of an open region");
-            return -1;
-        }
-        Py_CLEAR(self->group_obj);
-        self->group = nullptr;
-        return 0;
-    }
-    PyGroup* g;
-    try {
-        g = py::cast<PyGroup*>(py::handle(value));
-    } catch (...) {
-        PyErr_SetString(PyExc_TypeError, "_group must be a perfcount._native.Group");
-        return -1;
-    }
-    if (!self->tokens->empty() && g != self->group) {
-        PyErr_SetString(PyExc_RuntimeError, "cannot rebind the group of an open region");
-        return -1;
-    }
-    Py_INCREF(value);
-    Py_XSETREF(self->group_obj, value);
-    self->group = g;
-    self->tid = PyThread_get_thread_ident();
-    return 0;
-}
-
-PyObject* region_get_slow(PyObject* obj, void*) {
-    return PyBool_FromLong(reinterpret_cast<RegionObject*>(obj)->slow);
-}
-
-int region_set_slow(PyObject* obj, PyObject* value, void*) {
-    if (value == nullptr) {
-        PyErr_SetString(PyExc_TypeError, "cannot delete _slow");
-        return -1;
-    }
-    const int truth = PyObject_IsTrue(value);
-    if (truth < 0) return -1;
-    reinterpret_cast<RegionObject*>(obj)->slow = truth;
-    return 0;
-}
-
-PyObject* region_get_depth(PyObject* obj, void*) {
-    return PyLong_FromSize_t(reinterpret_cast<RegionObject*>(obj)->tokens->size());
-}
-
-PyMethodDef region_methods[] = {
-    {"__enter__", region_enter, METH_NOARGS, "Start a region (first snapshot)."},
-    {"__exit__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(region_exit)),
-     METH_FASTCALL, "End the innermost region (second snapshot); never suppresses exceptions."},
-    {"_begin", region_begin, METH_NOARGS, "Bind if needed and push a region."},
-    {"_end", region_end, METH_NOARGS, "Pop the innermost region into _raw."},
-    {nullptr, nullptr, 0, nullptr},
-};
-
-PyGetSetDef region_getset[] = {
-    {"_raw", region_get_raw, region_set_raw,
-     "(values, scaled mask, not-counted mask) of the last region, or None", nullptr},
-    {"_counts", region_get_counts, region_set_counts,
-     "cache of the Counts built from _raw (cleared at every region end)", nullptr},
-    {"_group", region_get_group, region_set_group,
-     "the bound Group; setting it binds it to the calling thread", nullptr},
-    {"_slow", region_get_slow, region_set_slow,
-     "route __enter__/__exit__ to _enter_slow()/_exit_slow()", nullptr},
-    {"_depth", region_get_depth, nullptr, "number of open regions", nullptr},
-    {nullptr, nullptr, nullptr, nullptr, nullptr},
-};
-
-PyTypeObject RegionType = [] {
-    PyTypeObject t{};
-    Py_SET_REFCNT(reinterpret_cast<PyObject*>(&t), 1);
-    t.tp_name = "perfcount._native.Region";
-    t.tp_basicsize = sizeof(RegionObject);
-    t.tp_dealloc = region_dealloc;
-    t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
-    t.tp_doc = "Base of perfcount.measure: C-level __enter__/__exit__ over a bound Group.";
-    t.tp_methods = region_methods;
-    t.tp_getset = region_getset;
-    t.tp_new = region_new;
-    return t;
-}();
-
-}  // namespace
-
-std::vector<EventSpec> event_specs(const py::sequence& events) { return specs_from_python(events); }
-
-void register_perf(py::module_& m) {
-    py::class_<PyGroup>(m, "Group",
-                        "A perf_event counter group opened once and read many times.")
-        .def(py::init([](const py::sequence& events, pid_t pid, int cpu, bool inherit,
-                         bool enable_on_exec, bool start_enabled, bool rdpmc, bool group) {
-                 GroupOptions o;
-                 o.pid = pid;
-                 o.cpu = cpu;
-                 o.inherit = inherit;
-                 o.enable_on_exec = enable_on_exec;
-                 o.start_enabled = start_enabled;
-                 o.rdpmc = rdpmc;
-                 o.group = group;
-                 return std::make_unique<PyGroup>(specs_from_python(events), o);
-             }),
-             py::arg("events"), py::kw_only(), py::arg("pid") = 0, py::arg("cpu") = -1,
-             py::arg("inherit") = true, py::arg("enable_on_exec") = false,
-             py::arg("start_enabled") = true, py::arg("rdpmc") = true, py::arg("group") = true)
-        .def("begin", &PyGroup::begin)
-        .def("end", &PyGroup::end, py::arg("token"))
-        .def("abandon", &PyGroup::abandon, py::arg("token"))
-        .def_property_readonly("depth", &PyGroup::depth)
-        .def("read",
-             [](PyGroup& g) {
-                 Snapshot s;
-                 g.group().read(s);
-                 return g.snapshot_tuple(s);
-             })
-        .def("read_syscall",
-             [](PyGroup& g) {
-                 Snapshot s;
-                 g.group().read_syscall(s);
-                 return g.snapshot_tuple(s);
-             })
-        .def("read_rdpmc",
-             [](PyGroup& g) -> py::object {
-                 Snapshot s;
-                 if (!g.group().read_rdpmc(s)) return py::none();
-                 return g.snapshot_tuple(s);
-             })
-        .def("enable", [](PyGroup& g) { g.group().enable(); })
-        .def("disable", [](PyGroup& g) { g.group().disable(); })
-        .def("reset", [](PyGroup& g) { g.group().reset(); })
-        .def("close", [](PyGroup& g) { g.group().close(); })
-        .def_property_readonly("closed", [](PyGroup& g) { return g.group().closed(); })
-        .def_property_readonly("names",
-                               [](PyGroup& g) {
-                                   py::list names;
-                                   for (const auto& e : g.group().events()) names.append(e.name);
-                                   return py::tuple(names);
-                               })
-        .def_property_readonly("fds", [](PyGroup& g) { return py::tuple(py::cast(g.group().fds())); })
-        .def_property_readonly("grouped", [](PyGroup& g) { return g.group().grouped(); })
-        .def_property_readonly("rdpmc", [](PyGroup& g) { return g.group().rdpmc_enabled(); })
-        .def("rdpmc_available", [](PyGroup& g) { return g.group().rdpmc_available(); })
-        .def("__len__", [](PyGroup& g) { return g.group().size(); })
-        .def("__enter__", [](py::object self) { return self; })
-        .def("__exit__", [](PyGroup& g, const py::args&) { g.group().close(); });
-
-    if (PyType_Ready(&RegionType) < 0) throw py::error_already_set();
-    Py_INCREF(&RegionType);
-    m.add_object("Region", py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&RegionType)));
-
-    m.def("perf_event_paranoid", [] {
-        const int v = perf_event_paranoid();
-        return v == INT32_MIN ? py::object(py::none()) : py::object(py::int_(v));
-    }, "kernel.perf_event_paranoid, or None when unreadable.");
-    m.def("hardware_pmu_present", &hardware_pmu_present,
-          "Whether /sys/bus/event_source/devices exposes a CPU PMU.");
+    --depth_;
+    return Interval{stack_[depth_], after_};
 }
 
 }  // namespace perfcount

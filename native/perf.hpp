@@ -1,9 +1,11 @@
-// perf_event counter groups shared by perf.cpp (regions in the calling thread)
-// and child.cpp (a counted child process). Plain C++, no Python here.
+// perf_event counter groups shared by regions in the calling thread
+// (RegionStack, bound in bind_perf.cpp) and child.cpp (a counted child
+// process). Plain C++17, no Python here.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,13 +41,6 @@ struct GroupOptions {
     bool group = true;          // one group read; false: one fd per event (also the fallback)
 };
 
-// The difference of two snapshots, multiplexing-scaled.
-struct Delta {
-    std::vector<double> value;       // scaled when running < enabled
-    std::vector<bool> scaled;        // value was estimated (value x enabled / running)
-    std::vector<bool> not_counted;   // the event never ran during the interval
-};
-
 // A group of perf_event counters opened once and read many times.
 //
 // Opens all events as one group (leader + members, read with
@@ -61,9 +56,9 @@ public:
 
     void close() noexcept;
     bool closed() const noexcept { return fds_.empty(); }
-    void enable();
-    void disable();
-    void reset();
+    void enable();   // PERF_EVENT_IOC_ENABLE
+    void disable();  // PERF_EVENT_IOC_DISABLE
+    void reset();    // PERF_EVENT_IOC_RESET (counts only, not the enabled/running times)
 
     // Read all counters into `out` (sized on first use). Uses rdpmc when every
     // event offers it, else read(2). No allocation once `out` is sized.
@@ -84,6 +79,9 @@ public:
 private:
     void open_all(bool as_group);
     void map_pages();
+    // ioctl REQUEST on the group leader (PERF_IOC_FLAG_GROUP) or on each fd;
+    // NAME is the request's name for the error message.
+    void ioctl_all(unsigned long request, const char* name);
 
     std::vector<EventSpec> events_;
     GroupOptions options_;
@@ -94,8 +92,65 @@ private:
     bool use_rdpmc_ = false;
 };
 
-// Subtract two snapshots and scale for multiplexing.
-void delta(const Snapshot& before, const Snapshot& after, Delta& out);
+// One event's count over an interval (two snapshots), scaled for multiplexing.
+struct EventDelta {
+    enum Kind { Exact, Scaled, NotCounted };
+    Kind kind = Exact;
+    uint64_t exact = 0;   // Exact: the raw difference
+    double scaled = 0.0;  // Scaled: difference x enabled / running (the event was multiplexed)
+};                        // NotCounted: the event never ran during the interval
+
+inline EventDelta event_delta(const Snapshot& before, const Snapshot& after, size_t i) noexcept {
+    const uint64_t dv = after.value[i] - before.value[i];
+    const uint64_t de = after.enabled[i] - before.enabled[i];
+    const uint64_t dr = after.running[i] - before.running[i];
+    EventDelta d;
+    if (dr == 0 && de != 0) {
+        d.kind = EventDelta::NotCounted;
+    } else if (dr < de) {
+        d.kind = EventDelta::Scaled;
+        d.scaled = static_cast<double>(dv) * static_cast<double>(de) / static_cast<double>(dr);
+    } else {
+        d.exact = dv;
+    }
+    return d;
+}
+
+// A CounterGroup with a stack of preallocated snapshots for nested regions:
+// begin() and end() read the counters and allocate nothing once warmed up.
+class RegionStack {
+public:
+    static constexpr size_t kMaxDepth = 256;
+
+    RegionStack(std::vector<EventSpec> events, const GroupOptions& options);
+
+    CounterGroup& group() noexcept { return group_; }
+    const CounterGroup& group() const noexcept { return group_; }
+
+    // Snapshot now and push it; returns the nesting depth (the token for end()).
+    size_t begin();
+
+    // The two snapshots of a region just ended (valid until the next begin/end).
+    struct Interval {
+        const Snapshot& before;
+        const Snapshot& after;
+    };
+    // Snapshot now and pop region TOKEN, which must be the innermost.
+    Interval end(size_t token);
+
+    // Drop an open region (e.g. after an error) and those nested in it, without reading.
+    void abandon(size_t token) noexcept {
+        if (token != 0 && token <= depth_) depth_ = token - 1;
+    }
+
+    size_t depth() const noexcept { return depth_; }
+
+private:
+    CounterGroup group_;
+    std::vector<Snapshot> stack_;
+    Snapshot after_;
+    size_t depth_ = 0;
+};
 
 // Throws perfcount::Error with the cause and the fix for a failed
 // perf_event_open of `event` (errno `err`).

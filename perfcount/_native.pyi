@@ -1,4 +1,4 @@
-"""Type stubs of perfcount's native module (hand-written; one section per native file)."""
+"""Type stubs of perfcount's native module (hand-written; one section per native/bind_*.cpp)."""
 
 from collections.abc import Iterable, Sequence
 from types import TracebackType
@@ -14,7 +14,7 @@ EventTuple = tuple[str, int, int, bool, bool, bool]
 # multiplexing (value x enabled / running), None when the event never ran.
 RegionValues = tuple[int | float | None, ...]
 
-# ---- perf_event groups (native/perf.cpp) --------------------------------------
+# ---- perf_event groups (native/bind_perf.cpp over perf.hpp) ----------------------
 # Open errors raise perfcount.errors classes with errno and a hint:
 # ENOENT/EOPNOTSUPP/ENODEV/ENXIO -> CounterUnavailable (no PMU: "use backend='valgrind'"),
 # EACCES/EPERM -> PermissionDenied (paranoid level / seccomp), EMFILE -> BackendError,
@@ -119,7 +119,7 @@ def perf_event_paranoid() -> int | None:
 def hardware_pmu_present() -> bool:
     """Whether /sys/bus/event_source/devices exposes a CPU PMU."""
 
-# ---- counted child process (native/child.cpp) -----------------------------------
+# ---- counted child process (native/bind_child.cpp over child.hpp) ----------------
 
 def run_counted(
     argv: Sequence[str],
@@ -150,10 +150,16 @@ def run_counted(
     killed_lingering, stdin_written. Exec/chdir failures raise CandidateError.
     """
 
-# ---- callgrind client requests (native/callgrind.cpp) ----------------------------
+# ---- callgrind client requests (native/bind_callgrind.cpp over callgrind.hpp) ----
+# Built against the system's valgrind headers (valgrind/callgrind.h). Without
+# them HAVE_CALLGRIND_REQUESTS is False, running_on_valgrind() returns 0 and
+# callgrind_start/stop/zero raise perfcount.errors.BackendError.
+
+HAVE_CALLGRIND_REQUESTS: bool
+"""Whether this build issues callgrind client requests."""
 
 def running_on_valgrind() -> int:
-    """Nesting depth of valgrind we run under (0 when native)."""
+    """Nesting depth of valgrind we run under (0 when native or built without requests)."""
 
 def callgrind_start() -> None:
     """Switch instrumentation on and zero the counters (the region starts here)."""
@@ -164,7 +170,7 @@ def callgrind_stop(label: str) -> None:
 def callgrind_zero() -> None:
     """Zero callgrind's counters."""
 
-# ---- NVML (native/nvml.cpp) --------------------------------------------------
+# ---- NVML (native/bind_nvml.cpp over nvml.hpp) --------------------------------
 # GpuError raised by NVML failures carries the nvmlReturn_t in ``errno``
 # (12 when libnvidia-ml cannot be loaded, 13 for a missing symbol).
 

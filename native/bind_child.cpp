@@ -1,0 +1,100 @@
+// Python binding of child.hpp: perfcount._native.run_counted.
+#include <Python.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "child.hpp"
+#include "convert.hpp"
+
+namespace perfcount {
+
+namespace {
+
+// Waits with the GIL released; Ctrl-C (any pending Python signal) interrupts.
+class GilWaiter final : public ChildWaiter {
+public:
+    void release() override { released_.emplace(); }
+    void reacquire() override { released_.reset(); }
+    bool interrupted() override {
+        py::gil_scoped_acquire acquire;
+        return PyErr_CheckSignals() != 0;
+    }
+
+private:
+    std::optional<py::gil_scoped_release> released_;
+};
+
+py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence& events,
+                        std::optional<py::bytes> stdin_data, const std::string& stdin_mode,
+                        bool capture, std::optional<double> timeout,
+                        std::optional<std::string> cwd,
+                        std::optional<std::vector<std::string>> env, size_t max_output,
+                        double kill_grace, bool inherit, double linger) {
+    ChildOptions o;
+    o.argv = argv;
+    o.stdin_mode = stdin_mode;
+    o.capture = capture;
+    o.timeout = timeout;
+    o.cwd = std::move(cwd);
+    o.env = std::move(env);
+    o.max_output = max_output;
+    o.kill_grace = kill_grace;
+    o.inherit = inherit;
+    o.linger = linger;
+    check_child_options(o);  // argument errors before event errors
+    o.events = event_specs(events);
+    if (stdin_data) o.stdin_data = std::string(*stdin_data);
+
+    GilWaiter waiter;
+    ChildResult r;
+    try {
+        r = run_counted(o, waiter);
+    } catch (const ChildInterrupted&) {
+        throw py::error_already_set();  // the signal handler's exception (KeyboardInterrupt)
+    }
+
+    // The counters started at zero at exec: the values are the final counts.
+    const Snapshot zero{std::vector<uint64_t>(r.counters.value.size(), 0),
+                        std::vector<uint64_t>(r.counters.value.size(), 0),
+                        std::vector<uint64_t>(r.counters.value.size(), 0)};
+    RegionValues values = region_values(zero, r.counters);
+
+    py::dict result;
+    result["pid"] = r.pid;
+    result["values"] = std::move(values.values);
+    result["scaled"] = values.scaled;
+    result["not_counted"] = values.not_counted;
+    result["returncode"] = optional_to_python(r.returncode);
+    result["signal"] = optional_to_python(r.signal);
+    result["wall_ns"] = r.wall_ns;
+    result["max_rss"] = r.max_rss;
+    result["user_ns"] = r.user_ns;
+    result["system_ns"] = r.system_ns;
+    result["stdout"] = py::bytes(r.stdout_data);
+    result["stderr"] = py::bytes(r.stderr_data);
+    result["stdout_truncated"] = r.stdout_truncated;
+    result["stderr_truncated"] = r.stderr_truncated;
+    result["timed_out"] = r.timed_out;
+    result["killed_lingering"] = r.killed_lingering;
+    result["stdin_written"] = r.stdin_written;
+    return result;
+}
+
+}  // namespace
+
+void register_child(py::module_& m) {
+    m.def("run_counted", &run_counted_py, py::arg("argv"), py::arg("events"), py::kw_only(),
+          py::arg("stdin") = py::none(), py::arg("stdin_mode") = "devnull",
+          py::arg("capture") = true, py::arg("timeout") = py::none(),
+          py::arg("cwd") = py::none(), py::arg("env") = py::none(),
+          py::arg("max_output") = size_t{16} << 20, py::arg("kill_grace") = 1.0,
+          py::arg("inherit") = true, py::arg("linger") = 1.0,
+          "Fork, exec and count ARGV with EVENTS from exec to exit; returns a dict.");
+}
+
+}  // namespace perfcount

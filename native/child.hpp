@@ -1,0 +1,81 @@
+// Counting a child process in any language, the way `perf stat` does it.
+// Plain C++17, no Python here (bind_child.cpp binds it as run_counted).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "perf.hpp"
+
+namespace perfcount {
+
+// What to run and how.
+struct ChildOptions {
+    std::vector<std::string> argv;
+    std::vector<EventSpec> events;
+    std::string stdin_data;                      // fed to the child with stdin_mode "pipe"
+    std::string stdin_mode = "devnull";          // "pipe", "devnull" or "inherit"
+    bool capture = true;                         // false: share this process's stdout/stderr
+    std::optional<double> timeout;               // seconds; SIGTERM to the process group
+    std::optional<std::string> cwd;
+    std::optional<std::vector<std::string>> env; // "K=V"; nullopt: this environment
+    size_t max_output = size_t{16} << 20;        // bytes kept of stdout and of stderr
+    double kill_grace = 1.0;                     // seconds from SIGTERM to SIGKILL
+    bool inherit = true;                         // count the whole process tree
+    double linger = 1.0;                         // seconds descendants may hold the pipes open
+};
+
+// What happened.
+struct ChildResult {
+    pid_t pid = 0;
+    Snapshot counters;               // the counts from exec to exit (they start at zero)
+    std::optional<int> returncode;   // exit status, or -N for signal N
+    std::optional<int> signal;       // the signal that ended it
+    int64_t wall_ns = 0;
+    long long max_rss = 0;           // bytes
+    long long user_ns = 0;
+    long long system_ns = 0;
+    std::string stdout_data, stderr_data;
+    bool stdout_truncated = false, stderr_truncated = false;
+    bool timed_out = false;
+    bool killed_lingering = false;
+    size_t stdin_written = 0;
+};
+
+// How the caller waits. run_counted() brackets its blocking waits (exec
+// handshake, the child's run) with release()/reacquire() and polls
+// interrupted() every 100 ms from inside them. The Python binding releases
+// the GIL and checks for signals (Ctrl-C) there.
+class ChildWaiter {
+public:
+    virtual ~ChildWaiter() = default;
+    virtual void release() {}
+    virtual void reacquire() {}
+    // Called between release() and reacquire(); true stops the run.
+    virtual bool interrupted() { return false; }
+};
+
+// Thrown by run_counted() after interrupted() returned true; the child's
+// process group was killed and the child reaped first.
+class ChildInterrupted : public std::exception {
+public:
+    const char* what() const noexcept override { return "interrupted while the child ran"; }
+};
+
+// Throws InvalidArgument for an empty command, a bad stdin_mode or timeout.
+// run_counted() checks this first; callers may check before building `events`.
+void check_child_options(const ChildOptions& options);
+
+// fork; the child puts itself in its own process group and blocks on a "go"
+// pipe; the parent attaches the counters to it (enable_on_exec + inherit),
+// sends the go byte, the child execs: the process tree is counted from exec
+// to exit and none of the setup is. Exec/chdir failures throw Candidate errors.
+ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter);
+
+}  // namespace perfcount
