@@ -71,8 +71,12 @@ class ValgrindBackend(Backend):
                 "its callgrind client requests",
                 hint="pip install -e . (rebuild perfcount)",
             ) from exc
-        if not hasattr(_native, "callgrind_start"):
-            raise BackendError("this build of perfcount._native has no callgrind requests")
+        if not getattr(_native, "HAVE_CALLGRIND_REQUESTS", False):
+            raise BackendError(
+                "perfcount was built without valgrind's client-request headers, so the "
+                "valgrind backend cannot count",
+                hint="install valgrind (Debian: apt-get install valgrind) and reinstall perfcount",
+            )
 
     @contextmanager
     def region(self, label: str) -> Iterator[Region]:
