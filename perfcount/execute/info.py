@@ -14,6 +14,7 @@ from typing import Any
 
 from perfcount._version import __version__
 from perfcount.counters import host
+from perfcount.execute import seccomp
 from perfcount.execute.sandbox import describe as describe_sandbox
 
 __all__ = ["info"]
@@ -55,6 +56,6 @@ def info() -> dict[str, Any]:
         "valgrind": host.valgrind(),
         "nvml": host.nvml(),
         "backend": {"auto": name, "reason": why},
-        "sandbox": describe_sandbox(),
+        "sandbox": {**describe_sandbox(), "seccomp": seccomp.available()[1]},
         "fingerprint": host.fingerprint(),
     }

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from perfcount._util import plain
+from perfcount.execute import seccomp
 from perfcount.execute.sandbox import (
     CANDIDATE_UID_BASE,
     Limits,
@@ -154,6 +155,8 @@ class Server:
             os.chmod(work_root, 0o1733)
         # pre-import what every child needs, so children start identical and cheap
         import ctypes  # noqa: F401 - used by sandbox.isolate in every child
+
+        seccomp.available()  # libseccomp is loaded once, here, not in every child
 
         import perfcount.counters.backends
 
@@ -530,6 +533,11 @@ def child_main(
     if uid is not None:
         os.environ["USER"] = os.environ["LOGNAME"] = f"candidate{uid}"
     apply_rlimits(limits)
+    # after the namespaces and mounts (they need some of the denied calls), before any
+    # candidate code; a candidate counted by callgrind needs no perf_event of its own
+    missing = seccomp.install(deny_perf_events=bool(req.get("dump_dir")))  # a callgrind server
+    if missing:
+        notes.append(f"no seccomp filter ({missing})")
     why = drop_capabilities(uid, keep_read=uid is not None and not _INTERPRETER_READABLE)
     if why:
         notes.append(f"privileges kept ({why})")
