@@ -28,6 +28,7 @@ SUBCOMMANDS = [
     "curate",
     "cluster",
     "plot",
+    "new_task",
 ]
 
 
@@ -49,7 +50,8 @@ def _commands() -> dict[str, Command]:
             if exc.name == f"perfcount.cli.{name}_cmd":
                 continue
             raise
-        found[name] = module.Command()
+        command = module.Command()
+        found[command.name] = command
     return found
 
 
