@@ -25,6 +25,7 @@ SUBCOMMANDS = [
     "score",
     "evaluate",
     "compare",
+    "export",
     "curate",
     "cluster",
     "plot",

@@ -10,7 +10,8 @@ and ``dps_norm`` (0-100). Following the DPE paper (§4.1 and Table 3):
 - the dataset score is the mean of the per-task values over the tasks with at
   least one passed sample;
 - two result sets are compared over the tasks both passed, with per-task
-  win / tie / loss counts;
+  win / tie / loss counts (:func:`compare`; :func:`compare_scores` when only
+  the per-task scores are known, as in EvalPlus brief files);
 - :func:`bootstrap_ci` gives a seeded bootstrap confidence interval of the
   dataset score, resampling tasks.
 
@@ -38,6 +39,7 @@ __all__ = [
     "TaskSummary",
     "bootstrap_ci",
     "compare",
+    "compare_scores",
     "per_task",
     "summarize",
 ]
@@ -316,17 +318,43 @@ def compare(
     ``tolerance`` (in score points).
     """
     _check_metric(metric)
-    if not (isinstance(tolerance, (int, float)) and math.isfinite(tolerance) and tolerance >= 0):
-        raise InvalidArgument(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     ta = _summaries(a, first_passed)
     tb = _summaries(b, first_passed)
-    passed_a = [k for k, t in ta.items() if t.scored]
-    passed_b = {k for k, t in tb.items() if t.scored}
+    return compare_scores(
+        {k: getattr(t, metric) if t.scored else None for k, t in ta.items()},
+        {k: getattr(t, metric) if t.scored else None for k, t in tb.items()},
+        metric=metric,
+        tolerance=tolerance,
+    )
+
+
+def compare_scores(
+    a: Mapping[str, float | None],
+    b: Mapping[str, float | None],
+    *,
+    metric: str = "dps",
+    tolerance: float = 0.0,
+) -> Comparison:
+    """:func:`compare` on per-task scores already computed: ``task_id -> score`` (``None``: not passed).
+
+    This is what runs known only by their per-task scores (EvalPlus brief
+    files) are compared with. Common tasks are in ``a``'s order.
+    """
+    _check_metric(metric)
+    if not (
+        isinstance(tolerance, (int, float))
+        and not isinstance(tolerance, bool)
+        and math.isfinite(tolerance)
+        and tolerance >= 0
+    ):
+        raise InvalidArgument(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+    passed_a = [k for k, v in a.items() if v is not None]
+    passed_b = {k for k, v in b.items() if v is not None}
     common = [k for k in passed_a if k in passed_b]
     rows = []
     wins = ties = losses = 0
     for k in common:
-        va, vb = getattr(ta[k], metric), getattr(tb[k], metric)
+        va, vb = float(a[k]), float(b[k])  # type: ignore[arg-type]
         rows.append((k, va, vb))
         if abs(va - vb) <= tolerance:
             ties += 1
@@ -334,6 +362,7 @@ def compare(
             wins += 1
         else:
             losses += 1
+    in_a = set(passed_a)
     return Comparison(
         metric=metric,
         tasks=tuple(common),
@@ -343,7 +372,7 @@ def compare(
         ties=ties,
         losses=losses,
         only_a=tuple(k for k in passed_a if k not in passed_b),
-        only_b=tuple(k for k in tb if tb[k].scored and k not in set(passed_a)),
+        only_b=tuple(k for k, v in b.items() if v is not None and k not in in_a),
         per_task=tuple(rows),
     )
 

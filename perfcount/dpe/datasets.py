@@ -13,7 +13,29 @@ Format history (``format_version``):
 1. first version: an optional header object on the first line
    ``{"format": "perfcount-dataset", "format_version": 1, "name", "version",
    "created", "backend", ...}``; files without a header (EvalPerf's own JSONL)
-   load as format ``"evalperf"``.
+   load as format ``"evalperf"``. Later in version 1: the optional column
+   ``input_rule`` (see below). Its inputs are written already converted, so a
+   reader that does not know the column (it lands in ``extra``) still gets the
+   same values.
+
+EvalPerf's layouts load as they are (docs/evalplus.md): the Hugging Face rows
+(``pe_input`` a JSON string, a ``prompt``), the release rows (no
+``entry_point``: it is read off the references, see
+:func:`entry_point_from_references`), and scores that are float sums
+(``100.00000000000001``, ``99.99999999999999``): a score within ``1e-9`` of
+0-100 is clamped, a last score within ``1e-9`` of 100 is exactly 100, and a
+decrease of at most ``1e-9`` is levelled rather than refused. A row is in
+*EvalPerf layout* when it comes from a file without a header (or ``hf:``) and
+has none of perfcount's own columns; for those rows
+
+- ``Mbpp/N`` tasks get EvalPlus's input rule for N
+  (:func:`perfcount.dpe.evalplus.rule_for_task`) as ``input_rule``;
+- only ``pe_input[0]`` is kept for profiling, as EvalPerf does
+  (``evalperf_inputs="first"``, the default; ``"all"`` keeps every input); the
+  number dropped is recorded in ``extra["pe_input_dropped"]``.
+
+Any row's ``input_rule`` is applied to its ``pe_input`` and ``tests`` at load
+time (the rules are idempotent, so re-reading a written file is exact).
 
 Inputs (``pe_input``, ``tests``) and ``expected`` outputs are stored in
 :mod:`perfcount._util.plain` encoding; ordinary JSON decodes to itself, so EvalPerf
@@ -28,6 +50,7 @@ Every validation error is a :class:`~perfcount.errors.DatasetError` reading
 
 from __future__ import annotations
 
+import ast
 import difflib
 import gzip
 import importlib
@@ -52,6 +75,7 @@ __all__ = [
     "Task",
     "UnknownTask",
     "available_datasets",
+    "entry_point_from_references",
     "load_dataset",
     "read_dataset",
     "write_dataset",
@@ -62,6 +86,10 @@ FORMAT_VERSION = 1
 EVALPERF_FORMAT = "evalperf"
 
 _NUMBER = (int, float)
+
+# how far a stored score may stray from 0-100 / from non-decreasing (float sums)
+SCORE_TOLERANCE = 1e-9
+EVALPERF_INPUTS = ("first", "all")
 
 
 class UnknownTask(DatasetError, KeyError):
@@ -77,7 +105,8 @@ class Task:
 
     ``reference`` holds the reference sources slow -> fast with their
     cumulative ``scores`` (0-100); ``pe_input``/``tests`` are lists of
-    plain-encoded argument lists; ``expected`` (plain-encoded, one per test)
+    plain-encoded argument lists (already converted by ``input_rule``, the
+    name of a :data:`perfcount.dpe.evalplus.RULES` entry, when there is one); ``expected`` (plain-encoded, one per test)
     is ``None`` when not stored. ``reference_costs`` are the costs measured at
     curation (``curation`` says with which backend/metric on which machine).
     """
@@ -101,6 +130,7 @@ class Task:
     baseline: Any = None
     expert: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    input_rule: str | None = None
 
     def __hash__(self) -> int:
         return hash((self.task_id, self.entry_point, self.reference, self.scores))
@@ -166,6 +196,8 @@ class Task:
         if self.reference_costs is not None:
             row["reference_costs"] = list(self.reference_costs)
         row["pe_input"] = self.pe_input
+        if self.input_rule is not None:
+            row["input_rule"] = self.input_rule
         if self.tests:
             row["tests"] = self.tests
         if self.expected is not None:
@@ -188,13 +220,29 @@ class Task:
 
     @classmethod
     def from_dict(
-        cls, row: Any, *, path: str | os.PathLike[str] | None = None, line: int | None = None
+        cls,
+        row: Any,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        line: int | None = None,
+        evalperf: bool = False,
+        evalperf_inputs: str = "first",
     ) -> Task:
         """Validate one row (EvalPerf or perfcount columns) into a ``Task``.
 
-        Raises ``DatasetError`` located at ``path:line: field``.
+        ``evalperf=True`` reads it as a row of an EvalPerf file would be read
+        (input rule derived, only ``pe_input[0]`` kept unless
+        ``evalperf_inputs="all"``) when it has EvalPerf's layout. Raises
+        ``DatasetError`` located at ``path:line: field``.
         """
-        return _task_from_row(row, None if path is None else str(path), line)
+        _check_evalperf_inputs(evalperf_inputs)
+        return _task_from_row(
+            row,
+            None if path is None else str(path),
+            line,
+            evalperf=evalperf,
+            evalperf_inputs=evalperf_inputs,
+        )
 
 
 _KNOWN = {
@@ -216,10 +264,27 @@ _KNOWN = {
     "run",
     "baseline",
     "expert",
+    "input_rule",
 }
+# perfcount's own columns: a row with one of them is not in EvalPerf's layout
+_PERFCOUNT_ONLY = _KNOWN - {"task_id", "entry_point", "reference", "scores", "pe_input"}
 
 
-def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
+def _check_evalperf_inputs(value: str) -> None:
+    if value not in EVALPERF_INPUTS:
+        raise DatasetError(
+            f"evalperf_inputs must be one of {', '.join(map(repr, EVALPERF_INPUTS))}, got {value!r}"
+        )
+
+
+def _task_from_row(
+    row: Any,
+    path: str | None,
+    line: int | None,
+    *,
+    evalperf: bool = False,
+    evalperf_inputs: str = "first",
+) -> Task:
     def bad(fld: str | None, message: str, hint: str = "") -> DatasetError:
         return DatasetError(message, path=path, line=line, field=fld, hint=hint)
 
@@ -246,17 +311,24 @@ def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
     ):
         raise bad("build", "must be a command string or a list of strings")
 
-    entry_point = row.get("entry_point")
-    if entry_point is None:
-        if run is None and language in ("python", "py"):
-            raise bad("entry_point", "missing required field", "name the function to call")
-        entry_point = ""
-    if not isinstance(entry_point, str):
-        raise bad("entry_point", f"must be a string, got {type(entry_point).__name__}")
-
     reference = row.get("reference", [])
     if not isinstance(reference, list) or not all(isinstance(s, str) for s in reference):
         raise bad("reference", "must be a list of source strings (slow -> fast)")
+
+    entry_point = row.get("entry_point")
+    if entry_point is None:
+        if run is None and language in ("python", "py"):
+            if not reference:
+                raise bad("entry_point", "missing required field", "name the function to call")
+            # EvalPerf's release rows have none: the function every reference defines
+            try:
+                entry_point = entry_point_from_references(reference)
+            except DatasetError as exc:
+                raise bad("entry_point", exc.message, exc.hint) from None
+        else:
+            entry_point = ""
+    if not isinstance(entry_point, str):
+        raise bad("entry_point", f"must be a string, got {type(entry_point).__name__}")
     scores = row.get("scores")
     if scores is None:
         if reference:
@@ -269,25 +341,37 @@ def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
             "scores",
             f"{len(scores)} scores for {len(reference)} references; give one score per reference",
         )
+    # float sums as stored by EvalPerf (100.00000000000001, 99.99999999999999):
+    # within SCORE_TOLERANCE of 0-100 is clamped, a last score that close to 100
+    # is 100, and a decrease that small is levelled rather than refused
+    normalised: list[float] = []
     previous = -math.inf
     for i, v in enumerate(scores):
         if not isinstance(v, _NUMBER) or isinstance(v, bool):
             raise bad("scores", f"scores[{i}] is {v!r}, not a number")
-        if not 0 <= v <= 100:
+        if not -SCORE_TOLERANCE <= v <= 100 + SCORE_TOLERANCE:
             raise bad(
                 "scores",
                 f"scores[{i}] is {v!r}, outside 0-100",
                 "scores are cumulative percentages",
             )
-        if v < previous:
-            raise bad(
-                "scores",
-                f"scores[{i}] is {v!r} after {previous!r}; cumulative scores must be "
-                "non-decreasing slow -> fast",
-            )
-        previous = v
+        f = min(max(float(v), 0.0), 100.0)
+        if f < previous:
+            if previous - f > SCORE_TOLERANCE:
+                raise bad(
+                    "scores",
+                    f"scores[{i}] is {v!r} after {previous!r}; cumulative scores must be "
+                    "non-decreasing slow -> fast",
+                )
+            f = previous
+        normalised.append(f)
+        previous = f
+    if normalised and 100.0 - normalised[-1] <= SCORE_TOLERANCE:
+        normalised[-1] = 100.0
 
     python = language == "python" and run is None
+    # EvalPerf's own layout: no header and none of perfcount's columns
+    evalperf_layout = evalperf and not (_PERFCOUNT_ONLY & row.keys())
     pe_input = row.get("pe_input", [])
     if isinstance(pe_input, str):
         try:
@@ -296,6 +380,21 @@ def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
             raise bad("pe_input", f"a string that is not valid JSON ({exc.msg})") from None
     pe_input = _argument_lists(pe_input, "pe_input", python, bad)
     tests = _argument_lists(row.get("tests", []), "tests", python, bad)
+    extra = {k: v for k, v in row.items() if k not in _KNOWN}
+    if evalperf_layout and evalperf_inputs == "first" and len(pe_input) > 1:
+        # EvalPerf profiles pe_input[0] only: profile(solution, entry_point, [pe_input[0]])
+        extra["pe_input_dropped"] = len(pe_input) - 1
+        pe_input = pe_input[:1]
+
+    input_rule = row.get("input_rule")
+    if input_rule is None and evalperf_layout and python:
+        from perfcount.dpe.evalplus import rule_for_task
+
+        found = rule_for_task(task_id)
+        input_rule = None if found is None else found.id
+    if input_rule is not None:
+        pe_input = _apply_rule(input_rule, pe_input, "pe_input", python, bad)
+        tests = _apply_rule(input_rule, tests, "tests", python, bad)
     expected = row.get("expected")
     if expected is not None:
         if not isinstance(expected, list):
@@ -355,7 +454,7 @@ def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
         task_id=task_id,
         entry_point=entry_point,
         reference=tuple(reference),
-        scores=tuple(float(v) for v in scores),
+        scores=tuple(normalised),
         pe_input=pe_input,
         description=description,
         tests=tests,
@@ -370,7 +469,87 @@ def _task_from_row(row: Any, path: str | None, line: int | None) -> Task:
         run=run,
         baseline=row.get("baseline"),
         expert=row.get("expert"),
-        extra={k: v for k, v in row.items() if k not in _KNOWN},
+        extra=extra,
+        input_rule=input_rule,
+    )
+
+
+def _apply_rule(rule_id: Any, lists: list[Any], name: str, python: bool, bad: Any) -> list[Any]:
+    """``lists`` (plain-encoded argument lists) converted by the input rule, re-encoded."""
+    from perfcount.dpe.evalplus import RULES
+
+    if not isinstance(rule_id, str) or rule_id not in RULES:
+        raise bad(
+            "input_rule",
+            f"unknown input rule {rule_id!r}",
+            f"known rules: {', '.join(RULES)}",
+        )
+    if not python:
+        raise bad("input_rule", "input rules apply to Python function tasks only")
+    rule = RULES[rule_id]
+    out = []
+    for i, args in enumerate(lists):
+        try:
+            out.append(plain.encode(rule(plain.decode(args))))
+        except (TypeError, ValueError, IndexError) as exc:
+            raise bad(
+                name,
+                f"{name}[{i}] does not fit input rule {rule_id} ({type(exc).__name__}: {exc})",
+                rule.doc,
+            ) from None
+    return out
+
+
+def entry_point_from_references(references: Iterable[str]) -> str:
+    """The function to call, read off reference sources (EvalPerf's release rows have none).
+
+    The top-level function every reference defines; when several are, the one
+    none of the others calls (or names). Raises ``DatasetError`` naming the
+    candidates when that still leaves more than one, or none. References that
+    do not parse are left out of the reading.
+    """
+    parsed = []
+    for source in references:
+        try:
+            parsed.append(ast.parse(source))
+        except (SyntaxError, ValueError):
+            continue
+    if not parsed:
+        raise DatasetError(
+            "missing, and no reference parses to read it off",
+            hint="add an entry_point field naming the function to call",
+        )
+    defined: list[dict[str, ast.AST]] = [
+        {
+            node.name: node
+            for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        for tree in parsed
+    ]
+    common = [name for name in defined[0] if all(name in d for d in defined[1:])]
+    if len(common) == 1:
+        return common[0]
+    if not common:
+        seen = sorted({name for d in defined for name in d})
+        raise DatasetError(
+            "missing, and no top-level function is defined by every reference"
+            + (f" (they define {', '.join(map(repr, seen))})" if seen else ""),
+            hint="add an entry_point field naming the function to call",
+        )
+    called: set[str] = set()
+    for d in defined:
+        for name, node in d.items():
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and sub.id in d and sub.id != name:
+                    called.add(sub.id)
+    roots = [name for name in common if name not in called]
+    if len(roots) == 1:
+        return roots[0]
+    names = ", ".join(map(repr, roots or common))
+    raise DatasetError(
+        f"missing, and the references define several functions that could be it: {names}",
+        hint="add an entry_point field naming the function to call",
     )
 
 
@@ -466,8 +645,16 @@ class Dataset(Mapping[str, Task]):
 # ---------------------------------------------------------------- reading
 
 
-def read_dataset(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
-    """Read one perfcount or EvalPerf JSONL file (``.gz`` too)."""
+def read_dataset(
+    path: str | os.PathLike[str], *, name: str | None = None, evalperf_inputs: str = "first"
+) -> Dataset:
+    """Read one perfcount or EvalPerf JSONL file (``.gz`` too).
+
+    ``evalperf_inputs`` applies to rows in EvalPerf's layout (a file without a
+    header): ``"first"`` keeps ``pe_input[0]`` only, as EvalPerf profiles,
+    ``"all"`` keeps every input. See the module docstring.
+    """
+    _check_evalperf_inputs(evalperf_inputs)
     p = Path(path)
     where = str(path)
     if p.is_dir():
@@ -491,7 +678,9 @@ def read_dataset(path: str | os.PathLike[str], *, name: str | None = None) -> Da
             seen_content = True
             continue
         seen_content = True
-        task = _task_from_row(row, where, lineno)
+        task = _task_from_row(
+            row, where, lineno, evalperf=header is None, evalperf_inputs=evalperf_inputs
+        )
         if task.task_id in tasks:
             raise DatasetError(
                 f"duplicate task_id {task.task_id!r} (first on line {first_line[task.task_id]})",
@@ -581,26 +770,34 @@ def _looks_like_path(text: str) -> bool:
     return os.sep in text or "/" in text or text.endswith((".jsonl", ".json", ".gz"))
 
 
-def load_dataset(name_or_path: str | os.PathLike[str], *, split: str = "test") -> Dataset:
+def load_dataset(
+    name_or_path: str | os.PathLike[str], *, split: str = "test", evalperf_inputs: str = "first"
+) -> Dataset:
     """Load a dataset by built-in name, file path, or ``hf:ORG/NAME``.
 
     - a path to perfcount JSONL (header line) or EvalPerf JSONL (no header);
     - a built-in name such as ``"perfcount-py"`` (see :func:`available_datasets`);
     - ``"hf:ORG/NAME"`` (e.g. ``"hf:evalplus/evalperf"``) through the optional
       ``datasets`` package, ``split`` selecting the split.
+
+    Rows in EvalPerf's layout (no header, or ``hf:``) keep only ``pe_input[0]``
+    for profiling, as EvalPerf does; ``evalperf_inputs="all"`` keeps them all
+    (the number dropped is in ``task.extra["pe_input_dropped"]``). ``Mbpp/N``
+    rows get EvalPlus's input rule (docs/evalplus.md).
     """
+    _check_evalperf_inputs(evalperf_inputs)
     if isinstance(name_or_path, os.PathLike):
-        return read_dataset(name_or_path)
+        return read_dataset(name_or_path, evalperf_inputs=evalperf_inputs)
     if not isinstance(name_or_path, str) or not name_or_path:
         raise DatasetError(f"expected a dataset name or path, got {name_or_path!r}")
     text = name_or_path
     if text.startswith("hf:"):
-        return _load_hf(text[3:], split)
+        return _load_hf(text[3:], split, evalperf_inputs)
     if os.path.exists(text) or _looks_like_path(text):
-        return read_dataset(text)
+        return read_dataset(text, evalperf_inputs=evalperf_inputs)
     builtin = available_datasets()
     if text in builtin:
-        return read_dataset(builtin[text], name=text)
+        return read_dataset(builtin[text], name=text, evalperf_inputs=evalperf_inputs)
     close = difflib.get_close_matches(text, list(builtin), n=3, cutoff=0.5)
     listing = ", ".join(sorted(builtin)) or "none installed"
     hint = f"did you mean {', '.join(map(repr, close))}? " if close else ""
@@ -610,7 +807,7 @@ def load_dataset(name_or_path: str | os.PathLike[str], *, split: str = "test") -
     )
 
 
-def _load_hf(repo: str, split: str) -> Dataset:
+def _load_hf(repo: str, split: str, evalperf_inputs: str) -> Dataset:
     where = f"hf:{repo}"
     if repo.count("/") != 1 or not all(repo.split("/")):
         raise DatasetError(f"{where}: expected hf:ORG/NAME, e.g. hf:evalplus/evalperf")
@@ -634,7 +831,7 @@ def _load_hf(repo: str, split: str) -> Dataset:
         ) from None
     tasks: dict[str, Task] = {}
     for i, row in enumerate(rows, 1):
-        task = _task_from_row(row, where, i)
+        task = _task_from_row(row, where, i, evalperf=True, evalperf_inputs=evalperf_inputs)
         if task.task_id in tasks:
             raise DatasetError(
                 f"duplicate task_id {task.task_id!r}", path=where, line=i, field="task_id"

@@ -239,7 +239,7 @@ def print_compare(cmp: Mapping[str, Any], *, file: Any = None, per_task: bool = 
         console.print(t)
     console.print(compare_table(cmp))
     console.print(
-        f"backend {cmp.get('backend')} ({cmp.get('metric')}); scored only in A: "
+        f"backend {cmp.get('backend') or 'not recorded'} ({cmp.get('metric')}); scored only in A: "
         f"{len(cmp['only_a'])}, only in B: {len(cmp['only_b'])}"
     )
 
@@ -708,6 +708,24 @@ def plot_summary(evaluation: Any, *, figsize: tuple[float, float] = (10.0, 4.0))
     ax_hist.yaxis.get_major_locator().set_params(integer=True)
     fig.suptitle(f"{s.get('metric')} via {s.get('backend')}", fontsize=9)
     return fig
+
+
+# N-way comparisons (perfcount.dpe.compare) render in perfcount.report.compare
+__all__ += ["leaderboard_table", "pairs_table", "plot_compare", "print_leaderboard", "task_table"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in (
+        "leaderboard_table",
+        "pairs_table",
+        "plot_compare",
+        "print_leaderboard",
+        "task_table",
+    ):
+        from perfcount.report import compare
+
+        return getattr(compare, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # The data classes of lower layers find their views here (see perfcount._util.views).

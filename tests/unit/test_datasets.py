@@ -19,6 +19,7 @@ from perfcount.dpe.datasets import (
     Task,
     UnknownTask,
     available_datasets,
+    entry_point_from_references,
     load_dataset,
     write_dataset,
 )
@@ -27,6 +28,8 @@ from perfcount.errors import DatasetError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EVALPERF_MINI = DATA / "evalperf-mini.jsonl"
+EVALPERF_HF = DATA / "evalperf-hf.jsonl"  # the Hugging Face rows: pe_input a JSON string
+EVALPERF_RELEASE = DATA / "evalperf-release.jsonl"  # the release rows: no entry_point
 
 
 def row(**overrides: Any) -> dict[str, Any]:
@@ -174,7 +177,29 @@ def test_task_reference_set() -> None:
     [
         (row(task_id=_DROP), "task_id", "missing required field"),
         (row(task_id=7), "task_id", "must be a non-empty string, got 7"),
-        (row(entry_point=_DROP), "entry_point", "missing required field"),
+        (row(entry_point=_DROP, reference=[], scores=[]), "entry_point", "missing required field"),
+        (
+            row(entry_point=_DROP, reference=["def f(): pass\n", "def g(): pass\n"]),
+            "entry_point",
+            "missing, and no top-level function is defined by every reference (they define 'f', 'g')",
+        ),
+        (
+            row(input_rule="evalplus-mbpp:nope"),
+            "input_rule",
+            "unknown input rule 'evalplus-mbpp:nope'",
+        ),
+        (
+            row(input_rule="evalplus-mbpp:tuple_second_arg"),
+            "pe_input",
+            "pe_input[0] does not fit input rule evalplus-mbpp:tuple_second_arg "
+            "(TypeError: expected at least two arguments, got 1)",
+        ),
+        (row(scores=[40.0, 100.000001]), "scores", "scores[1] is 100.000001, outside 0-100"),
+        (
+            row(scores=[50.0, 49.99999]),
+            "scores",
+            "scores[1] is 49.99999 after 50.0; cumulative scores must be non-decreasing slow -> fast",
+        ),
         (
             row(reference="def f(): pass"),
             "reference",
@@ -405,3 +430,166 @@ def test_task_repr_is_short_and_mixed_backends_leave_the_header_alone(tmp_path: 
     path = write_dataset([task, other], tmp_path / "mixed.jsonl", name="mixed")
     header = json.loads(path.read_text().splitlines()[0])
     assert "backend" not in header and header["name"] == "mixed" and header["version"] == ""
+
+
+# ------------------------------------------------------------------ EvalPerf's real layouts
+
+
+def test_hf_layout_loads_as_it_is() -> None:
+    ds = load_dataset(EVALPERF_HF)
+    assert ds.format == "evalperf" and list(ds) == ["HumanEval/23", "HumanEval/60", "Mbpp/106"]
+    strlen = ds["HumanEval/23"]
+    assert strlen.entry_point == "strlen" and strlen.description.startswith("\n\ndef strlen")
+    # stored as 100.00000000000001 (a float sum): exactly 100 here
+    assert strlen.scores == (11.11111111111111, 44.44444444444444, 100.0)
+    assert strlen.inputs() == [["ab" * 2000]] and strlen.input_rule is None
+    # [33.333333333333336, 33.33333333333333, 99.99999999999999]: the 5e-15 dip is levelled,
+    # the last is 100
+    assert ds["HumanEval/60"].scores == (33.333333333333336, 33.333333333333336, 100.0)
+    assert ds["HumanEval/60"].reference_set([3e6, 2e6, 1e6]).score(1.5e6).dps == 33.333333333333336
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([-1e-10, 100], (0.0, 100.0)),
+        ([0, 100 + 1e-10], (0.0, 100.0)),
+        ([50.0, 50.0 - 1e-10, 99.9999999995], (50.0, 50.0, 100.0)),
+        ([50.0, 99.999], (50.0, 99.999)),  # a last score further off stays as it is
+    ],
+)
+def test_scores_within_1e_9_are_normalised(
+    tmp_path: Path, scores: list[float], expected: tuple[float, ...]
+) -> None:
+    refs = [f"def f(x):\n    return {i}\n" for i in range(len(scores))]
+    ds = load_dataset(write_lines(tmp_path, row(reference=refs, scores=scores)))
+    assert ds["t/1"].scores == expected
+
+
+def test_release_layout_reads_the_entry_point_off_the_references() -> None:
+    ds = load_dataset(EVALPERF_RELEASE)
+    # fib: one reference also defines a helper _step; only fib is in all of them
+    assert ds["HumanEval/55"].entry_point == "fib"
+    assert ds["HumanEval/55"].scores == (25.0, 75.0, 100.0)
+    # every reference defines is_prime and count_Primes_nums; is_prime is called by the other
+    assert ds["Mbpp/256"].entry_point == "count_Primes_nums"
+    for task in ds.values():  # and it is right: the references run under that name
+        for source in task.reference:
+            namespace: dict[str, Any] = {}
+            exec(compile(source, task.task_id, "exec"), namespace)
+            namespace[task.entry_point](*task.inputs()[0])
+
+
+def test_entry_point_from_references() -> None:
+    assert (
+        entry_point_from_references(["def a():\n    return b()\n\ndef b():\n    return 1\n"]) == "a"
+    )
+    # a reference that does not parse is left out of the reading
+    assert entry_point_from_references(["def a(:", "def a():\n    pass\n"]) == "a"
+    with pytest.raises(DatasetError) as info:
+        entry_point_from_references(
+            ["def a(): pass\ndef b(): pass\n", "def b(): pass\ndef a(): pass\n"]
+        )
+    assert str(info.value) == (
+        "missing, and the references define several functions that could be it: 'a', 'b'\n"
+        "  hint: add an entry_point field naming the function to call"
+    )
+    with pytest.raises(DatasetError, match="no reference parses"):
+        entry_point_from_references(["def (", "class"])
+
+
+def test_an_ambiguous_release_row_names_its_line(tmp_path: Path) -> None:
+    both = "def f(x):\n    return x\n\ndef g(x):\n    return x\n"
+    path = write_lines(
+        tmp_path, row(), row(task_id="t/2", entry_point=_DROP, reference=[both, both])
+    )
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    assert str(info.value).startswith(
+        f"{path}:2: entry_point: missing, and the references define several functions "
+        "that could be it: 'f', 'g'"
+    )
+    assert "add an entry_point field" in str(info.value)
+
+
+def test_evalperf_profiles_the_first_input_only(tmp_path: Path) -> None:
+    ds = load_dataset(EVALPERF_HF)
+    assert ds["HumanEval/60"].inputs() == [[20000]]
+    assert ds["HumanEval/60"].extra["pe_input_dropped"] == 1
+    assert "pe_input_dropped" not in ds["HumanEval/23"].extra  # it had one
+    every = load_dataset(EVALPERF_HF, evalperf_inputs="all")
+    assert every["HumanEval/60"].inputs() == [[20000], [10]]
+    assert "pe_input_dropped" not in every["HumanEval/60"].extra
+    with pytest.raises(DatasetError, match="evalperf_inputs must be one of 'first', 'all'"):
+        load_dataset(EVALPERF_HF, evalperf_inputs="some")
+    # perfcount's own files (a header), and headerless rows with perfcount columns, keep all
+    two = row(pe_input=[[[1]], [[2]]])
+    header = {"format": "perfcount-dataset", "format_version": 1, "name": "h"}
+    assert (
+        len(load_dataset(write_lines(tmp_path, header, two, name="h.jsonl"))["t/1"].pe_input) == 2
+    )
+    tested = row(pe_input=[[[1]], [[2]]], tests=[[[1]]])
+    assert len(load_dataset(write_lines(tmp_path, tested, name="t.jsonl"))["t/1"].pe_input) == 2
+    # a written EvalPerf dataset keeps what it kept, and the count
+    back = load_dataset(write_dataset(ds, tmp_path / "ep.jsonl"))
+    assert back["HumanEval/60"].inputs() == [[20000]]
+    assert back["HumanEval/60"].extra["pe_input_dropped"] == 1
+
+
+def test_mbpp_rows_get_evalplus_input_rule() -> None:
+    task = load_dataset(EVALPERF_HF)["Mbpp/106"]
+    assert task.input_rule == "evalplus-mbpp:tuple_second_arg"
+    ((test_list, test_tup),) = task.inputs()
+    assert test_list == list(range(300)) and test_tup == tuple(range(200))
+    assert task.pe_input == [plain.encode([list(range(300)), tuple(range(200))])]
+    # the usual correct solution now runs, as under EvalPlus
+    namespace: dict[str, Any] = {}
+    exec(task.reference[-1], namespace)
+    assert namespace["add_lists"](test_list, test_tup) == tuple(range(200)) + tuple(range(300))
+    # Mbpp ids in other layouts are left alone (perfcount's Mbpp/106 need not be EvalPlus's)
+    mine = Task.from_dict(dict(row(task_id="Mbpp/106", pe_input=[[[1], [2]]])))
+    assert mine.input_rule is None and mine.inputs() == [[[1], [2]]]
+    as_evalperf = Task.from_dict(
+        dict(row(task_id="Mbpp/106", pe_input=[[[1], [2]]])), evalperf=True
+    )
+    assert as_evalperf.inputs() == [[[1], (2,)]]
+
+
+def test_rule_round_trip(tmp_path: Path) -> None:
+    ds = load_dataset(EVALPERF_HF)
+    path = write_dataset(ds, tmp_path / "ep.jsonl")
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    mbpp = next(r for r in rows if r.get("task_id") == "Mbpp/106")
+    assert mbpp["input_rule"] == "evalplus-mbpp:tuple_second_arg"
+    assert mbpp["pe_input"][0][1] == {"$tuple": list(range(200))}  # stored converted
+    back = load_dataset(path)
+    assert back.format == "perfcount-dataset" and dict(back) == dict(ds)
+    assert back["Mbpp/106"].inputs() == ds["Mbpp/106"].inputs()
+    assert write_dataset(back, tmp_path / "again.jsonl").read_text() == path.read_text()
+    # a hand-written perfcount row with raw lists and a rule is converted too
+    header = {"format": "perfcount-dataset", "format_version": 1, "name": "h"}
+    raw = row(
+        task_id="x", pe_input=[[[1, 2], [3]]], tests=[[[1], [2, 3]]], input_rule=mbpp["input_rule"]
+    )
+    task = load_dataset(write_lines(tmp_path, header, raw, name="raw.jsonl"))["x"]
+    assert task.inputs() == [[[1, 2], (3,)]] and task.test_inputs() == [[[1], (2, 3)]]
+
+
+def test_hf_rows_in_their_real_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = types.ModuleType("datasets")
+    rows = [json.loads(line) for line in EVALPERF_HF.read_text().splitlines()]
+    rows += [json.loads(line) for line in EVALPERF_RELEASE.read_text().splitlines()]
+
+    class Split:
+        def to_list(self) -> list[dict]:
+            return rows
+
+    fake.load_dataset = lambda repo, split: Split()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "datasets", fake)
+    ds = load_dataset("hf:evalplus/evalperf")
+    assert len(ds) == 5 and ds["HumanEval/23"].scores[-1] == 100.0
+    assert ds["Mbpp/106"].input_rule == "evalplus-mbpp:tuple_second_arg"
+    assert ds["Mbpp/256"].entry_point == "count_Primes_nums"
+    assert ds["HumanEval/60"].inputs() == [[20000]]
+    every = load_dataset("hf:evalplus/evalperf", evalperf_inputs="all")
+    assert every["HumanEval/60"].inputs() == [[20000], [10]]
