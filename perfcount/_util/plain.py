@@ -26,6 +26,7 @@ __all__ = [
     "encode",
     "equal",
     "first_difference",
+    "validate",
 ]
 
 MAX_DEPTH = 200
@@ -69,6 +70,89 @@ def encode(value: Any, _depth: int = 0) -> Any:
         f"{t.__module__}.{t.__qualname__} is not plain data; return built-in types "
         "(None, bool, int, float, str, bytes, list, tuple, dict, set)"
     )
+
+
+#: at most this many values (containers and scalars) in one received output
+MAX_NODES = 2_000_000
+
+_TAG_ARITY = {"$tuple": None, "$set": None, "$frozenset": None, "$dict": None}
+
+
+def validate(data: Any, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+    """Check that ``data`` (just parsed from JSON sent by a candidate) is well-formed plain data.
+
+    Iterative, so a hostile nesting cannot exhaust the evaluator's stack;
+    checks the tags (known tag, right payload type and arity, valid base64,
+    known float names), the depth, the number of values and that every float
+    is finite. Raises :class:`UnsupportedValue` naming the first problem;
+    :func:`decode` and the comparisons may then trust the shape.
+    """
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > max_nodes:
+            raise UnsupportedValue(f"more than {max_nodes:,} values")
+        if depth > max_depth:
+            raise UnsupportedValue(f"nests deeper than {max_depth} levels")
+        t = type(value)
+        if value is None or t is bool or t is int or t is str:
+            continue
+        if t is float:
+            if not math.isfinite(value):
+                raise UnsupportedValue("a raw non-finite float (they travel as {'$float': ...})")
+            continue
+        if t is list:
+            stack.extend((v, depth + 1) for v in value)
+            continue
+        if t is not dict:
+            raise UnsupportedValue(f"{t.__name__} is not JSON data")
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key.startswith("$"):
+                _check_tag(key, inner)
+                if key in ("$tuple", "$set", "$frozenset"):
+                    stack.extend((v, depth + 1) for v in inner)
+                elif key == "$dict":
+                    for pair in inner:
+                        stack.append((pair[0], depth + 1))
+                        stack.append((pair[1], depth + 1))
+                elif key == "$complex":
+                    stack.extend((v, depth + 1) for v in inner)
+                continue
+        for k, v in value.items():
+            if k.startswith("$"):
+                raise UnsupportedValue(f"a {k!r} key beside other keys (tags stand alone)")
+            stack.append((v, depth + 1))
+
+
+def _check_tag(key: str, inner: Any) -> None:
+    if key in ("$tuple", "$set", "$frozenset"):
+        if type(inner) is not list:
+            raise UnsupportedValue(f"{key} needs a list, got {type(inner).__name__}")
+    elif key == "$dict":
+        if type(inner) is not list or not all(type(p) is list and len(p) == 2 for p in inner):
+            raise UnsupportedValue("$dict needs a list of [key, value] pairs")
+    elif key == "$bytes":
+        if type(inner) is not str:
+            raise UnsupportedValue(f"$bytes needs base64 text, got {type(inner).__name__}")
+        try:
+            base64.b64decode(inner, validate=True)
+        except ValueError:
+            raise UnsupportedValue("$bytes is not valid base64") from None
+    elif key == "$float":
+        if type(inner) is not str or inner not in _FLOAT_TAGS:
+            raise UnsupportedValue(f"$float must be one of {sorted(_FLOAT_TAGS)}, got {inner!r}")
+    elif key == "$complex":
+        if (
+            type(inner) is not list
+            or len(inner) != 2
+            or not all(type(v) in (int, float) or type(v) is dict for v in inner)
+        ):
+            raise UnsupportedValue("$complex needs [real, imag]")
+    else:
+        raise UnsupportedValue(f"unknown tag {key!r}")
 
 
 def decode(data: Any) -> Any:

@@ -147,3 +147,44 @@ def test_non_finite_round_trip():
     enc = through_json([math.inf, -math.inf, math.nan])
     out = plain.decode(enc)
     assert out[0] == math.inf and out[1] == -math.inf and math.isnan(out[2])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"$float": []}, "float must be one of"),
+        ({"$float": "pi"}, "float must be one of"),
+        ({"$tuple": 3}, "needs a list"),
+        ({"$set": {"a": 1}}, "needs a list"),
+        ({"$dict": [[1]]}, "pairs"),
+        ({"$bytes": "!!"}, "base64"),
+        ({"$bytes": 12}, "base64"),
+        ({"$complex": [1]}, "real, imag"),
+        ({"$nope": 1}, "unknown tag"),
+        ({"$tuple": [1], "x": 2}, "stand alone"),
+        ([1.0, float("inf")], "non-finite"),
+        ([{"k": object()}], "not JSON data"),
+    ],
+)
+def test_validate_refuses_malformed_plain_data(data: object, message: str) -> None:
+    from perfcount._util.plain import UnsupportedValue, validate
+
+    with pytest.raises(UnsupportedValue, match=message):
+        validate(data)
+
+
+def test_validate_is_iterative_and_bounded() -> None:
+    from perfcount._util.plain import UnsupportedValue, validate
+
+    deep: list = []
+    node = deep
+    for _ in range(100_000):  # far past Python's recursion limit
+        node.append([])
+        node = node[0]
+    with pytest.raises(UnsupportedValue, match="deeper"):
+        validate(deep)
+    with pytest.raises(UnsupportedValue, match="more than 1,000 values"):
+        validate(list(range(2000)), max_nodes=1000)
+    good = [1, {"$tuple": [1.5, {"$float": "nan"}]}, {"$set": [1, 2]}, {"a": {"$bytes": "aGk="}}]
+    validate(good)
+    assert plain.decode(good)[1][0] == 1.5
