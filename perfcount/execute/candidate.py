@@ -13,11 +13,13 @@ not build.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
+from perfcount.counters.backends import Backend
 from perfcount.counters.region import Counts
 from perfcount.execute.sandbox import Limits
 from perfcount.execute.server import EXIT_CHANNEL_GONE
@@ -29,6 +31,7 @@ __all__ = [
     "Check",
     "Failure",
     "Profile",
+    "RunnerBase",
     "classify",
     "failed_tests",
     "signal_name",
@@ -125,8 +128,12 @@ class Check:
 
 @runtime_checkable
 class CandidateRunner(Protocol):
-    """What the pipelines need of a runner (``Runner`` and ``CommandRunner`` alike)."""
+    """What the pipelines need of a runner (``Runner`` and ``CommandRunner`` alike).
 
+    ``kind`` is ``"python"`` or ``"command"``: what the runner runs.
+    """
+
+    kind: str
     backend: str
     metric: str
     reason: str
@@ -154,6 +161,34 @@ class CandidateRunner(Protocol):
     ) -> Check: ...
 
     def close(self) -> None: ...
+
+
+class RunnerBase:
+    """What both runners share: the backend object, verified once; a context manager
+    that closes the runner (also when it is collected)."""
+
+    kind = ""
+    _backend: Backend
+    _verified = False
+
+    def _verify(self) -> None:
+        """Check (once) that the backend works here; its error names the fix."""
+        if not self._verified:
+            self._backend.check_available()
+            self._verified = True
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 def signal_name(sig: int) -> str:

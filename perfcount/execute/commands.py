@@ -68,6 +68,7 @@ from perfcount.execute.candidate import (
     Check,
     Failure,
     Profile,
+    RunnerBase,
     classify,
     failed_tests,
 )
@@ -283,7 +284,7 @@ def _with_build_timeout(spec: CommandSpec, build_timeout: float | None) -> Comma
     return CommandSpec.create(spec.language, **fields)
 
 
-class CommandRunner:
+class CommandRunner(RunnerBase):
     """Build, run, check and count command candidates of one task.
 
     ``task`` is a :class:`~perfcount.dpe.datasets.Task` with ``run`` (or a
@@ -308,6 +309,9 @@ class CommandRunner:
     (``entry_point`` is ignored), attributes ``backend``, ``metric``,
     ``reason``.
     """
+
+    #: what this runner runs (see perfcount.execute.candidate.CandidateRunner)
+    kind = "command"
 
     def __init__(
         self,
@@ -352,33 +356,17 @@ class CommandRunner:
         self.events = chosen.events
         self.repeats = chosen.repeats
         self.timeout_factor = chosen.timeout_factor
-        self._verified = False
         if verify:
             self._verify()
         self._own_builds = builds is None
         self._builds = BuildCache() if builds is None else builds
         self._closed = False
 
-    def _verify(self) -> None:
-        if not self._verified:
-            self._backend.check_available()
-            self._verified = True
-
     @property
     def _dir(self) -> Path:
         return self._builds.directory
 
     # -- lifecycle
-    def __enter__(self) -> CommandRunner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self.close()
-
     def close(self) -> None:
         """Remove this runner's build folders (a shared :class:`BuildCache` stays)."""
         if getattr(self, "_closed", True):

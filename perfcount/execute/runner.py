@@ -61,7 +61,15 @@ from perfcount.counters import callgrind
 from perfcount.counters.backends import Backend
 from perfcount.counters.backends import select as select_backend
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
-from perfcount.execute.candidate import STATUSES, Check, Failure, Profile, classify, failed_tests
+from perfcount.execute.candidate import (
+    STATUSES,
+    Check,
+    Failure,
+    Profile,
+    RunnerBase,
+    classify,
+    failed_tests,
+)
 from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
 from perfcount.execute.server import HEADER, write_message
 
@@ -190,7 +198,7 @@ class _Server:
 
 
 # -- the runner -------------------------------------------------------------------
-class Runner:
+class Runner(RunnerBase):
     """Runs candidates in sandboxed processes forked from a reusable fork server.
 
     ``backend`` is ``auto``, ``perf``, ``valgrind`` or ``software``;
@@ -210,6 +218,8 @@ class Runner:
     manager or call :meth:`close`.
     """
 
+    #: what this runner runs (see perfcount.execute.candidate.CandidateRunner)
+    kind = "python"
     _ids = itertools.count()
 
     def __init__(
@@ -232,7 +242,6 @@ class Runner:
         self._backend: Backend
         self._backend, self.reason = select_backend(backend, events, repeats=repeats)
         self.backend = self._backend.name
-        self._verified = False
         if verify:
             self._verify()
         self.metric = self._backend.metric
@@ -268,22 +277,7 @@ class Runner:
             p for p in (src, os.environ.get("PYTHONPATH", "")) if p
         )
 
-    def _verify(self) -> None:
-        if not self._verified:
-            self._backend.check_available()
-            self._verified = True
-
     # -- lifecycle --
-    def __enter__(self) -> Runner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self.close()
-
     def close(self) -> None:
         """Stop the fork servers and remove temporary folders and cgroups."""
         if getattr(self, "_closed", True):
