@@ -82,7 +82,7 @@ class Command:
         client = None
         with contextlib.ExitStack() as stack:
             if args.dask:
-                from perfcount.pipeline.distributed import connect, parse_spec
+                from perfcount.integrations.dask import connect, parse_spec
 
                 if args.workers is not None:
                     raise InvalidArgument(

@@ -20,22 +20,22 @@ has candidates that are source files. Each candidate is
    the end ignored), ``whitespace`` (the default: the same whitespace-separated
    tokens) or ``float`` (tokens, numbers equal within ``atol``/``rtol``)).
 
-Statuses are the runner's (``ok``, ``failed`` for wrong output or a non-zero
-exit, ``timeout``, ``crashed`` for death by a signal, ``output_too_large``)
-plus ``build_failed``. :class:`CommandRunner` has the same ``profile`` /
-``check`` interface as :class:`perfcount.execute.runner.Runner`, so evaluation and
-curation treat both alike.
+Statuses and their classification are the Python runner's
+(:func:`perfcount.execute.candidate.classify`: ``ok``, ``failed`` for wrong
+output or a non-zero exit, ``timeout``, ``memory`` for a process that ran out
+of memory, ``crashed`` for death by a signal, ``output_too_large``) plus
+``build_failed``. :class:`CommandRunner` is a
+:class:`perfcount.execute.candidate.CandidateRunner` like
+:class:`perfcount.execute.runner.Runner`, so evaluation and curation treat both
+alike.
 
 Input items (``pe_input``, ``tests``) are a string (the stdin text) or an
 object ``{"stdin": str, "args": [str, ...]}`` (``"stdin_base64"`` for binary
 payloads). Expected outputs are stdout strings.
 
-PerfCodeBench-style anchors: a task may carry a ``baseline`` and an
-``expert`` source; :func:`speedup_fields` defines ``speedup_vs_baseline`` and
-``share_of_expert_speedup`` (see there).
-
-Command pools for curation are folders of task folders (see
-:func:`load_command_task_dir`); :func:`curate_command_task` curates one.
+Builds are kept in a :class:`BuildCache`, keyed by the build recipe and the
+source's digest: a source is built once per cache, and the runners of one
+:class:`perfcount.execute.pool.RunnerPool` share one cache.
 
 Limits: a candidate runs as this user in its own process group (a timeout
 kills the group); there is no memory or process-count sandbox for commands
@@ -46,26 +46,38 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from perfcount._util import plain
+from perfcount._util import plain, stats
+from perfcount.counters.backends import Backend, select
 from perfcount.dpe.commands import fill_template
-from perfcount.errors import BackendError, InvalidArgument
+from perfcount.errors import BackendError, InvalidArgument, PerfcountError
+from perfcount.execute.candidate import (
+    BUILD_FAILED,
+    Check,
+    Failure,
+    Profile,
+    RunnerBase,
+    classify,
+    failed_tests,
+)
+from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits
 
 __all__ = [
     "COMPARE_MODES",
     "LANGUAGES",
+    "BuildCache",
     "BuildResult",
     "CommandInput",
     "CommandRunner",
@@ -179,6 +191,60 @@ def build(spec: CommandSpec, source: str, directory: str | os.PathLike[str]) -> 
     )
 
 
+class BuildCache:
+    """Built command candidates, each built once: keyed by the build recipe and the source.
+
+    The key is the digest of the spec's language, build template, source file
+    name and environment plus the source text, so runners of different specs
+    may share a cache and never see each other's programs. Thread-safe: two
+    threads asking for the same build wait for one compiler run. ``close()``
+    removes every build folder.
+    """
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="perfcount-cmd-"))
+        self._done: dict[str, BuildResult] = {}
+        self._building: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self.closed = False
+
+    @staticmethod
+    def key(spec: CommandSpec, source: str) -> str:
+        recipe = json.dumps(
+            [spec.language, spec.build, spec.source_name, dict(spec.env or {})], sort_keys=True
+        )
+        return hashlib.sha256(f"{recipe}\0{source}".encode()).hexdigest()[:20]
+
+    def build(self, spec: CommandSpec, source: str) -> BuildResult:
+        """``source`` built with ``spec`` (the first call builds, later ones reuse it)."""
+        if not isinstance(source, str):
+            raise InvalidArgument(
+                f"a command candidate is source text, not {type(source).__name__}"
+            )
+        key = self.key(spec, source)
+        with self._lock:
+            if self.closed:
+                raise InvalidArgument("this CommandRunner is closed", hint="create a new one")
+            done = self._done.get(key)
+            if done is not None:
+                return done
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                done = self._done.get(key)
+            if done is None:
+                done = build(spec, source, self.directory / key)
+                with self._lock:
+                    self._done[key] = done
+        return done
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            self._done.clear()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------
 # the runner
 
@@ -209,35 +275,43 @@ def gpu_cost(metric: str, gpu: Mapping[str, Any] | None) -> float | None:
     raise InvalidArgument(f"unknown GPU metric {metric!r}", hint=", ".join(_GPU_METRICS))
 
 
-def _signal_name(sig: int) -> str:
-    try:
-        return signal.Signals(sig).name
-    except ValueError:
-        return f"signal {sig}"
+def _with_build_timeout(spec: CommandSpec, build_timeout: float | None) -> CommandSpec:
+    if build_timeout is None:
+        return spec
+    fields = asdict(spec)
+    fields.pop("language")
+    fields["build_timeout"] = build_timeout
+    return CommandSpec.create(spec.language, **fields)
 
 
-class CommandRunner:
+class CommandRunner(RunnerBase):
     """Build, run, check and count command candidates of one task.
 
     ``task`` is a :class:`~perfcount.dpe.datasets.Task` with ``run`` (or a
     :class:`CommandSpec`). ``backend``: ``auto``, ``perf``, ``valgrind`` or
-    ``software``. ``metric``: an event the backend counts (``instructions``,
-    ``cycles``, ``task-clock``, ...), ``wall_ns``, or ``gpu_energy_mj`` /
-    ``gpu_time_ns`` (NVML, see :func:`gpu_cost`; needs a GPU, else
-    :class:`GpuError`). The default
-    metric is ``instructions`` for perf/valgrind and ``task-clock`` (ns) for
-    software; a task may name its own in ``Task.extra["metric"]`` (e.g. a GPU
-    task: ``gpu_energy_mj``), which ``metric=`` overrides. ``timeout`` is native
-    seconds per input process (multiplied by
-    50 under valgrind); ``repeats`` (software default 5) runs the workload
-    that many times and keeps the median cost. Builds are cached per source
-    for the runner's life; ``close()`` removes them.
+    ``software``, resolved by :func:`perfcount.counters.backends.select`, whose
+    backend object gives the events, the repeats (software default 5: the
+    workload runs that many times and the median cost is kept) and the
+    timeout factor (50 under valgrind). ``metric``: an event the backend
+    counts (``instructions``, ``cycles``, ``task-clock``, ...), ``wall_ns``, or
+    ``gpu_energy_mj`` / ``gpu_time_ns`` (NVML, see :func:`gpu_cost`; needs a
+    GPU, else :class:`GpuError`). The default metric is the backend's
+    (``instructions`` for perf/valgrind, ``task-clock`` (ns) for software); a
+    task may name its own in ``Task.extra["metric"]`` (e.g. a GPU task:
+    ``gpu_energy_mj``), which ``metric=`` overrides. ``timeout`` is native
+    seconds per input process. ``verify=False`` defers the check that the
+    backend works here to the first :meth:`profile`. Builds go to ``builds``
+    (a :class:`BuildCache` shared with other runners) or to a cache of this
+    runner's own, removed by ``close()``.
 
-    Interface of :class:`perfcount.execute.runner.Runner`: ``profile(source,
+    A :class:`perfcount.execute.candidate.CandidateRunner`: ``profile(source,
     entry_point, inputs)`` and ``check(source, entry_point, tests, expected)``
     (``entry_point`` is ignored), attributes ``backend``, ``metric``,
     ``reason``.
     """
+
+    #: what this runner runs (see perfcount.execute.candidate.CandidateRunner)
+    kind = "command"
 
     def __init__(
         self,
@@ -250,25 +324,13 @@ class CommandRunner:
         repeats: int | None = None,
         build_timeout: float | None = None,
         max_output: int = 16 * 1024 * 1024,
+        builds: BuildCache | None = None,
+        verify: bool = True,
     ) -> None:
-        from perfcount.counters.backends import select
-        from perfcount.execute.sandbox import DEFAULT_TIMEOUT, VALGRIND_TIMEOUT_FACTOR
-
         spec = task if isinstance(task, CommandSpec) else CommandSpec.from_task(task)
-        if build_timeout is not None:
-            spec = CommandSpec.create(
-                spec.language,
-                run=spec.run,
-                build=spec.build,
-                compare=spec.compare,
-                atol=spec.atol,
-                rtol=spec.rtol,
-                build_timeout=build_timeout,
-                source_name=spec.source_name,
-                env=spec.env,
-            )
-        self.spec = spec
+        self.spec = _with_build_timeout(spec, build_timeout)
         self.task_id = getattr(task, "task_id", "")
+        chosen: Backend
         chosen, self.reason = select(backend, events, repeats=repeats)
         self.backend = chosen.name
         if timeout is not None and (
@@ -276,16 +338,10 @@ class CommandRunner:
         ):
             raise InvalidArgument(f"timeout must be a positive number of seconds, got {timeout!r}")
         self.timeout = float(DEFAULT_TIMEOUT if timeout is None else timeout)
-        self.timeout_factor = VALGRIND_TIMEOUT_FACTOR if self.backend == "valgrind" else 1.0
-        self.repeats = chosen.repeats
         self.max_output = max_output
         self.gpu: bool | str = False
-        # valgrind counts the whole tree's instructions (events=None); perf and
-        # software open the backend's events around the process
-        self.events: list[str] | None = None if self.backend == "valgrind" else chosen.events
-        default_metric = chosen.metric
         task_metric = (getattr(task, "extra", None) or {}).get("metric")
-        self.metric = metric or task_metric or default_metric
+        self.metric = metric or task_metric or chosen.metric
         if self.metric in _GPU_METRICS:
             from perfcount.counters.gpu import sampler_for
 
@@ -293,52 +349,38 @@ class CommandRunner:
             if sampler is not None:
                 sampler.close()
             self.gpu = "required"
-        elif self.metric != "wall_ns":
-            known = ["instructions"] if self.events is None else self.events
-            if self.metric not in known:
-                if self.events is None:
-                    raise InvalidArgument(
-                        f"metric {self.metric!r} is not counted by the valgrind backend",
-                        hint="use metric='instructions' or 'wall_ns'",
-                    )
-                self.events = [self.metric, *self.events]
-        if self.events is not None:
-            # a metric added above must be countable by the backend too
-            select(self.backend, self.events)
-        self._dir = Path(tempfile.mkdtemp(prefix="perfcount-cmd-"))
-        self._builds: dict[str, BuildResult] = {}
-        self._lock = threading.Lock()
+        elif self.metric != "wall_ns" and self.metric not in chosen.events:
+            # count the metric too: the backend refuses an event it cannot count
+            chosen, _ = select(self.backend, [self.metric, *chosen.events], repeats=repeats)
+        self._backend = chosen
+        self.events = chosen.events
+        self.repeats = chosen.repeats
+        self.timeout_factor = chosen.timeout_factor
+        if verify:
+            self._verify()
+        self._own_builds = builds is None
+        self._builds = BuildCache() if builds is None else builds
         self._closed = False
 
+    @property
+    def _dir(self) -> Path:
+        return self._builds.directory
+
     # -- lifecycle
-    def __enter__(self) -> CommandRunner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self.close()
-
     def close(self) -> None:
-        """Remove the build folders."""
+        """Remove this runner's build folders (a shared :class:`BuildCache` stays)."""
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        shutil.rmtree(self._dir, ignore_errors=True)
+        if self._own_builds:
+            self._builds.close()
 
     # -- building
     def build(self, source: str) -> BuildResult:
-        """Build ``source`` (cached by content for this runner)."""
+        """Build ``source`` (once: later calls get the cached build)."""
         if self._closed:
             raise InvalidArgument("this CommandRunner is closed", hint="create a new one")
-        key = hashlib.sha256(source.encode()).hexdigest()[:20]
-        with self._lock:
-            done = self._builds.get(key)
-            if done is None:
-                done = self._builds[key] = build(self.spec, source, self._dir / key)
-            return done
+        return self._builds.build(self.spec, source)
 
     def _argv(self, built: BuildResult, item: CommandInput) -> list[str]:
         values = {
@@ -348,17 +390,14 @@ class CommandRunner:
         }
         return [*fill_template(self.spec.run, values), *item.args]
 
-    def _once(
-        self, built: BuildResult, item: CommandInput, *, count: bool, timeout: float | None
-    ) -> Any:
+    def _once(self, built: BuildResult, item: CommandInput, *, count: bool, limit: float) -> Any:
+        """One process on one input: natively (task-clock) or counted with the backend."""
         from perfcount.counters.process import run as run_process
 
-        limit = self.timeout if timeout is None else float(timeout)
-        env = {**os.environ, **(self.spec.env or {})}
         kwargs: dict[str, Any] = {
             "stdin": item.stdin,
             "cwd": built.directory,
-            "env": env,
+            "env": {**os.environ, **(self.spec.env or {})},
             "max_output": self.max_output,
         }
         if not count:
@@ -371,29 +410,25 @@ class CommandRunner:
             )
         return run_process(
             self._argv(built, item),
-            timeout=limit * self.timeout_factor,
+            timeout=limit,
             events=self.events,
             backend=self.backend,
             gpu=self.gpu,
             **kwargs,
         )
 
-    @staticmethod
-    def _status(res: Any, index: int, limit: float) -> tuple[str, str]:
-        tail = res.stderr.decode("utf-8", "replace").strip()[-_SHOWN:]
-        tail = f"\n--- stderr (tail) ---\n{tail}" if tail else ""
-        if res.timed_out:
-            return "timeout", f"input {index}: exceeded the wall-clock limit of {limit:g} s"
-        if res.signal is not None:
-            return (
-                "crashed",
-                f"input {index}: killed by signal {res.signal} ({_signal_name(res.signal)}){tail}",
-            )
-        if res.stdout_truncated:
-            return "output_too_large", f"input {index}: stdout exceeded {len(res.stdout)} bytes"
-        if res.returncode != 0:
-            return "failed", f"input {index}: exited with status {res.returncode}{tail}"
-        return "ok", ""
+    def _status(self, res: Any, index: int, limit: float) -> tuple[str, str]:
+        """The runner's classification of one process (``input N:`` prefixed to the error)."""
+        facts = {
+            "timed_out": res.timed_out,
+            "too_large": res.stdout_truncated,
+            "signal": res.signal,
+            "exitcode": res.returncode,
+            "stdout": res.stderr.decode("utf-8", "replace"),
+        }
+        limits = Limits(timeout=limit, memory_mb=0, output_mb=-(-self.max_output // (1 << 20)))
+        status, error = classify(facts, limits, program=True)
+        return status, (f"input {index}: {error}" if error else "")
 
     def _cost(self, res: Any) -> float:
         if self.metric == "wall_ns":
@@ -415,7 +450,10 @@ class CommandRunner:
             )
         return float(res.counts[self.metric])
 
-    # -- public interface (as perfcount.execute.runner.Runner)
+    def _items(self, inputs: Sequence[Any], what: str) -> list[CommandInput]:
+        return [parse_input(x, f"{what} {i}") for i, x in enumerate(inputs)]
+
+    # -- the CandidateRunner interface
     def profile(
         self,
         solution: str,
@@ -424,18 +462,23 @@ class CommandRunner:
         warmup: int = 0,
         *,
         timeout: float | None = None,
-    ) -> Any:
+    ) -> Profile:
         """Build ``solution`` and count every input's process; cost = sum over inputs.
 
-        Returns a :class:`perfcount.execute.runner.Profile` (``outputs`` are the stdout
-        texts; ``status`` ``build_failed`` when the build fails).
+        Each repeat runs the whole workload; the cost, every counter and the
+        wall time are medians over repeats, ``cv`` the cost's coefficient of
+        variation (:mod:`perfcount._util.stats`). ``outputs`` are the stdout
+        texts of the first repeat; ``status`` is ``build_failed`` when the
+        build fails.
         """
         from perfcount.counters.region import Counts
-        from perfcount.execute.runner import Profile
 
-        items = [parse_input(x, f"input {i}") for i, x in enumerate(inputs)]
+        items = self._items(inputs, "input")
         if not items:
             raise InvalidArgument("a workload needs at least one input")
+        if not isinstance(warmup, int) or warmup < 0:
+            raise InvalidArgument(f"warmup must be a non-negative integer, got {warmup!r}")
+        self._verify()
         base: dict[str, Any] = {
             "backend": self.backend,
             "metric": self.metric,
@@ -443,65 +486,56 @@ class CommandRunner:
         }
         built = self.build(solution)
         if not built.ok:
-            return Profile(status="build_failed", error=built.error, **base)
-        limit = self.timeout if timeout is None else float(timeout)
-        for _ in range(max(0, int(warmup))):
+            return Profile(status=BUILD_FAILED, error=built.error, **base)
+        native = self.timeout if timeout is None else float(timeout)
+        for _ in range(warmup):
             for item in items:
-                self._once(built, item, count=False, timeout=limit)
+                self._once(built, item, count=False, limit=native)
+        limit = native * self.timeout_factor
         costs: list[float] = []
-        walls: list[int] = []
+        walls: list[float] = []
         totals: dict[str, list[float]] = {}
         outputs: list[str] = []
-        gpu_data: Any = None
-        gpu_reason: str | None = None
+        last: Any = None
         max_rss = 0
-        for rep in range(self.repeats):
+        for rep in range(max(1, self.repeats)):
             cost = 0.0
             wall = 0
             values: dict[str, float] = {}
             for i, item in enumerate(items):
-                res = self._once(built, item, count=True, timeout=limit)
-                status, error = self._status(res, i, limit * self.timeout_factor)
+                res = last = self._once(built, item, count=True, limit=limit)
+                status, error = self._status(res, i, limit)
                 if status != "ok":
-                    return Profile(
-                        status=status,
-                        error=error,
-                        stdout=res.stdout.decode("utf-8", "replace")[-_SHOWN:],
-                        **base,
-                    )
+                    stdout = res.stdout.decode("utf-8", "replace")[-_SHOWN:]
+                    return Profile(status=status, error=error, stdout=stdout, **base)
                 try:
                     cost += self._cost(res)
-                except BackendError as exc:
+                except PerfcountError as exc:
                     return Profile(status="crashed", error=f"measurement failed: {exc}", **base)
                 wall += res.wall_ns
                 max_rss = max(max_rss, res.max_rss)
                 for k, v in res.counts.items():
                     values[k] = values.get(k, 0.0) + float(v)
-                gpu_data, gpu_reason = res.counts.gpu, res.counts.gpu_reason
                 if rep == 0:
                     outputs.append(res.stdout.decode("utf-8", "replace"))
             costs.append(cost)
             walls.append(wall)
             for k, v in values.items():
                 totals.setdefault(k, []).append(v)
-        median_values = {k: float(statistics.median(v)) for k, v in totals.items()}
-        cv = None
-        if len(costs) > 1:
-            mean = statistics.fmean(costs)
-            cv = statistics.stdev(costs) / mean if mean else 0.0
+        median_cost, cv = stats.median_cv(costs)
         counts = Counts(
-            data=median_values,
+            data={k: stats.median(v) for k, v in totals.items()},
             backend=self.backend,
-            gpu=gpu_data,
-            gpu_reason=gpu_reason,
+            gpu=last.counts.gpu,
+            gpu_reason=last.counts.gpu_reason,
             backend_reason=self.reason,
         )
         return Profile(
             status="ok",
-            cost=float(statistics.median(costs)),
+            cost=median_cost,
             counts=counts,
             outputs=outputs,
-            wall_ns=int(statistics.median(walls)),
+            wall_ns=int(stats.median(walls)),
             repeats=len(costs),
             cv=cv,
             max_rss_kb=max_rss // 1024,
@@ -518,17 +552,14 @@ class CommandRunner:
         rtol: float | None = None,
         *,
         timeout: float | None = None,
-    ) -> Any:
+    ) -> Check:
         """Build and run ``solution`` natively on every test; compare stdout with ``expected``.
 
         ``expected`` holds one stdout string per test (``None`` entries are
         placeholders: the outputs are collected, the check then fails).
-        ``atol``/``rtol`` default to the task's. Returns a
-        :class:`perfcount.execute.runner.Check`.
+        ``atol``/``rtol`` default to the task's.
         """
-        from perfcount.execute.runner import Check, Failure
-
-        items = [parse_input(x, f"test {i}") for i, x in enumerate(tests)]
+        items = self._items(tests, "test")
         expected = list(expected)
         if len(expected) != len(items):
             raise InvalidArgument(f"{len(items)} tests but {len(expected)} expected outputs")
@@ -536,36 +567,22 @@ class CommandRunner:
         r = self.spec.rtol if rtol is None else float(rtol)
         built = self.build(solution)
         if not built.ok:
-            return Check(False, "build_failed", [], None, built.error, "")
+            return Check(False, BUILD_FAILED, [], None, built.error, "")
         limit = self.timeout if timeout is None else float(timeout)
         outputs: list[str] = []
-        failures: list[Any] = []
         for i, item in enumerate(items):
-            res = self._once(built, item, count=False, timeout=limit)
+            res = self._once(built, item, count=False, limit=limit)
             status, error = self._status(res, i, limit)
             out = res.stdout.decode("utf-8", "replace")
             if status != "ok":
                 first = error.splitlines()[0]
-                return Check(
-                    False, status, [Failure(i, first, item.describe())], None, error, out[-_SHOWN:]
-                )
+                failure = Failure(i, first, item.describe())
+                return Check(False, status, [failure], None, error, out[-_SHOWN:])
             outputs.append(out)
-        for i, (got, exp) in enumerate(zip(outputs, expected)):
-            exp_d = plain.decode(exp) if exp is not None else None
-            if exp_d is None:
-                failures.append(Failure(i, "no expected output (placeholder)", items[i].describe()))
-                continue
-            diff = compare_output(got, exp_d, self.spec.compare, atol=a, rtol=r)
-            if diff is not None:
-                failures.append(Failure(i, diff, items[i].describe()))
-        if failures:
-            first = failures[0]
-            error = f"wrong output on test {first.index} {first.input}: {first.diff}"
-            if len(failures) > 1:
-                error += f" (and {len(failures) - 1} more failing tests)"
-            return Check(False, "failed", failures, outputs, error, "")
-        return Check(True, "ok", [], outputs, "", "")
 
+        def differ(got: str, exp: Any) -> str | None:
+            if exp is None:
+                return "no expected output (placeholder)"
+            return compare_output(got, plain.decode(exp), self.spec.compare, atol=a, rtol=r)
 
-# --------------------------------------------------------------------------
-# PerfCodeBench-style anchors
+        return failed_tests(outputs, expected, differ, lambda i: items[i].describe())

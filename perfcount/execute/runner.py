@@ -54,7 +54,6 @@ import time
 import uuid
 import weakref
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,98 +61,25 @@ from perfcount._util import plain
 from perfcount.counters import callgrind
 from perfcount.counters.backends import Backend
 from perfcount.counters.backends import select as select_backend
-from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
+from perfcount.execute.candidate import (
+    STATUSES,
+    Check,
+    Failure,
+    Profile,
+    RunnerBase,
+    classify,
+    failed_tests,
+)
 from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
-from perfcount.execute.server import EXIT_CHANNEL_GONE
+from perfcount.execute.server import HEADER, write_message
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
 
 log = logging.getLogger("perfcount.execute.runner")
 
-STATUSES = ("ok", "failed", "timeout", "memory", "crashed", "output_too_large")
 _SERVER_START_TIMEOUT = 120.0  # valgrind start-up on a loaded 2-core machine
 _SHOWN_INPUT = 120  # characters of a failing input shown in a Check
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One profiled candidate.
-
-    ``cost`` is in ``metric`` (instructions for perf/valgrind, nanoseconds of
-    task-clock for software) and is ``None`` unless ``status == "ok"``.
-    ``outputs`` are plain-encoded return values, one per workload input.
-    ``wall_ns`` is the wall time of the measured region (median over repeats),
-    ``repeats``/``cv`` how often it was measured and the coefficient of
-    variation of the cost across repeats (software backend).
-    """
-
-    status: str
-    backend: str
-    metric: str
-    cost: float | None = None
-    counts: Counts | None = None
-    outputs: list[Any] | None = None
-    error: str = ""
-    wall_ns: int | None = None
-    repeats: int = 0
-    cv: float | None = None
-    reason: str = ""
-    stdout: str = ""
-    max_rss_kb: int | None = None
-    sandbox: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["counts"] = None if self.counts is None else self.counts.to_dict()
-        return d
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Profile:
-        data = dict(data)
-        if data.get("counts") is not None:
-            data["counts"] = Counts.from_dict(data["counts"])
-        return cls(**data)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A failing test: its index, what differs (or the error) and the input, shortened."""
-
-    index: int
-    diff: str
-    input: str
-
-    def __str__(self) -> str:
-        return f"test {self.index} {self.input}: {self.diff}"
-
-
-@dataclass(frozen=True)
-class Check:
-    """Correctness of a candidate on ``tests`` against plain-encoded ``expected``.
-
-    ``status`` is ``ok`` when the candidate ran on every test (its outputs may
-    still be wrong, then ``status`` is ``failed``); ``failures`` lists the
-    failing tests, first failure first.
-    """
-
-    passed: bool
-    status: str
-    failures: list[Failure] = field(default_factory=list)
-    outputs: list[Any] | None = None
-    error: str = ""
-    stdout: str = ""
-
-    @property
-    def first_failure(self) -> Failure | None:
-        return self.failures[0] if self.failures else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # -- fork-server handle -----------------------------------------------------------
@@ -226,8 +152,6 @@ class _Server:
         return self.proc.poll() is None
 
     def send(self, message: dict[str, Any]) -> None:
-        from perfcount.execute.server import write_message
-
         try:
             write_message(self._in, message)
         except (BrokenPipeError, OSError) as exc:
@@ -237,14 +161,12 @@ class _Server:
         """Next message; ``_ServerDied`` on EOF, ``TimeoutError`` past ``deadline``."""
         import json
 
-        from perfcount.execute.server import _HEADER
-
         while True:
-            if len(self._buf) >= _HEADER.size:
-                (size,) = _HEADER.unpack(self._buf[: _HEADER.size])
-                if len(self._buf) >= _HEADER.size + size:
-                    body = bytes(self._buf[_HEADER.size : _HEADER.size + size])
-                    del self._buf[: _HEADER.size + size]
+            if len(self._buf) >= HEADER.size:
+                (size,) = HEADER.unpack(self._buf[: HEADER.size])
+                if len(self._buf) >= HEADER.size + size:
+                    body = bytes(self._buf[HEADER.size : HEADER.size + size])
+                    del self._buf[: HEADER.size + size]
                     return json.loads(body)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -277,7 +199,7 @@ class _Server:
 
 
 # -- the runner -------------------------------------------------------------------
-class Runner:
+class Runner(RunnerBase):
     """Runs candidates in sandboxed processes forked from a reusable fork server.
 
     ``backend`` is ``auto``, ``perf``, ``valgrind`` or ``software``;
@@ -297,6 +219,8 @@ class Runner:
     manager or call :meth:`close`.
     """
 
+    #: what this runner runs (see perfcount.execute.candidate.CandidateRunner)
+    kind = "python"
     _ids = itertools.count()
 
     def __init__(
@@ -319,7 +243,6 @@ class Runner:
         self._backend: Backend
         self._backend, self.reason = select_backend(backend, events, repeats=repeats)
         self.backend = self._backend.name
-        self._verified = False
         if verify:
             self._verify()
         self.metric = self._backend.metric
@@ -352,22 +275,7 @@ class Runner:
         _open_runners.add(self)
         self._env = server_environment()
 
-    def _verify(self) -> None:
-        if not self._verified:
-            self._backend.check_available()
-            self._verified = True
-
     # -- lifecycle --
-    def __enter__(self) -> Runner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self.close()
-
     def close(self) -> None:
         """Stop the fork servers and remove temporary folders and cgroups."""
         if getattr(self, "_closed", True):
@@ -436,7 +344,7 @@ class Runner:
                 "limits": limits.to_dict(),
             }
             done, server = self._run(b.server, req, limits)
-            status, error = _classify(done, limits)
+            status, error = classify(done, limits)
             result = done.get("result") or {}
             common = {
                 **base,
@@ -519,7 +427,7 @@ class Runner:
                 "limits": limits.to_dict(),
             }
             done, _ = self._run("native", req, limits)
-        status, error = _classify(done, limits)
+        status, error = classify(done, limits)
         stdout = done.get("stdout", "")
         if status != "ok":
             failures = []
@@ -531,19 +439,13 @@ class Runner:
         bad = _malformed(done["result"], len(encoded), regions=False)
         if bad:
             return Check(False, "failed", [], None, bad, stdout)
-        outputs = done["result"]["outputs"]
-        failures = []
-        for i, (got, exp) in enumerate(zip(outputs, expected)):
-            diff = plain.first_difference(got, exp, atol=float(atol), rtol=float(rtol))
-            if diff is not None:
-                failures.append(Failure(i, diff, _short_input(encoded[i])))
-        if failures:
-            first = failures[0]
-            error = f"wrong output on test {first.index} {first.input}: {first.diff}"
-            if len(failures) > 1:
-                error += f" (and {len(failures) - 1} more failing tests)"
-            return Check(False, "failed", failures, outputs, error, stdout)
-        return Check(True, "ok", [], outputs, "", stdout)
+        return failed_tests(
+            done["result"]["outputs"],
+            expected,
+            lambda got, exp: plain.first_difference(got, exp, atol=float(atol), rtol=float(rtol)),
+            lambda i: _short_input(encoded[i]),
+            stdout,
+        )
 
     # -- plumbing --
     def _limits(self, timeout: float | None) -> Limits:
@@ -740,57 +642,6 @@ def _drop_dumps(out_dir: Path, pid: Any) -> None:
                 f.unlink()
 
 
-def _classify(done: dict[str, Any], limits: Limits) -> tuple[str, str]:
-    """The server's raw facts -> (status, error text)."""
-    result = done.get("result")
-    sig = done.get("signal")
-    code = done.get("exitcode")
-    stdout = (done.get("stdout") or "").strip()
-    tail = f"\n--- candidate output (tail) ---\n{stdout[-1500:]}" if stdout else ""
-    if done.get("server_died"):
-        if done.get("timed_out"):
-            return "timeout", f"{done['server_died']}; the candidate was killed"
-        return "crashed", str(done["server_died"])
-    if done.get("too_large"):
-        return "output_too_large", f"the outputs exceeded {limits.output_mb} MiB"
-    if done.get("timed_out"):
-        return "timeout", f"exceeded the wall-clock limit of {limits.timeout:g} s and was killed"
-    if result is not None:
-        status = result.get("status", "failed")
-        if status not in STATUSES:
-            return "failed", f"the candidate process reported an unknown status {status!r}"
-        return status, result.get("error", "")
-    if sig is not None:
-        name = _signal_name(sig)
-        if sig == signal.SIGXCPU:
-            return (
-                "timeout",
-                f"exceeded the CPU-time limit ({limits.effective_cpu_seconds()} s, {name})",
-            )
-        if sig == signal.SIGXFSZ:
-            return "output_too_large", (
-                f"wrote more than {limits.file_mb} MiB to stdout/stderr or a file ({name})"
-            )
-        if "MemoryError" in stdout or "Cannot allocate memory" in stdout:
-            return "memory", f"killed by {name} after running out of memory{tail}"
-        if done.get("oom_killed"):
-            return "memory", (
-                f"killed by {name}: the candidate's processes exceeded the memory cgroup limit"
-                f" ({limits.memory_mb} MiB + headroom){tail}"
-            )
-        return "crashed", f"killed by signal {sig} ({name}){tail}"
-    if done.get("parse_error"):
-        return "failed", str(done["parse_error"])
-    if "MemoryError" in stdout:
-        return "memory", f"ran out of memory (exit code {code}){tail}"
-    if code == EXIT_CHANNEL_GONE:
-        return "failed", "the candidate closed or replaced the evaluator's result channel"
-    return (
-        "failed",
-        f"the candidate process exited with code {code} before reporting a result{tail}",
-    )
-
-
 _MALFORMED = (
     "the candidate process returned a malformed result (did the candidate write to "
     "the evaluator's result channel?)"
@@ -824,13 +675,6 @@ def _malformed(result: Any, n_inputs: int, *, regions: bool) -> str:
         ):
             why = "wall times are not integers"
     return f"{_MALFORMED}: {why}" if why else ""
-
-
-def _signal_name(sig: int) -> str:
-    try:
-        return signal.Signals(sig).name
-    except ValueError:
-        return f"signal {sig}"
 
 
 # -- one-shot functions ------------------------------------------------------------

@@ -429,21 +429,6 @@ def describe() -> dict[str, Any]:
     return out
 
 
-def isolate_network() -> str | None:
-    """Move the calling process into a new, empty network namespace.
-
-    Only a loopback device that is down: no connections out, none to the
-    evaluator's sockets. Returns ``None`` on success, else why not (e.g. not
-    root), in which case the candidate keeps the host's network.
-    """
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(_CLONE_NEWNET) != 0:
-        return f"unshare(CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
-    return None
-
-
 def _address_space() -> int:
     """Bytes of address space the calling process maps now (VmSize), 0 if unknown."""
     try:

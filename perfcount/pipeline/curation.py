@@ -1,11 +1,14 @@
 """Curation: a pool of correct solutions -> a dataset of reference clusters.
 
 This is the curation phase of Differential Performance Evaluation (Liu et al.,
-COLM 2024), task by task:
+COLM 2024), task by task, the same steps for both kinds of candidate
+(:mod:`perfcount.pipeline.kinds`: Python functions and commands built from
+source):
 
 1. **Correctness.** Every solution runs the task's ``tests``; expected outputs
-   come from ``expected`` or else from the first solution that runs them all
-   without error. Solutions that fail are dropped (and reported).
+   come from ``expected`` or else from the first solution (the ``trusted``
+   one first) that runs them all without error. Solutions that fail are
+   dropped (and reported).
 2. **Performance-exercising input.** ``pe_input`` as given; otherwise the
    task's ``input_generator`` (``perf_input_gen(scale)``) at the row's fixed
    ``scale`` (reproducible rebuilds) or, without one, at a scale found by
@@ -25,20 +28,21 @@ COLM 2024), task by task:
    solution of each cluster with its cumulative share of the pool
    (``perfcount.dpe.scoring.ReferenceSet.from_costs``).
 
+A task with a ``baseline`` (and an ``expert``) solution carries their sources
+and costs into its line (PerfCodeBench-style speedups at evaluation). Runners
+come from one :class:`perfcount.execute.pool.RunnerPool` per curation: each
+worker thread keeps its own warm runners, and a command solution is built once.
+
 The result is a :class:`CurationReport`: a mapping of the kept tasks (like a
 ``Dataset``), the ``Dataset`` itself, and one :class:`TaskOutcome` per pool
 task saying what was kept or dropped and why. Task lines are deterministic for
 a deterministic backend (``valgrind``): sorted keys and no timestamps (the
-date goes in the dataset header only).
+date goes in the dataset header only, with the perfcount version).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import os
-import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,11 +50,14 @@ from pathlib import Path
 from typing import Any
 
 from perfcount._util import plain
+from perfcount._util.atomic import write_atomic
+from perfcount._util.jsonl import iter_jsonl
 from perfcount._version import __version__
-from perfcount.dpe.commands import DEFAULT_BUILD_TIMEOUT, CommandSpec, compare_output, parse_input
-from perfcount.dpe.pools import anchor_source
+from perfcount.dpe.pools import anchor_source, load_pool_dir
 from perfcount.errors import DatasetError, InvalidArgument
-from perfcount.execute.commands import CommandRunner
+from perfcount.execute.candidate import CandidateRunner
+from perfcount.execute.pool import RunnerPool
+from perfcount.pipeline.kinds import Kind, kind_of, resolve_backend
 from perfcount.pipeline.progress import ProgressPlan, Reporter, reporter
 
 __all__ = [
@@ -84,124 +91,19 @@ _COUNTED_BACKENDS = frozenset({"valgrind", "perf"})
 # pool input
 
 
-_KNOWN_FIELDS = frozenset(
-    {
-        "task_id",
-        "entry_point",
-        "solutions",
-        "solution_names",
-        "pe_input",
-        "input_generator",
-        "tests",
-        "expected",
-        "atol",
-        "rtol",
-        "description",
-        "scale",
-        "trusted",
-        "signature",
-        "family",
-        "difficulty",
-        "language",
-        "prompt",
-    }
-)
-
-
 def validate_pool_row(row: Any, *, path: str = "<pool>", line: int | None = None) -> dict[str, Any]:
     """Check one pool row (DESIGN.md "Curation input") and return a normalised copy.
 
-    Raises ``DatasetError`` naming ``path:line: field`` and the problem. Fills
-    ``solution_names`` (``solution_01`` ...) when absent.
+    Python rows and command rows (``run`` given or a non-Python ``language``)
+    are validated by their kind. Raises ``DatasetError`` naming
+    ``path:line: field`` and the problem. Fills ``solution_names``
+    (``solution_01`` ...) when absent.
     """
-
-    def bad(message: str, fld: str | None = None, hint: str = "") -> DatasetError:
-        return DatasetError(message, path=path, line=line, field=fld, hint=hint)
-
-    if not isinstance(row, dict):
-        raise bad(f"a pool row must be a JSON object, not {type(row).__name__}")
-    if row.get("run") is not None or row.get("language", "python") not in ("python", "py"):
-        from perfcount.dpe.pools import validate_command_row  # candidates are commands
-
-        return validate_command_row(row, path=path, line=line)
-    out = dict(row)
-    for key in ("task_id", "entry_point"):
-        value = row.get(key)
-        if not isinstance(value, str) or not value:
-            raise bad("missing or not a non-empty string", key)
-    if not row["entry_point"].isidentifier():
-        raise bad(f"{row['entry_point']!r} is not a Python identifier", "entry_point")
-    solutions = row.get("solutions")
-    if not isinstance(solutions, list) or not solutions:
-        raise bad("missing or empty; give a list of solution source strings", "solutions")
-    for i, src in enumerate(solutions):
-        if not isinstance(src, str):
-            raise bad(f"item {i} is {type(src).__name__}, expected source text", "solutions")
-    names = row.get("solution_names")
-    if names is None:
-        width = max(2, len(str(len(solutions))))
-        names = [f"solution_{i + 1:0{width}d}" for i in range(len(solutions))]
-    elif (
-        not isinstance(names, list)
-        or len(names) != len(solutions)
-        or not all(isinstance(n, str) and n for n in names)
-    ):
-        raise bad("must be a list of non-empty strings, one per solution", "solution_names")
-    if len(set(names)) != len(names):
-        raise bad("solution names must be unique", "solution_names")
-    out["solution_names"] = list(names)
-    has_pe, has_gen = "pe_input" in row, "input_generator" in row
-    if not has_pe and not has_gen:
-        raise bad(
-            "needs either pe_input (a list of argument lists) or input_generator "
-            "(source defining perf_input_gen(scale))",
-            "pe_input",
+    if not isinstance(row, Mapping):
+        raise DatasetError(
+            f"a pool row must be a JSON object, not {type(row).__name__}", path=path, line=line
         )
-    if has_pe:
-        pe = row["pe_input"]
-        if isinstance(pe, str):  # EvalPerf stores pe_input as a JSON string
-            try:
-                pe = json.loads(pe)
-            except json.JSONDecodeError as exc:
-                raise bad(f"not valid JSON: {exc.msg}", "pe_input") from None
-        if not _is_arg_lists(pe):
-            raise bad("must be a non-empty list of argument lists", "pe_input")
-        out["pe_input"] = pe
-    if has_gen and not has_pe:
-        gen = row["input_generator"]
-        if not isinstance(gen, str) or "perf_input_gen" not in gen:
-            raise bad("must be source text defining perf_input_gen(scale)", "input_generator")
-    if "tests" in row:
-        if not _is_arg_lists(row["tests"]):
-            raise bad("must be a non-empty list of argument lists", "tests")
-        if "expected" in row:
-            exp = row["expected"]
-            if not isinstance(exp, list) or len(exp) != len(row["tests"]):
-                raise bad(
-                    f"must be a list with one output per test ({len(row['tests'])})", "expected"
-                )
-    elif "expected" in row:
-        raise bad("given without tests", "expected")
-    for key in ("atol", "rtol"):
-        value = row.get(key, 0)
-        if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
-            raise bad("must be a finite number >= 0", key)
-    scale = row.get("scale")
-    if scale is not None and (type(scale) is not int or scale < 1):
-        raise bad("must be a positive integer", "scale")
-    if "description" in row and not isinstance(row["description"], str):
-        raise bad("must be a string", "description")
-    trusted = row.get("trusted")
-    if trusted is not None:
-        stem = trusted.removesuffix(".py") if isinstance(trusted, str) else None
-        if stem not in out["solution_names"]:
-            raise bad(f"{trusted!r} is not one of the solution names", "trusted")
-        out["trusted"] = stem
-    return out
-
-
-def _is_arg_lists(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(a, list) for a in value)
+    return kind_of(row).validate(dict(row), path=path, line=line)
 
 
 def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -210,24 +112,19 @@ def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str
     Every row is validated (:func:`validate_pool_row`); errors name
     ``file:line: field``. Task ids must be unique.
     """
-    rows: list[dict[str, Any]] = []
+    where = str(source) if isinstance(source, (str, Path)) else "<pool>"
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            from perfcount.dpe.pools import (
-                is_command_pool_dir,
-                load_command_pool_dir,
-                load_pool_dir,
-            )
-
-            if is_command_pool_dir(path):
-                return load_command_pool_dir(path)
             rows = [
                 validate_pool_row(r, path=str(path / str(r.get("task_id", "?"))))
                 for r in load_pool_dir(path)
             ]
         elif path.is_file():
-            rows = _read_pool_jsonl(path)
+            rows = [
+                validate_pool_row(row, path=str(path), line=lineno)
+                for lineno, row in iter_jsonl(path, "pool file")
+            ]
         else:
             raise DatasetError(
                 "no such file or directory",
@@ -235,44 +132,14 @@ def load_pool(source: str | Path | Iterable[Mapping[str, Any]]) -> list[dict[str
                 hint="give a pool JSONL file or a directory of task folders",
             )
     else:
-        for i, row in enumerate(source):
-            rows.append(
-                validate_pool_row(dict(row) if isinstance(row, Mapping) else row, line=i + 1)
-            )
+        rows = [validate_pool_row(row, line=i + 1) for i, row in enumerate(source)]
     if not rows:
-        raise DatasetError(
-            "the pool has no tasks",
-            path=str(source) if isinstance(source, (str, Path)) else "<pool>",
-        )
+        raise DatasetError("the pool has no tasks", path=where)
     seen: set[str] = set()
     for row in rows:
         if row["task_id"] in seen:
-            raise DatasetError(f"duplicate task_id {row['task_id']!r}", field="task_id")
+            raise DatasetError(f"duplicate task_id {row['task_id']!r}", path=where, field="task_id")
         seen.add(row["task_id"])
-    return rows
-
-
-def _read_pool_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DatasetError(
-                    f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                    path=str(path),
-                    line=lineno,
-                ) from None
-            if not text.strip():
-                continue
-            try:
-                row = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(
-                    f"not valid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=lineno
-                ) from None
-            rows.append(validate_pool_row(row, path=str(path), line=lineno))
     return rows
 
 
@@ -416,6 +283,9 @@ class CurationReport(Mapping[str, Any]):
 
 
 # --------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------
 # the curation itself
 
 
@@ -435,54 +305,79 @@ class _Settings:
     machine: dict[str, Any] = field(default_factory=dict)
 
 
-class _Runners:
-    """Per-thread runners: a fast native one (checks, scale search) and the chosen one."""
-
-    def __init__(self, settings: _Settings) -> None:
-        self._settings = settings
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
-
-    def _open(self, backend: str, repeats: int | None, verify: bool) -> Any:
-        from perfcount.execute.runner import Runner
-
-        s = self._settings
-        # the runner scales the (native) timeout for slow backends such as valgrind
-        runner = Runner(
-            backend,
-            timeout=s.time_wall,
-            memory_mb=s.memory_wall_mb,
-            repeats=repeats,
-            verify=verify,
-        )
-        with self._lock:
-            self._all.append(runner)
-        return runner
-
-    def native(self) -> Any:
-        """Software backend, one repeat: fast native runs for the scale search."""
-        r = getattr(self._local, "native", None)
-        if r is None:
-            r = self._local.native = self._open("software", 1, False)
-        return r
-
-    def chosen(self) -> Any:
-        """The chosen backend (default repeats): kept costs; also the (always native) checks."""
-        r = getattr(self._local, "chosen", None)
-        if r is None:
-            r = self._local.chosen = self._open(self._settings.backend, None, True)
-        return r
-
-    def close(self) -> None:
-        with self._lock:
-            runners, self._all = self._all, []
-        for r in runners:
-            r.close()
-
-
 class _Drop(Exception):
     """A task leaves the dataset; the message says why."""
+
+
+@dataclass
+class _Task:
+    """One pool task being curated: its kind, row, runners and what happened so far."""
+
+    kind: Kind
+    row: dict[str, Any]
+    s: _Settings
+    pool: RunnerPool
+    dropped: dict[str, str] = field(default_factory=dict)
+    costs: dict[str, float] = field(default_factory=dict)
+    scale: int | None = None
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return dict(zip(self.row["solution_names"], self.row["solutions"]))
+
+    @property
+    def entry(self) -> str:
+        return str(self.row["entry_point"])
+
+    def chosen(self) -> CandidateRunner:
+        """The chosen backend (default repeats): kept costs; also the (always native) checks."""
+        s = self.s
+        # the runner scales the (native) timeout for slow backends such as valgrind
+        return self.kind.open_runner(
+            self.pool, s.backend, self.row, timeout=s.time_wall, memory_mb=s.memory_wall_mb
+        )
+
+    def native(self) -> CandidateRunner:
+        """Software backend, one repeat: fast native runs for the scale search."""
+        s = self.s
+        return self.kind.open_runner(
+            self.pool,
+            "software",
+            self.row,
+            timeout=s.time_wall,
+            memory_mb=s.memory_wall_mb,
+            repeats=1,
+            verify=False,
+        )
+
+    def outcome(
+        self,
+        *,
+        reason: str = "",
+        line: dict[str, Any] | None = None,
+        refs: list[str] | None = None,
+        sizes: list[int] | None = None,
+    ) -> TaskOutcome:
+        """A kept task (``line`` given) or a dropped one (``reason``)."""
+        common: dict[str, Any] = {
+            "task_id": self.row["task_id"],
+            "n_solutions": len(self.row["solution_names"]),
+            "dropped_solutions": dict(self.dropped),
+            "costs": dict(self.costs),
+            "scale": self.scale,
+        }
+        if line is None:
+            return TaskOutcome(kept=False, reason=reason, **common)
+        assert refs is not None and sizes is not None
+        return TaskOutcome(
+            kept=True,
+            reason="",
+            n_clusters=len(refs),
+            cluster_sizes=tuple(sizes),
+            references=tuple(refs),
+            line=line,
+            **common,
+        )
 
 
 def curate(
@@ -509,15 +404,17 @@ def curate(
     """Turn a pool of correct solutions into a dataset of reference clusters.
 
     ``pool`` is a pool JSONL path, a directory of task folders, or an iterable
-    of pool rows (DESIGN.md "Curation input"). ``min_cost``/``max_cost`` are
-    in the chosen backend's metric (instructions for ``valgrind``/``perf``,
-    nanoseconds of task-clock for ``software``). ``time_wall`` (seconds) and
-    ``memory_wall_mb`` bound each native run of the scale search; ``scale``
-    forces one scale for every generator task (overriding rows' own).
-    ``tasks`` keeps only those task ids. ``workers`` curates that many tasks
-    at once. With ``output`` the dataset is written there (header ``name`` and
-    ``version``). Returns a :class:`CurationReport`; print ``report.table()``
-    for the kept/dropped summary.
+    of pool rows (DESIGN.md "Curation input"); Python and command tasks may
+    be mixed. ``min_cost``/``max_cost`` are in the chosen backend's metric
+    (instructions for ``valgrind``/``perf``, nanoseconds of task-clock for
+    ``software``). ``time_wall`` (seconds) and ``memory_wall_mb`` bound each
+    native run of the scale search (the memory wall applies to Python
+    solutions: commands have no memory sandbox); ``scale`` forces one scale
+    for every generator task (overriding rows' own). ``tasks`` keeps only those
+    task ids. ``workers`` curates that many tasks at once. With ``output`` the
+    dataset is written there (header ``name`` and ``version``). Returns a
+    :class:`CurationReport`; print ``report.table()`` for the kept/dropped
+    summary.
     """
     if min_clusters < 1:
         raise InvalidArgument(f"min_clusters must be >= 1, got {min_clusters}")
@@ -543,7 +440,8 @@ def curate(
             )
         rows = [r for r in rows if r["task_id"] in set(wanted)]
 
-    resolved_backend, metric, reason = _resolve_backend(backend)
+    # fail now, with the backend's hint, not after the checks
+    resolved_backend, metric, reason = resolve_backend(backend, verify=True)
     settings = _Settings(
         backend=resolved_backend,
         min_clusters=min_clusters,
@@ -558,26 +456,22 @@ def curate(
         max_scale=max_scale,
         machine=_machine(),
     )
-    runners = _Runners(settings)
     outcomes: list[TaskOutcome | None] = [None] * len(rows)
-    try:
-        with reporter(progress, ProgressPlan("curate", len(rows))) as advance:
+    with RunnerPool() as runners, reporter(progress, ProgressPlan("curate", len(rows))) as advance:
 
-            def work(i: int) -> None:
-                outcome = _curate_task(rows[i], settings, runners, metric)
-                outcomes[i] = outcome
-                status = "kept" if outcome.kept else f"dropped ({outcome.reason})"
-                advance(outcome.task_id, status, {})
+        def work(i: int) -> None:
+            outcome = _curate_task(_Task(kind_of(rows[i]), rows[i], settings, runners), metric)
+            outcomes[i] = outcome
+            status = "kept" if outcome.kept else f"dropped ({outcome.reason})"
+            advance(outcome.task_id, status, {})
 
-            if workers == 1 or len(rows) == 1:
-                for i in range(len(rows)):
-                    work(i)
-            else:
-                with ThreadPoolExecutor(max_workers=workers) as pool_ex:
-                    for fut in [pool_ex.submit(work, i) for i in range(len(rows))]:
-                        fut.result()
-    finally:
-        runners.close()
+        if workers == 1 or len(rows) == 1:
+            for i in range(len(rows)):
+                work(i)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool_ex:
+                for fut in [pool_ex.submit(work, i) for i in range(len(rows))]:
+                    fut.result()
 
     done = tuple(o for o in outcomes if o is not None)
     header = _header(name, version, settings, metric, reason)
@@ -592,75 +486,21 @@ def curate(
     )
 
 
-def _resolve_backend(backend: str) -> tuple[str, str, str]:
-    """(backend name, metric, reason) for ``backend`` ("auto" resolved here)."""
-    from perfcount.counters.backends import select
-
-    impl, reason = select(backend)
-    impl.check_available()  # fail now, with the backend's hint, not after the checks
-    return impl.name, str(impl.metric), reason
-
-
-def _curate_task(row: dict[str, Any], s: _Settings, runners: _Runners, metric: str) -> TaskOutcome:
+def _curate_task(t: _Task, metric: str) -> TaskOutcome:
     """Curate one pool row; never raises for the task's own problems (they drop it)."""
-    if row.get("command"):
-        return curate_command_task(row, s, metric)  # type: ignore[no-any-return]
-    dropped: dict[str, str] = {}
-    state: dict[str, Any] = {"scale": None, "costs": {}}
     try:
-        line, _, sizes, refs = _curate_task_inner(row, s, runners, metric, dropped, state)
+        line, refs, sizes = _curate_steps(t, metric)
     except _Drop as exc:
-        return _outcome(row, dropped, state, reason=str(exc))
-    return _outcome(row, dropped, state, line=line, refs=refs, sizes=sizes)
+        return t.outcome(reason=str(exc))
+    return t.outcome(line=line, refs=refs, sizes=sizes)
 
 
-def _outcome(
-    row: dict[str, Any],
-    dropped: dict[str, str],
-    state: dict[str, Any],
-    *,
-    reason: str = "",
-    line: dict[str, Any] | None = None,
-    refs: list[str] | None = None,
-    sizes: list[int] | None = None,
-) -> TaskOutcome:
-    """A kept task (``line`` given) or a dropped one (``reason``), Python or command pool."""
-    common: dict[str, Any] = {
-        "task_id": row["task_id"],
-        "n_solutions": len(row["solution_names"]),
-        "dropped_solutions": dict(dropped),
-        "costs": dict(state["costs"]),
-        "scale": state["scale"],
-    }
-    if line is None:
-        return TaskOutcome(kept=False, reason=reason, **common)
-    assert refs is not None and sizes is not None
-    return TaskOutcome(
-        kept=True,
-        reason="",
-        n_clusters=len(refs),
-        cluster_sizes=tuple(sizes),
-        references=tuple(refs),
-        line=line,
-        **common,
-    )
-
-
-def _curate_task_inner(
-    row: dict[str, Any],
-    s: _Settings,
-    runners: _Runners,
-    metric: str,
-    dropped: dict[str, str],
-    state: dict[str, Any],
-) -> tuple[dict[str, Any], int, list[int], list[str]]:
-    names: list[str] = row["solution_names"]
-    sources = dict(zip(names, row["solutions"]))
-    entry = row["entry_point"]
-    atol, rtol = row.get("atol", 0), row.get("rtol", 0)
+def _curate_steps(t: _Task, metric: str) -> tuple[dict[str, Any], list[str], list[int]]:
+    row, s, kind = t.row, t.s, t.kind
+    sources = t.sources
 
     # 1. correctness on the tests
-    alive, expected = _check_tests(row, sources, runners.chosen(), dropped)
+    alive, expected = _check_tests(t)
     if not alive:
         raise _Drop("no solution passes the tests")
     trusted = row.get("trusted")
@@ -676,48 +516,46 @@ def _curate_task_inner(
         generate = _generator(row)
         scale = s.scale if s.scale is not None else row.get("scale")
         if scale is None:
-            scale = _search_scale(row, s, runners, sources, alive, generate)
-        state["scale"] = scale
-        inputs = _generate(generate, scale)
+            scale = _search_scale(t, alive, generate)
+        t.scale = scale
+        inputs = _generate(kind, generate, scale)
 
     # 3. profile with the chosen backend, outputs must agree with the trusted one
-    chosen = runners.chosen()
+    chosen = t.chosen()
     profiles: dict[str, Any] = {}
     reference_outputs: Any = None
     for n in alive:
-        p = chosen.profile(sources[n], entry, inputs)
+        p = kind.profile(chosen, sources[n], t.entry, inputs)
         if p.status != "ok":
-            dropped[n] = f"{p.status} on the performance input" + (
-                f": {p.error}" if p.error else ""
-            )
+            first = p.error.strip().splitlines()[0] if p.error.strip() else ""
+            dropped = f"{p.status} on the performance input"
+            t.dropped[n] = f"{dropped}: {first}" if first else dropped
             continue
         if reference_outputs is None:
             reference_outputs = p.outputs
         else:
-            diff = plain.first_difference(p.outputs, reference_outputs, atol=atol, rtol=rtol)
+            diff = kind.first_difference(p.outputs, reference_outputs, row)
             if diff is not None:
-                dropped[n] = (
+                t.dropped[n] = (
                     f"disagrees with {next(iter(profiles))} on the performance input: {diff}"
                 )
                 continue
         profiles[n] = p
-        state["costs"][n] = _number(p.cost)
+        t.costs[n] = _number(p.cost)
     if not profiles:
         raise _Drop("no solution finishes the performance input")
-    costs: dict[str, float] = state["costs"]
 
-    refs, sizes, scores = _filter_and_cluster(costs, profiles, s, metric)
-    line = _task_line(
-        row, s, metric, state["scale"], inputs, expected, refs, scores, sizes, costs, dropped
-    )
-    return line, len(refs), sizes, refs
+    # 4. and 5. the filters, then the clustering
+    refs, sizes, scores = _filter_and_cluster(t.costs, profiles, s, metric)
+    line = _task_line(t, metric, inputs, expected, refs, scores, sizes)
+    return line, refs, sizes
 
 
 def _filter_and_cluster(
-    costs: dict[str, float], profiles: dict[str, Any], s: Any, metric: str
+    costs: dict[str, float], profiles: dict[str, Any], s: _Settings, metric: str
 ) -> tuple[list[str], list[int], list[float]]:
-    """Curation steps 4 and 5 (Python and command pools alike): the filters, then
-    the clustering; raises ``_Drop`` with the reason when the task fails one."""
+    """Curation steps 4 and 5: the filters, then the clustering; raises ``_Drop``
+    with the reason when the task fails one."""
     cheap = sorted((c, n) for n, c in costs.items() if c < s.min_cost)
     if cheap:
         c, n = cheap[0]
@@ -747,22 +585,22 @@ def _filter_and_cluster(
     return refs, sizes, scores
 
 
-def _check_tests(
-    row: dict[str, Any], sources: dict[str, str], runner: Any, dropped: dict[str, str]
-) -> tuple[list[str], list[Any] | None]:
+def _check_tests(t: _Task) -> tuple[list[str], list[Any] | None]:
     """Names of the solutions that pass the tests (pool order) and the expected outputs.
 
-    ``Runner.check`` always runs natively. Without ``expected``, the outputs of
-    the first solution (the ``trusted`` one first) that runs every test
-    without an error become the expected outputs.
+    Checks always run natively (the chosen runner's ``check``). Without
+    ``expected``, the outputs of the first solution (the ``trusted`` one
+    first) that runs every test without an error become the expected outputs.
     """
+    row, kind = t.row, t.kind
     names: list[str] = row["solution_names"]
     tests = row.get("tests")
     if not tests:
         return list(names), None
-    entry = row["entry_point"]
+    sources = t.sources
     atol, rtol = row.get("atol", 0), row.get("rtol", 0)
     args = plain.decode(tests)
+    runner = t.chosen()
     expected = row.get("expected")
     if expected is None:
         order = list(names)
@@ -770,36 +608,28 @@ def _check_tests(
         if trusted in sources:
             order.remove(trusted)
             order.insert(0, trusted)
-        placeholder = [None] * len(args)
+        placeholders = kind.placeholders(len(args))
         for n in order:
-            c = runner.check(sources[n], entry, args, placeholder)
-            if c.outputs is not None:  # ran every test ("failed" only against the placeholder)
+            c = kind.check(runner, sources[n], t.entry, args, placeholders)
+            if c.outputs is not None:  # ran every test ("failed" only against the placeholders)
                 expected = c.outputs
                 break
-            dropped[n] = _first_failure(c)
+            t.dropped[n] = kind.failure(runner, sources[n], c)
         if expected is None:
             raise _Drop("no solution runs all the tests without an error")
     alive = []
     for n in names:
-        if n in dropped:
+        if n in t.dropped:
             continue
-        c = runner.check(sources[n], entry, args, expected, atol=atol, rtol=rtol)
+        c = kind.check(runner, sources[n], t.entry, args, expected, atol=atol, rtol=rtol)
         if c.passed:
             alive.append(n)
         else:
-            dropped[n] = _first_failure(c)
+            t.dropped[n] = kind.failure(runner, sources[n], c)
     return alive, expected
 
 
-def _first_failure(check: Any) -> str:
-    error = str(getattr(check, "error", "") or "").strip()
-    if error:
-        lines = error.splitlines()
-        return lines[0] if check.status == "failed" else f"{check.status}: {lines[-1]}"
-    return f"{check.status} on the tests"
-
-
-def _generator(row: dict[str, Any]) -> Callable[[int], Any]:
+def _generator(row: Mapping[str, Any]) -> Callable[[int], Any]:
     """``perf_input_gen`` from the row's generator source, run in this process."""
     ns: dict[str, Any] = {"__name__": f"perfcount_pool_{row['task_id']}"}
     try:
@@ -809,36 +639,24 @@ def _generator(row: dict[str, Any]) -> Callable[[int], Any]:
     gen = ns.get("perf_input_gen")
     if not callable(gen):
         raise _Drop("input generator defines no perf_input_gen(scale)")
-    return gen
+    return gen  # type: ignore[no-any-return]
 
 
-def _generate(generate: Callable[[int], Any], scale: int) -> list[Any]:
+def _generate(kind: Kind, generate: Callable[[int], Any], scale: int) -> list[Any]:
+    """The performance inputs at ``scale`` (checked by the kind)."""
     try:
         inputs = generate(scale)
     except Exception as exc:
         raise _Drop(
             f"input generator failed at scale {scale}: {type(exc).__name__}: {exc}"
         ) from None
-    if (
-        not isinstance(inputs, list)
-        or not inputs
-        or not all(isinstance(a, (list, tuple)) for a in inputs)
-    ):
-        raise _Drop(f"perf_input_gen({scale}) must return a non-empty list of argument lists")
-    try:  # inputs must be plain data to reach the worker; this also makes private copies
-        return plain.decode(plain.encode([list(a) for a in inputs]))
-    except plain.UnsupportedValue as exc:
-        raise _Drop(f"perf_input_gen({scale}) returned non-plain data: {exc}") from None
+    try:
+        return kind.workload(inputs, scale)
+    except ValueError as exc:
+        raise _Drop(str(exc)) from None
 
 
-def _search_scale(
-    row: dict[str, Any],
-    s: _Settings,
-    runners: _Runners,
-    sources: dict[str, str],
-    alive: list[str],
-    generate: Callable[[int], Any],
-) -> int:
+def _search_scale(t: _Task, alive: list[str], generate: Callable[[int], Any]) -> int:
     """Largest scale 2**k (k >= 1) every solution finishes within the walls and the cost cap.
 
     Native runs (software backend, task-clock ns) decide. The cap is in the
@@ -849,18 +667,18 @@ def _search_scale(
     confirms the slowest solution's cost at the final scale, halving the
     scale while it is over the cap.
     """
-    native = runners.native()
-    entry = row["entry_point"]
+    s, kind, sources = t.s, t.kind, t.sources
+    native = t.native()
     counted = s.backend != "software"
     ratio, calibrated_big = (None, False) if counted else (1.0, True)
     best: tuple[int, str] | None = None
     wall = ""
     scale = 2
     while scale <= s.max_scale:
-        inputs = _generate(generate, scale)
+        inputs = _generate(kind, generate, scale)
         worst_cost, worst_name = -1.0, alive[0]
         for n in alive:
-            p = native.profile(sources[n], entry, inputs)
+            p = kind.profile(native, sources[n], t.entry, inputs)
             if p.status != "ok":
                 wall = f"{n}: {p.status} at scale {scale}"
                 break
@@ -870,7 +688,7 @@ def _search_scale(
         if wall:
             break
         if ratio is None or (not calibrated_big and worst_cost >= 1e6):
-            measured = _chosen_cost(runners, sources[worst_name], entry, inputs)
+            measured = _chosen_cost(t, sources[worst_name], inputs)
             if measured is None:
                 wall = f"{worst_name}: fails under the {s.backend} backend at scale {scale}"
                 break
@@ -885,15 +703,15 @@ def _search_scale(
         raise _Drop(f"no input scale fits the limits ({wall})")
     scale, worst_name = best
     while counted and scale > 2:
-        final = _chosen_cost(runners, sources[worst_name], entry, _generate(generate, scale))
+        final = _chosen_cost(t, sources[worst_name], _generate(kind, generate, scale))
         if final is not None and final <= s.max_cost:
             break
         scale //= 2
     return scale
 
 
-def _chosen_cost(runners: _Runners, source: str, entry: str, inputs: Any) -> float | None:
-    p = runners.chosen().profile(source, entry, inputs)
+def _chosen_cost(t: _Task, source: str, inputs: Any) -> float | None:
+    p = t.kind.profile(t.chosen(), source, t.entry, inputs)
     return _number(p.cost) if p.status == "ok" else None
 
 
@@ -914,20 +732,17 @@ def _clusters(
 
 
 def _task_line(
-    row: dict[str, Any],
-    s: _Settings,
+    t: _Task,
     metric: str,
-    scale: int | None,
     inputs: Any,
     expected: Any,
     refs: list[str],
     scores: list[float],
     sizes: list[int],
-    costs: dict[str, float],
-    dropped: dict[str, str],
 ) -> dict[str, Any]:
     """One dataset line (EvalPerf columns + perfcount's own), deterministic."""
-    sources = dict(zip(row["solution_names"], row["solutions"]))
+    row, s, costs = t.row, t.s, t.costs
+    sources = t.sources
     line: dict[str, Any] = {
         "task_id": row["task_id"],
         "entry_point": row["entry_point"],
@@ -941,29 +756,35 @@ def _task_line(
             "backend": s.backend,
             "metric": metric,
             "machine": s.machine,
-            "scale": scale,
+            "scale": t.scale,
             "reference_names": refs,
             "costs": dict(sorted(costs.items())),
-            "dropped": dict(sorted(dropped.items())),
+            "dropped": dict(sorted(t.dropped.items())),
             "bias": s.bias,
             "weight": s.weight,
             "min_clusters": s.min_clusters,
             "perfcount_version": __version__,
         },
+        **t.kind.line_fields(row),
     }
-    if row.get("language", "python") != "python":
-        line["language"] = row["language"]
-    if "prompt" in row:
-        line["prompt"] = row["prompt"]
     if row.get("tests"):
         line["tests"] = row["tests"]
         line["expected"] = expected
     for key in ("atol", "rtol"):
         if row.get(key):
             line[key] = row[key]
-    for key in ("signature", "family", "difficulty"):
+    for key in ("signature", "family", "difficulty", "prompt"):
         if key in row:
             line[key] = row[key]
+    for key in ("baseline", "expert"):
+        src = anchor_source(row, key)
+        if src is None:
+            continue
+        line[key] = src
+        name = next((n for n in row["solution_names"] if sources[n] == src), None)
+        if name in costs:
+            line["curation"][f"{key}_name"] = name
+            line["curation"][f"{key}_cost"] = costs[name]
     return _sorted(line)
 
 
@@ -1024,270 +845,28 @@ def _header(name: str, version: str, s: _Settings, metric: str, reason: str) -> 
     }
 
 
-def _write_dataset_file(
-    header: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], path: Path
-) -> None:
-    """Header line then one task per line, keys sorted (a rebuild diffs cleanly); atomic."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in (header, *lines):
-                fh.write(json.dumps(row, sort_keys=True, ensure_ascii=False, allow_nan=False))
-                fh.write("\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _build_dataset(
     outcomes: Sequence[TaskOutcome], header: Mapping[str, Any], output: str | Path | None
 ) -> tuple[Any, str | None]:
     """The kept tasks as a ``Dataset``; with ``output``, written there and read back.
 
-    Reading the file back goes through the same validation as every user of
-    the file (``perfcount.dpe.datasets.read_dataset``).
+    The file is the header line then one task per line, keys sorted (a
+    rebuild diffs cleanly), written atomically. Reading it back goes through
+    the same validation as every user of the file
+    (``perfcount.dpe.datasets.read_dataset``).
     """
     from perfcount.dpe.datasets import Dataset, Task, read_dataset
 
     lines = [o.line for o in outcomes if o.kept and o.line is not None]
     if output is not None:
         path = Path(output)
-        _write_dataset_file(header, lines, path)
+        text = "".join(
+            json.dumps(row, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+            for row in (header, *lines)
+        )
+        write_atomic(path, text)
         return (read_dataset(path) if lines else None), str(path)
     if not lines:
         return None, None
     tasks = [Task.from_dict(dict(line)) for line in lines]
     return Dataset(tasks, name=header["name"], version=header["version"], header=header), None
-
-
-# --------------------------------------------------------------------------
-# command pools
-
-
-def _spec_of_row(row: Mapping[str, Any]) -> CommandSpec:
-    return CommandSpec.create(
-        row["language"],
-        run=row.get("run"),
-        build=row.get("build", "default"),
-        compare=row.get("compare", "whitespace"),
-        atol=row.get("atol", 0.0),
-        rtol=row.get("rtol", 0.0),
-        build_timeout=row.get("build_timeout", DEFAULT_BUILD_TIMEOUT),
-    )
-
-
-def _generate_inputs(row: Mapping[str, Any], scale: int) -> list[Any]:
-    from perfcount.pipeline.curation import _Drop
-
-    ns: dict[str, Any] = {"__name__": f"perfcount_pool_{row['task_id']}"}
-    try:
-        exec(compile(row["input_generator"], f"<{row['task_id']} input_generator>", "exec"), ns)
-        inputs = ns["perf_input_gen"](scale)
-    except Exception as exc:
-        raise _Drop(
-            f"input generator failed at scale {scale}: {type(exc).__name__}: {exc}"
-        ) from None
-    if not isinstance(inputs, list) or not inputs:
-        raise _Drop(f"perf_input_gen({scale}) must return a non-empty list of inputs")
-    try:
-        for i, item in enumerate(inputs):
-            parse_input(item, f"perf_input_gen({scale})[{i}]")
-        return list(plain.decode(plain.encode(inputs)))
-    except (InvalidArgument, plain.UnsupportedValue) as exc:
-        raise _Drop(str(exc)) from None
-
-
-def curate_command_task(row: dict[str, Any], s: Any, metric: str) -> Any:
-    """Curate one command pool row (the command twin of the Python path in
-    :mod:`perfcount.pipeline.curation`): tests natively, the workload at the row's
-    ``scale`` (or the largest power of two whose slowest solution stays under
-    ``max_cost`` and the time wall), every solution counted with the chosen
-    backend, outputs agreeing with the trusted solution's, the curation
-    filters, clustering; the baseline and expert sources and their costs go
-    into the task line. Returns a :class:`perfcount.pipeline.curation.TaskOutcome`.
-    """
-    from perfcount.pipeline.curation import _Drop, _outcome
-
-    dropped: dict[str, str] = {}
-    state: dict[str, Any] = {"scale": None, "costs": {}}
-    spec = _spec_of_row(row)
-    try:
-        with (
-            CommandRunner(spec, s.backend, timeout=s.time_wall) as chosen,
-            CommandRunner(spec, "software", timeout=s.time_wall, repeats=1) as native,
-        ):
-            line, refs, sizes = _curate_command(row, s, metric, chosen, native, dropped, state)
-    except _Drop as exc:
-        return _outcome(row, dropped, state, reason=str(exc))
-    return _outcome(row, dropped, state, line=line, refs=refs, sizes=sizes)
-
-
-def _curate_command(
-    row: dict[str, Any],
-    s: Any,
-    metric: str,
-    chosen: CommandRunner,
-    native: CommandRunner,
-    dropped: dict[str, str],
-    state: dict[str, Any],
-) -> tuple[dict[str, Any], list[str], list[int]]:
-    from perfcount.pipeline.curation import _Drop, _filter_and_cluster, _number, _sorted
-
-    names: list[str] = row["solution_names"]
-    sources = dict(zip(names, row["solutions"]))
-    order = list(names)
-    trusted = row.get("trusted")
-    if trusted in sources:
-        order.remove(trusted)
-        order.insert(0, trusted)
-    # 1. build and test natively
-    expected = row.get("expected")
-    tests = plain.decode(row["tests"]) if row.get("tests") else None
-    alive: list[str] = []
-    for n in order:
-        b = native.build(sources[n])
-        if not b.ok:
-            dropped[n] = b.summary
-            continue
-        if tests is not None:
-            if expected is None:
-                c = native.check(sources[n], "", tests, [None] * len(tests))
-                if c.outputs is None:
-                    dropped[n] = f"{c.status}: {c.error.splitlines()[0] if c.error else ''}"
-                    continue
-                expected = list(c.outputs)
-            c = native.check(sources[n], "", tests, expected)
-            if not c.passed:
-                dropped[n] = c.error.splitlines()[0] if c.error else c.status
-                continue
-        alive.append(n)
-    if not alive:
-        raise _Drop("no solution builds and passes the tests")
-    # 2. the workload
-    if "pe_input" in row:
-        inputs = plain.decode(row["pe_input"])
-    else:
-        scale = s.scale if s.scale is not None else row.get("scale")
-        if scale is None:
-            scale = _command_scale(row, s, chosen, native, sources, alive)
-        state["scale"] = scale
-        inputs = _generate_inputs(row, scale)
-    # 3. profile with the chosen backend; outputs must agree with the trusted one
-    profiles: dict[str, Any] = {}
-    reference_outputs: list[str] | None = None
-    first_ok = ""
-    for n in alive:
-        p = chosen.profile(sources[n], "", inputs)
-        if p.status != "ok":
-            dropped[n] = (
-                f"{p.status} on the performance input: {p.error.splitlines()[0] if p.error else ''}"
-            )
-            continue
-        if reference_outputs is None:
-            reference_outputs, first_ok = p.outputs, n
-        else:
-            diffs = [
-                compare_output(
-                    g, e, chosen.spec.compare, atol=chosen.spec.atol, rtol=chosen.spec.rtol
-                )
-                for g, e in zip(p.outputs, reference_outputs)
-            ]
-            diff = next((d for d in diffs if d is not None), None)
-            if diff is not None:
-                dropped[n] = f"disagrees with {first_ok} on the performance input: {diff}"
-                continue
-        profiles[n] = p
-        state["costs"][n] = _number(p.cost)
-    if not profiles:
-        raise _Drop("no solution finishes the performance input")
-    costs: dict[str, float] = state["costs"]
-    refs, sizes, scores = _filter_and_cluster(costs, profiles, s, metric)
-    line: dict[str, Any] = {
-        "task_id": row["task_id"],
-        "entry_point": "",
-        "language": row["language"],
-        "run": list(chosen.spec.run),
-        "build": None if chosen.spec.build is None else list(chosen.spec.build),
-        "compare": chosen.spec.compare,
-        "description": row.get("description", ""),
-        "reference": [sources[n] for n in refs],
-        "scores": scores,
-        "cluster_sizes": sizes,
-        "reference_costs": [costs[n] for n in refs],
-        "pe_input": plain.encode(inputs),
-        "curation": {
-            "backend": s.backend,
-            "metric": metric,
-            "machine": s.machine,
-            "scale": state["scale"],
-            "reference_names": refs,
-            "costs": dict(sorted(costs.items())),
-            "dropped": dict(sorted(dropped.items())),
-            "bias": s.bias,
-            "weight": s.weight,
-            "min_clusters": s.min_clusters,
-        },
-    }
-    if line["build"] is None:
-        line["no_build"] = True
-        del line["build"]
-    if tests is not None:
-        line["tests"] = row["tests"]
-        line["expected"] = expected
-    for key in ("atol", "rtol"):
-        if row.get(key):
-            line[key] = row[key]
-    for key in ("family", "difficulty", "prompt"):
-        if key in row:
-            line[key] = row[key]
-    for key in ("baseline", "expert"):
-        src = anchor_source(row, key)
-        if src is None:
-            continue
-        line[key] = src
-        name = next((n for n in names if sources[n] == src), None)
-        if name in costs:
-            line["curation"][f"{key}_name"] = name
-            line["curation"][f"{key}_cost"] = costs[name]
-    return _sorted(line), refs, sizes
-
-
-def _command_scale(
-    row: Mapping[str, Any],
-    s: Any,
-    chosen: CommandRunner,
-    native: CommandRunner,
-    sources: Mapping[str, str],
-    alive: Sequence[str],
-) -> int:
-    """Largest 2**k (k >= 1) whose natively slowest solution finishes within the time
-    wall and costs at most ``max_cost`` with the chosen backend."""
-    from perfcount.pipeline.curation import _Drop
-
-    best = None
-    why = ""
-    scale = 2
-    while scale <= s.max_scale:
-        inputs = _generate_inputs(row, scale)
-        worst, worst_name = -1.0, alive[0]
-        for n in alive:
-            p = native.profile(sources[n], "", inputs)
-            if p.status != "ok":
-                why = f"{n}: {p.status} at scale {scale}"
-                break
-            if p.cost is not None and p.cost > worst:
-                worst, worst_name = p.cost, n
-        if why:
-            break
-        p = chosen.profile(sources[worst_name], "", inputs)
-        if p.status != "ok" or p.cost is None or p.cost > s.max_cost:
-            why = f"{worst_name}: over max_cost at scale {scale}"
-            break
-        best = scale
-        scale *= 2
-    if best is None:
-        raise _Drop(f"no input scale fits the limits ({why})")
-    return best

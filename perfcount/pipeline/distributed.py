@@ -13,63 +13,33 @@ worker address, ``dask_worker``).
   submits with ``retries=`` (an exception on a worker is retried), ``pure=False``
   (a task is never served from a stale result) and a readable key per task.
   ``evaluate(executor=client)`` wraps a bare ``Client`` in one automatically.
-  On the worker, ``evaluate_task`` reuses one long-lived ``Runner`` per worker
-  thread, so a worker pays the fork server's start-up once, not per task.
+  On the worker, ``evaluate_task`` takes its runners from the process's
+  :func:`perfcount.execute.pool.shared_pool` (one per worker thread and kind
+  of task), so a worker pays a fork server's start-up once, not per task.
 - A worker lost mid-task (killed, OOM, node gone): the scheduler re-runs the
   task elsewhere (up to ``distributed.scheduler.allowed-failures`` times,
   default 3, then ``KilledWorker``, reported as a :class:`BackendError`).
   ``evaluate_task`` is idempotent and the results writer drops a task id
   already written, so every task lands in the results file exactly once.
-- :func:`connect` turns the CLI's ``--dask`` value into a client:
-  ``local:N`` starts a ``LocalCluster`` of N single-threaded worker
-  processes on loopback; ``tcp://HOST:PORT`` (or ``tls://``) joins a running
-  scheduler.
+- Connecting to a cluster (the CLI's ``--dask local:N`` or ``tcp://HOST:PORT``,
+  the workers' identity checks) is :mod:`perfcount.integrations.dask`.
 
-Dask is optional (``pip install 'perfcount[dask]'``); nothing here imports it
-until a cluster is actually used.
+Dask is optional (``pip install 'perfcount[dask]'``); nothing here imports it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import sys
-import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from perfcount._version import __version__
 from perfcount.errors import BackendError, InvalidArgument
 
-__all__ = [
-    "DEFAULT_RETRIES",
-    "INSTALL_HINT",
-    "DaskExecutor",
-    "as_executor",
-    "connect",
-    "is_dask_client",
-    "require_distributed",
-]
+__all__ = ["DEFAULT_RETRIES", "DaskExecutor", "as_executor", "is_dask_client"]
 
-INSTALL_HINT = "pip install 'perfcount[dask]'"
 #: retries of a task that raised on a worker (lost workers are re-run by the scheduler)
 DEFAULT_RETRIES = 2
-_LOCAL = re.compile(r"^local(?::(\d+))?$")
-_REMOTE = re.compile(r"^(tcp|tls|ucx|inproc)://\S+$")
-
-
-def require_distributed() -> Any:
-    """The ``distributed`` module, or a clear error naming the extra to install."""
-    try:
-        import distributed
-    except ImportError as exc:
-        raise BackendError(
-            f"Dask is not installed ({exc})",
-            hint=f"{INSTALL_HINT} to evaluate on a Dask cluster",
-        ) from None
-    return distributed
 
 
 def is_dask_client(obj: Any) -> bool:
@@ -96,44 +66,24 @@ def _task_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> str:
     return "-".join([*parts, uuid.uuid4().hex[:12]])
 
 
-# per worker thread: long-lived Runners, keyed by (backend, timeout, memory_mb)
-_local = threading.local()
-
-
-def _worker_runner(config: Mapping[str, Any]) -> Any:
-    """This worker thread's Runner for ``config`` (started once, reused by later tasks)."""
-    from perfcount.execute.runner import Runner
-
-    key = (config.get("backend", "auto"), config.get("timeout"), config.get("memory_mb"))
-    runners: dict[tuple[Any, ...], Any] = _local.__dict__.setdefault("runners", {})
-    runner = runners.get(key)
-    if runner is None:
-        runner = runners[key] = Runner(key[0], timeout=key[1], memory_mb=key[2])
-    return runner
-
-
-def _drop_worker_runners() -> None:
-    for runner in _local.__dict__.pop("runners", {}).values():
-        with contextlib.suppress(Exception):
-            runner.close()
-
-
 def _on_worker(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run ``fn`` on a Dask worker; a task group's task line gets the worker's address.
 
-    ``evaluate_task(task, samples, config)`` runs with this worker thread's
-    long-lived Runner, as local mode does with its one Runner: a fork server
-    (seconds to start under valgrind) serves every task the worker gets, not
-    one per task. After a failure the Runner is dropped, so a retry starts
-    from a fresh one.
+    ``evaluate_task(task, samples, config)`` runs with this worker's warm
+    runners (:func:`perfcount.execute.pool.shared_pool`), as local mode does
+    with its pool: a fork server (seconds to start under valgrind) serves
+    every task the worker thread gets, not one per task. After a failure this
+    thread's runners are closed, so a retry starts from fresh ones.
     """
+    from perfcount.execute.pool import shared_pool
     from perfcount.pipeline.evaluation import evaluate_task
 
     if fn is evaluate_task and len(args) == 3 and not kwargs:
+        runners = shared_pool()
         try:
-            result = fn(*args, _worker_runner(args[2]))
+            result = fn(*args, runners=runners)
         except BaseException:
-            _drop_worker_runners()
+            runners.close(this_thread=True)
             raise
     else:
         result = fn(*args, **kwargs)
@@ -230,145 +180,3 @@ class DaskExecutor:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown(cancel_futures=exc[0] is not None)
-
-
-def _worker_identity() -> dict[str, Any]:
-    """What a worker reports about itself when a client connects."""
-    import socket
-
-    import perfcount
-    from perfcount.counters.host import fingerprint
-
-    return {
-        "perfcount": perfcount.__version__,
-        "python": sys.version.split()[0],
-        "hostname": socket.gethostname(),
-        "pid": os.getpid(),
-        "fingerprint": fingerprint(),
-    }
-
-
-def worker_identities(client: Any) -> dict[str, dict[str, Any]]:
-    """Worker address → perfcount version, python, hostname, pid, machine fingerprint."""
-    return dict(client.run(_worker_identity))
-
-
-def _check_workers(client: Any) -> dict[str, dict[str, Any]]:
-    try:
-        ids = worker_identities(client)
-    except Exception as exc:
-        raise BackendError(
-            f"the Dask workers cannot import perfcount ({type(exc).__name__}: {exc})",
-            hint=f"install perfcount {__version__} (same version) in every worker's environment",
-        ) from None
-    wrong = {a: i["perfcount"] for a, i in ids.items() if i["perfcount"] != __version__}
-    if wrong:
-        listed = ", ".join(f"{a} has {v}" for a, v in sorted(wrong.items()))
-        raise BackendError(
-            f"Dask workers run another perfcount version than this client ({__version__}): "
-            f"{listed}",
-            hint="install the same perfcount version on the client and every worker",
-        )
-    return ids
-
-
-def parse_spec(spec: str) -> tuple[str, int | str]:
-    """``local`` / ``local:N`` → ("local", N or 0); ``tcp://H:P`` → ("remote", address)."""
-    text = spec.strip()
-    m = _LOCAL.match(text)
-    if m:
-        n = int(m.group(1)) if m.group(1) else 0
-        if m.group(1) and n < 1:
-            raise InvalidArgument(f"--dask {spec!r}: a local cluster needs at least 1 worker")
-        return "local", n
-    if _REMOTE.match(text):
-        return "remote", text
-    raise InvalidArgument(
-        f"--dask {spec!r} is neither local:N nor a scheduler address",
-        hint="use --dask local:2 (a cluster of 2 worker processes on this machine) or "
-        "--dask tcp://HOST:8786 (a running dask scheduler)",
-    )
-
-
-def _probe(address: str) -> None:
-    """Fail fast on a TCP scheduler address nobody listens on (Dask retries for a minute)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(address)
-    if parts.scheme not in ("tcp", "tls") or parts.hostname is None:
-        return
-    try:
-        port = parts.port or 8786
-    except ValueError:
-        raise InvalidArgument(f"--dask {address!r}: bad port") from None
-    try:
-        with socket.create_connection((parts.hostname, port), timeout=10):
-            pass
-    except OSError as exc:
-        raise BackendError(
-            f"cannot reach the Dask scheduler at {address} ({exc})",
-            hint="start one with `dask scheduler` (port 8786) and workers with "
-            "`dask worker tcp://HOST:8786 --nthreads 1`, or use --dask local:N",
-        ) from None
-
-
-@contextlib.contextmanager
-def connect(
-    spec: str,
-    *,
-    timeout: float = 60.0,
-    log: Callable[[str], None] | None = None,
-) -> Iterator[Any]:
-    """A ``distributed.Client`` for ``spec``, closed (with its local cluster) on exit.
-
-    ``local:N`` starts ``LocalCluster(n_workers=N, threads_per_worker=1,
-    processes=True)`` bound to 127.0.0.1 with no dashboard (``local`` alone:
-    cores − 1 workers); ``tcp://HOST:PORT`` connects to a running scheduler
-    and waits up to ``timeout`` seconds for a first worker. Every worker must
-    run this perfcount version (checked).
-    """
-    distributed = require_distributed()
-    kind, arg = parse_spec(spec)
-    say = log or (lambda _msg: None)
-    with contextlib.ExitStack() as stack:
-        if kind == "local":
-            from perfcount.pipeline.evaluation import _default_workers
-
-            n = int(arg) or _default_workers()
-            cluster = stack.enter_context(
-                distributed.LocalCluster(
-                    n_workers=n,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                )
-            )
-            client = stack.enter_context(distributed.Client(cluster))
-            say(f"local Dask cluster: {n} worker process(es) at {cluster.scheduler_address}")
-        else:
-            _probe(str(arg))
-            try:
-                client = stack.enter_context(distributed.Client(str(arg), timeout=timeout))
-            except OSError as exc:
-                raise BackendError(
-                    f"cannot reach the Dask scheduler at {arg} ({exc})",
-                    hint="start one with `dask scheduler` (port 8786) and workers with "
-                    "`dask worker tcp://HOST:8786 --nthreads 1`, or use --dask local:N",
-                ) from None
-            try:
-                client.wait_for_workers(1, timeout=timeout)
-            except TimeoutError:
-                raise BackendError(
-                    f"the Dask scheduler at {arg} has no workers (waited {timeout:g} s)",
-                    hint="start workers with `dask worker tcp://HOST:8786 --nthreads 1`",
-                ) from None
-        ids = _check_workers(client)
-        hosts = sorted({i["hostname"] for i in ids.values()})
-        fps = {i["fingerprint"] for i in ids.values()}
-        say(
-            f"{len(ids)} Dask worker(s) on {len(hosts)} host(s) ({', '.join(hosts[:4])}"
-            f"{', ...' if len(hosts) > 4 else ''}), {len(fps)} machine type(s)"
-        )
-        yield client

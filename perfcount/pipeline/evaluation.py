@@ -2,7 +2,7 @@
 
 The path of one candidate (DESIGN.md, "The data path"):
 
-1. **correctness first** — ``Runner.check`` on the task's ``tests`` against its
+1. **correctness first** — the runner's ``check`` on the task's ``tests`` against its
    stored ``expected`` outputs. A task without tests (EvalPerf files) is
    checked on ``pe_input`` against the outputs of its fastest reference,
    derived once and cached with the reference costs.
@@ -31,15 +31,16 @@ matching and reported in the result's ``error`` / the task line's
 ``warnings``; one that is no slower than the next faster one is reported as an
 order warning, as EvalPerf does.
 
-The unit of parallel (and distributed) work is one task:
-:func:`evaluate_task` profiles a task's references and all its candidates on
-one worker with one ``Runner`` and returns plain dicts; it is a top-level,
-global-state-free function so executors (``concurrent.futures``, Dask) can
-ship it anywhere.
+Python tasks and command tasks (candidates are source files built and run by
+:mod:`perfcount.execute.commands`) go through the same steps; what differs is
+answered by the task's kind (:mod:`perfcount.pipeline.kinds`). The unit of
+parallel (and distributed) work is one task: :func:`evaluate_task` profiles a
+task's references and all its candidates on one worker with one runner and
+returns plain dicts; it is a top-level, global-state-free function so
+executors (``concurrent.futures``, Dask) can ship it anywhere.
 
 Sample statuses: the runner's (``ok``, ``failed``, ``timeout``, ``memory``,
-``crashed``, ``output_too_large``; ``build_failed`` for command tasks, whose
-candidates are source files built and run by :mod:`perfcount.execute.commands`), plus
+``crashed``, ``output_too_large``; ``build_failed`` for command tasks), plus
 ``not_profiled`` (correct, but the
 task had fewer than ``min_correct`` correct samples or this sample came after
 the first ``max_profile`` correct ones) and ``reference_error`` (correct, but
@@ -50,10 +51,10 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures as cf
+import contextlib
 import difflib
 import hashlib
 import inspect
-import json
 import math
 import os
 import queue
@@ -67,15 +68,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from perfcount._util import plain, views
+from perfcount._util.jsonl import iter_jsonl
 from perfcount._version import __version__
 from perfcount.dpe.refcache import ReferenceCache, content_hash
 from perfcount.errors import DatasetError, InvalidArgument
+from perfcount.execute.candidate import CandidateRunner
+from perfcount.execute.pool import RunnerPool
+from perfcount.pipeline.kinds import kind_of, resolve_backend
 from perfcount.pipeline.progress import ProgressPlan, Reporter, reporter
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfcount.dpe.datasets import Dataset, Task
     from perfcount.dpe.scoring import ScoreResult
-    from perfcount.execute.runner import Runner
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -84,6 +88,7 @@ __all__ = [
     "Evaluation",
     "compare",
     "default_output",
+    "default_workers",
     "evaluate",
     "evaluate_task",
     "load_samples",
@@ -295,36 +300,15 @@ def load_samples(
 
     Each needs ``task_id`` (str) and ``solution`` (str); other fields are
     carried into the results. Errors name ``file:line`` (or ``samples[i]``):
-    bad JSON, a missing or mistyped field, an unknown task id (with close
+    not valid JSON, a missing or mistyped field, an unknown task id (with close
     matches). Blank lines are skipped; ``sample`` is the 0-based position.
     """
     known = None if known_tasks is None else set(known_tasks)
     out: list[dict[str, Any]] = []
     if isinstance(samples, (str, os.PathLike)):
         path = str(samples)
-        try:
-            fh = open(path, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise DatasetError("samples file not found", path=path) from None
-        except IsADirectoryError:
-            raise DatasetError("is a directory, not a samples JSONL file", path=path) from None
-        with fh:
-            for lineno, raw in enumerate(fh, 1):
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise DatasetError(
-                        f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path, line=lineno
-                    ) from None
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DatasetError(
-                        f"bad JSON: {exc.msg} (column {exc.colno})", path=path, line=lineno
-                    ) from None
-                out.append(_validate_sample(obj, len(out), known, path, lineno))
+        for lineno, obj in iter_jsonl(path, "samples file"):
+            out.append(_validate_sample(obj, len(out), known, path, lineno))
     else:
         for i, obj in enumerate(samples):
             out.append(_validate_sample(obj, i, known, None, None))
@@ -401,13 +385,14 @@ def _check_error(chk: Any) -> str | None:
 
 
 class _TaskEvaluator:
-    """References (lazy, cached) and candidates of one task on one Runner."""
+    """References (lazy, cached) and candidates of one task on one runner."""
 
-    def __init__(self, task: Task, runner: Any, cfg: Mapping[str, Any]) -> None:
+    def __init__(self, task: Task, runner: CandidateRunner, cfg: Mapping[str, Any]) -> None:
         from perfcount.counters.host import fingerprint
 
         _check_has_references(task)
         self.task = task
+        self.kind = kind_of(task)
         self.runner = runner
         self.cfg = cfg
         self.refs = list(task.reference)
@@ -443,13 +428,18 @@ class _TaskEvaluator:
         self._expected_error: str | None = None
         self._anchors: dict[str, float | None] = {}
 
+    def _profile(self, source: str, *, timeout: float | None = None) -> Any:
+        return self.kind.profile(
+            self.runner, source, self.task.entry_point, self.inputs, timeout=timeout
+        )
+
     # references -----------------------------------------------------------
 
     def _profile_reference(self, i: int) -> dict[str, Any]:
-        prof = self.runner.profile(self.refs[i], self.task.entry_point, self.inputs)
+        prof = self._profile(self.refs[i])
         if prof.status == "timeout":
             # a loaded machine can push a reference past the limit; EvalPerf retries too
-            prof = self.runner.profile(self.refs[i], self.task.entry_point, self.inputs)
+            prof = self._profile(self.refs[i])
         info: dict[str, Any] = {
             "index": i,
             "score": self.scores[i],
@@ -529,7 +519,7 @@ class _TaskEvaluator:
                 info = self.ref_info[j] = self._profile_reference(j)
             elif info["cached"] and info["status"] == "ok":
                 # the cost is cached but its outputs are not: run it once more
-                prof = self.runner.profile(self.refs[j], self.task.entry_point, self.inputs)
+                prof = self._profile(self.refs[j])
                 if prof.status == "ok":
                     self._remember_outputs(j, prof.outputs)
             if self._expected is not None:
@@ -548,10 +538,12 @@ class _TaskEvaluator:
         stored = self.cache.get_extra("expected_tests")
         if stored is not None:
             return list(stored["outputs"]), None
-        placeholder = [{"$perfcount-unknown": [i]} for i in range(len(tests))]
+        placeholder = self.kind.placeholders(len(tests))
         problems = []
         for j in range(self.m - 1, -1, -1):
-            chk = self.runner.check(self.refs[j], self.task.entry_point, tests, placeholder)
+            chk = self.kind.check(
+                self.runner, self.refs[j], self.task.entry_point, tests, placeholder
+            )
             if chk.outputs is not None and chk.status in ("ok", "failed"):
                 outputs = list(chk.outputs)
                 self.cache.put_extra("expected_tests", {"from_reference": j, "outputs": outputs})
@@ -570,7 +562,7 @@ class _TaskEvaluator:
             if stored is not None:
                 cost = float(stored["cost"])
             else:
-                prof = self.runner.profile(source, self.task.entry_point, self.inputs)
+                prof = self._profile(source)
                 if prof.status == "ok":
                     cost = float(prof.cost)
                     self.cache.put_extra(which, {"cost": cost, "metric": self.runner.metric})
@@ -603,7 +595,8 @@ class _TaskEvaluator:
             if expected_or_none is None:
                 return "reference_error", False, why
             tests, expected = self.inputs, expected_or_none
-        chk = self.runner.check(
+        chk = self.kind.check(
+            self.runner,
             source,
             task.entry_point,
             tests,
@@ -644,9 +637,7 @@ class _TaskEvaluator:
         return float(2 ** math.ceil(math.log2(budget)))
 
     def profile_and_match(self, source: str) -> dict[str, Any]:
-        prof = self.runner.profile(
-            source, self.task.entry_point, self.inputs, timeout=self.candidate_timeout()
-        )
+        prof = self._profile(source, timeout=self.candidate_timeout())
         out: dict[str, Any] = {
             "status": prof.status,
             "cost": float(prof.cost) if prof.status == "ok" else None,
@@ -838,36 +829,42 @@ def evaluate_task(
     task: Task,
     samples: Sequence[Mapping[str, Any]],
     config: Mapping[str, Any],
-    runner: Runner | None = None,
+    runner: CandidateRunner | None = None,
+    *,
+    runners: RunnerPool | None = None,
 ) -> list[dict[str, Any]]:
     """Evaluate every sample of one task on this worker; plain dicts out.
 
-    References and candidates share one ``Runner`` (one fork server), so the
-    references are measured on the same machine with the same backend as the
-    candidates. Returns the sample lines (``kind="sample"``, in input order)
-    followed by one task line (``kind="task"``). ``config`` is a plain dict
-    (see :func:`make_config`). Idempotent and free of global state: safe to
-    retry or to run on a remote worker. A caller running several tasks in
-    one process may pass its own ``runner`` (same backend) to pay the fork
-    server's start-up once; otherwise one is started and closed here.
+    References and candidates share one runner (one fork server, or one
+    command runner and its builds), so the references are measured on the same
+    machine with the same backend as the candidates. Returns the sample lines
+    (``kind="sample"``, in input order) followed by one task line
+    (``kind="task"``). ``config`` is a plain dict (see :func:`make_config`).
+    Idempotent and free of global state: safe to retry or to run on a remote
+    worker. The runner comes from the task's kind
+    (:func:`perfcount.pipeline.kinds.kind_of`): a caller running several
+    tasks in one process passes ``runners`` (a
+    :class:`perfcount.execute.pool.RunnerPool`) to pay each runner's start-up
+    once, or its own Python ``runner`` (same backend; a command task then gets
+    a command runner with that runner's backend); otherwise a runner is
+    started and closed here.
     """
-    from perfcount.execute.runner import Runner
-
     cfg = make_config(**dict(config))
-    if getattr(task, "is_command", False):
-        # candidates are source files in another language: built and run as commands
-        from perfcount.execute.commands import CommandRunner
-
-        backend = runner.backend if runner is not None else cfg["backend"]
-        with CommandRunner(task, backend, timeout=cfg["timeout"]) as commands:
-            return _TaskEvaluator(task, commands, cfg).run(samples)
+    kind = kind_of(task)
+    backend = cfg["backend"]
     if runner is not None:
-        if runner.backend != cfg["backend"] and cfg["backend"] != "auto":
+        if runner.backend != backend and backend != "auto":
             raise InvalidArgument(
-                f"config backend {cfg['backend']!r} but the runner measures with {runner.backend!r}"
+                f"config backend {backend!r} but the runner measures with {runner.backend!r}"
             )
-        return _TaskEvaluator(task, runner, cfg).run(samples)
-    with Runner(cfg["backend"], timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]) as own:
+        if getattr(runner, "kind", "python") == kind.name:
+            return _TaskEvaluator(task, runner, cfg).run(samples)
+        backend = runner.backend
+    with contextlib.ExitStack() as stack:
+        pool = runners if runners is not None else stack.enter_context(RunnerPool())
+        own = kind.open_runner(
+            pool, backend, task, timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]
+        )
         return _TaskEvaluator(task, own, cfg).run(samples)
 
 
@@ -884,7 +881,7 @@ def score(
     timeout: float | None = None,
     memory_mb: int | None = None,
     cache: bool = True,
-    runner: Runner | None = None,
+    runner: CandidateRunner | None = None,
 ) -> ScoreResult:
     """Score one solution against a task's references on this machine.
 
@@ -942,14 +939,6 @@ def default_output(samples_path: str | os.PathLike[str]) -> str:
     p = Path(samples_path)
     stem = p.name[: -len(".jsonl")] if p.name.endswith(".jsonl") else p.stem
     return str(p.with_name(f"{stem}.results.jsonl"))
-
-
-def _backend_and_metric(backend: str) -> tuple[str, str, str]:
-    """(resolved backend, metric, reason) without starting a runner."""
-    from perfcount.counters.backends import select
-
-    chosen, reason = select(backend)
-    return chosen.name, str(chosen.metric or "cost"), reason
 
 
 def _machine() -> tuple[dict[str, Any], str]:
@@ -1093,7 +1082,8 @@ def _bootstrap_ci(
     return [float(ci.low), float(ci.high)]  # type: ignore[arg-type]
 
 
-def _default_workers() -> int:
+def default_workers() -> int:
+    """Worker processes an evaluation uses by default: this machine's cores - 1, at least 1."""
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, n - 1)
 
@@ -1157,7 +1147,7 @@ def evaluate(
     for tid in by_task:
         _check_has_references(ds[tid])
 
-    backend_name, metric, reason = _backend_and_metric(backend)
+    backend_name, metric, reason = resolve_backend(backend)
     machine, fp = _machine()
     config = make_config(
         backend=backend_name,
@@ -1260,18 +1250,15 @@ def _run_tasks(
     with reporter(progress, ProgressPlan("evaluate", n_total, n_done)) as advance:
         if not todo:
             return
-        n_workers = workers if workers is not None else _default_workers()
+        n_workers = workers if workers is not None else default_workers()
         if n_workers < 1:
             raise InvalidArgument("workers must be ≥ 1")
         if executor is None and n_workers == 1:
-            # in this process: one fork server for all tasks
-            from perfcount.execute.runner import Runner
-
-            with Runner(
-                config["backend"], timeout=config["timeout"], memory_mb=config["memory_mb"]
-            ) as runner:
+            # in this process: one warm runner per kind of task (one fork server for all
+            # Python tasks)
+            with RunnerPool() as runners:
                 for tid, samples in todo:
-                    lines = evaluate_task(ds[tid], samples, config, runner)
+                    lines = evaluate_task(ds[tid], samples, config, runners=runners)
                     on_result(lines)
                     advance(tid, _task_status(lines[-1]), lines[-1])
             return

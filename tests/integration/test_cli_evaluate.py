@@ -153,7 +153,7 @@ def test_cli_malformed_samples_keep_earlier_results(tmp_path: Path) -> None:
         "evaluate", str(samples), "--dataset", str(ds), "--no-progress", cache=tmp_path / "c"
     )
     assert r.returncode == 2
-    assert f"{samples}:2: bad JSON" in r.stderr and "Traceback" not in r.stderr
+    assert f"{samples}:2: not valid JSON" in r.stderr and "Traceback" not in r.stderr
     assert results.read_text() == "earlier results\n"
 
     samples.write_text(json.dumps({"task_id": "sum_square", "solution": "x"}) + "\n")

@@ -340,3 +340,115 @@ def test_shipped_perfcount_sys_matches_its_task_folders() -> None:
         assert task.tests == row["tests"] and len(task.expected) == len(task.tests)
         costs = task.reference_costs
         assert costs is not None and list(costs) == sorted(costs, reverse=True)
+
+
+def test_both_runners_are_candidate_runners_with_one_status_vocabulary() -> None:
+    from perfcount.execute.candidate import STATUSES, CandidateRunner, classify
+    from perfcount.execute.runner import Runner
+    from perfcount.execute.sandbox import Limits
+
+    with (
+        Runner("software", verify=False) as py,
+        CommandRunner(CommandSpec.create("sh", build=None), "software") as cmd,
+    ):
+        assert isinstance(py, CandidateRunner) and isinstance(cmd, CandidateRunner)
+        assert (py.kind, cmd.kind) == ("python", "command")
+    limits = Limits(timeout=2)
+    # a program's facts are classified like a Python candidate's
+    assert classify({"exitcode": 0}, limits, program=True) == ("ok", "")
+    assert classify({"exitcode": 3}, limits, program=True)[0] == "failed"
+    oom = {"exitcode": 1, "stdout": "malloc: Cannot allocate memory"}
+    assert classify(oom, limits, program=True)[0] == "memory"
+    assert classify({"signal": 9, "stdout": "MemoryError"}, limits)[0] == "memory"
+    assert classify({"timed_out": True}, limits, program=True)[0] == "timeout"
+    assert classify({"too_large": True, "exitcode": 0}, limits, program=True)[0] == (
+        "output_too_large"
+    )
+    statuses = {classify(f, limits, program=True)[0] for f in ({"signal": 11}, {"exitcode": 0})}
+    assert statuses <= set(STATUSES)
+
+
+def test_a_program_out_of_memory_is_the_memory_status() -> None:
+    script = "echo 'sh: cannot fork: Cannot allocate memory' >&2\nexit 2\n"
+    with CommandRunner(CommandSpec.create("sh", build=None), "software", repeats=1) as r:
+        prof = r.profile(script, "", ["x"])
+        chk = r.check(script, "", ["x"], ["y"])
+    assert prof.status == chk.status == "memory", (prof.error, chk.error)
+    assert prof.error.startswith("input 0: ran out of memory")
+
+
+def test_repeats_give_the_median_and_cv() -> None:
+    spec = CommandSpec.create("sh", build=None)
+    with CommandRunner(spec, "software", repeats=3) as r:
+        prof = r.profile("cat > /dev/null\n", "", ["abc"])
+    assert prof.status == "ok" and prof.repeats == 3
+    assert prof.cv is not None and prof.cv >= 0 and prof.cost > 0
+
+
+@needs_gcc
+def test_runners_of_a_pool_build_each_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfcount.execute import commands
+    from perfcount.execute.pool import RunnerPool
+
+    builds: list[str] = []
+    real = commands.build
+
+    def counting(spec, source, directory):
+        builds.append(source)
+        return real(spec, source, directory)
+
+    monkeypatch.setattr(commands, "build", counting)
+    spec = CommandSpec.create("c")
+    with RunnerPool() as pool:
+        counted = pool.get("command", "software", task=spec, timeout=20)
+        native = pool.get("command", "software", task=spec, timeout=20, repeats=1)
+        assert counted is not native
+        assert pool.get("command", "software", task=spec, timeout=20) is counted
+        assert counted.check(SUM_C, "", ["10"], [_expected(10)]).passed
+        assert native.profile(SUM_C, "", ["100"]).status == "ok"
+        assert counted.profile(SUM_C, "", ["100"]).status == "ok"
+        assert counted.build(SUM_C) is native.build(SUM_C)
+        directory = counted.build(SUM_C).directory
+    assert builds == [SUM_C]  # built once for both runners
+    assert not directory.exists()  # the pool's builds are removed with it
+
+
+@needs_gcc
+def test_curate_a_command_pool_with_the_scale_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command kind through the one curation pipeline: tests, scale search, one build each."""
+    from perfcount._version import __version__
+    from perfcount.execute import commands
+    from perfcount.pipeline.curation import curate
+
+    builds: list[str] = []
+    real = commands.build
+    monkeypatch.setattr(
+        commands, "build", lambda spec, src, d: builds.append(src) or real(spec, src, d)
+    )
+    solutions = [_loop_program(r) for r in (1, 4)]
+    row = {
+        "task_id": "sum_mod7",
+        "language": "c",
+        "solutions": solutions,
+        "solution_names": ["x1", "x4"],
+        "tests": ["5", "30"],
+        "input_generator": "def perf_input_gen(scale):\n    return [str(1000 * scale)]\n",
+    }
+    report = curate(
+        [row],
+        backend="software",
+        min_clusters=1,
+        min_cost=0,
+        max_cost=5e6,  # task-clock ns: the search stops well before max_scale
+        max_cv=10.0,
+        progress=False,
+    )
+    out = report.outcome("sum_mod7")
+    assert out.kept, (out.reason, dict(out.dropped_solutions))
+    assert out.scale is not None and out.scale >= 2 and out.scale & (out.scale - 1) == 0
+    line = report.lines()[0]
+    assert line["pe_input"] == [str(1000 * out.scale)]
+    assert line["expected"] == ["15\n", "87\n"]  # from the first solution
+    assert line["curation"]["perfcount_version"] == __version__
+    assert report.header["perfcount_version"] == __version__
+    assert sorted(builds) == sorted(solutions)  # each solution built once

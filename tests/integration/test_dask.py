@@ -294,7 +294,8 @@ def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_
 
 
 def test_dask_spec_parsing_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from perfcount.pipeline.distributed import as_executor, connect, is_dask_client, parse_spec
+    from perfcount.integrations.dask import connect, parse_spec
+    from perfcount.pipeline.distributed import as_executor, is_dask_client
 
     assert parse_spec("local:3") == ("local", 3)
     assert parse_spec("local") == ("local", 0)

@@ -366,7 +366,7 @@ def test_malformed_samples_name_file_and_line(tmp_path: Path, cache_dir: Path) -
     bad = tmp_path / "bad.jsonl"
 
     bad.write_text(good + "\n" + "\n" + '{"task_id": "count_common", "solution": \n')
-    with pytest.raises(DatasetError, match=r"bad\.jsonl:3: bad JSON"):
+    with pytest.raises(DatasetError, match=r"bad\.jsonl:3: not valid JSON"):
         evaluate(bad, ds_path, progress=False)
 
     bad.write_text(good + "\n" + json.dumps({"task_id": "count_common"}) + "\n")

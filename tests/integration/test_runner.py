@@ -354,3 +354,31 @@ def test_candidate_has_no_network(runner):
             assert open_net.check(src, "f", [[port]], ["connected"]).passed
     finally:
         srv.close()
+
+
+def test_runner_pool_keeps_one_warm_runner_per_thread_and_key():
+    import threading
+
+    from perfcount.execute.pool import RunnerPool, shared_pool
+
+    pool = RunnerPool()
+    a = pool.get("python", "software", timeout=3, verify=False)
+    assert pool.get("python", "software", timeout=3, verify=False) is a  # warm: reused
+    b = pool.get("python", "software", timeout=4, verify=False)  # other limits: another
+    assert b is not a and len(pool) == 2
+    src = "def f(x):\n    return x * 2\n"
+    assert a.check(src, "f", [[2]], [4]).passed
+    other: list = []
+    t = threading.Thread(target=lambda: other.append(pool.get("python", "software", timeout=3)))
+    t.start()
+    t.join()
+    assert other[0] is not a  # a runner is only ever handed to one thread
+    pool.close(this_thread=True)  # e.g. after a failure: this thread starts afresh
+    assert len(pool) == 1 and a._closed and b._closed and not other[0]._closed
+    pool.close()
+    assert other[0]._closed
+    with pytest.raises(InvalidArgument, match="closed"):
+        pool.get("python", "software")
+    with pytest.raises(InvalidArgument, match="unknown runner kind"):
+        shared_pool().get("java", "software")
+    assert shared_pool() is shared_pool()
