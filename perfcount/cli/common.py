@@ -11,7 +11,7 @@ import argparse
 
 from perfcount.counters.backends import NAMES
 
-__all__ = ["DEFAULT_DATASET", "add_backend", "add_dataset", "add_tasks", "task_ids"]
+__all__ = ["DEFAULT_DATASET", "add_backend", "add_dataset", "add_match", "add_tasks", "task_ids"]
 
 DEFAULT_DATASET = "perfcount-py"
 
@@ -59,4 +59,22 @@ def add_tasks(parser: argparse.ArgumentParser, *, help: str = "only these task i
         metavar="ID[,ID...]",
         default=None,
         help=f"{help} (comma-separated, repeatable)",
+    )
+
+
+def add_match(parser: argparse.ArgumentParser) -> None:
+    """``--match {inclusive,strict}`` and ``--tolerance``: the tie rule of DPE matching."""
+    parser.add_argument(
+        "--match",
+        choices=["inclusive", "strict"],
+        default="inclusive",
+        help="tie rule: inclusive (default, EvalPlus: a candidate as costly as a reference "
+        "gets its score) or strict (the paper's formula: only costlier references count)",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        metavar="COST",
+        help="tie width in the metric's unit (default: the backend's; 0 under valgrind)",
     )

@@ -48,6 +48,13 @@ class Command:
             "--overwrite", action="store_true", help="replace an existing results file"
         )
         common.add_tasks(parser)
+        common.add_match(parser)
+        parser.add_argument(
+            "--preset",
+            choices=["evalperf"],
+            help="EvalPlus's evalperf defaults (--min-correct 10 --max-profile 20, inclusive "
+            "matching), recorded in the results header",
+        )
         parser.add_argument(
             "--min-correct",
             type=int,
@@ -120,4 +127,7 @@ class Command:
             tasks=args.tasks,
             cache=args.cache,
             progress=args.progress and not args.json,
+            match=args.match,
+            tolerance=args.tolerance,
+            preset=args.preset,
         )

@@ -22,6 +22,7 @@ class Command:
         parser.add_argument("--task", required=True, help="task id")
         common.add_dataset(parser)
         common.add_backend(parser)
+        common.add_match(parser)
         parser.add_argument("--timeout", type=float, help="per-run wall timeout in seconds")
         parser.add_argument("--no-cache", dest="cache", action="store_false")
         parser.add_argument("--json", action="store_true", help="print the ScoreResult as JSON")
@@ -46,6 +47,8 @@ class Command:
             backend=args.backend,
             timeout=args.timeout,
             cache=args.cache,
+            match=args.match,
+            tolerance=args.tolerance,
         )
         if args.json:
             json.dump(result.to_dict(), sys.stdout, indent=2, default=str)

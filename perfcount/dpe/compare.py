@@ -269,6 +269,11 @@ def _as_run(item: Run | str | os.PathLike[str]) -> Run:
 # ------------------------------------------------------------------ comparing
 
 
+def _rule(run: Run) -> str:
+    """The tie rule of a perfcount run (files from before the rule was recorded: strict)."""
+    return str((run.config or {}).get("match") or "strict")
+
+
 def _check_compatible(runs: Sequence[Run], allow_mixed: bool) -> list[str]:
     """Refuse runs whose known backend / metric / dataset differ; notes for the unknown ones."""
     notes: list[str] = []
@@ -284,6 +289,15 @@ def _check_compatible(runs: Sequence[Run], allow_mixed: bool) -> list[str]:
                     hint=f"{ra.name} has {va!r}, {rb.name} has {vb!r}; evaluate both sample "
                     "sets with the same dataset and --backend (or pass --allow-mixed)",
                 )
+    rules = {r.name: _rule(r) for r in runs if r.kind == PERFCOUNT_RESULTS}
+    if len(set(rules.values())) > 1:
+        text = ", ".join(f"{name}: {rule}" for name, rule in rules.items())
+        if not allow_mixed:
+            raise InvalidArgument(
+                f"cannot compare runs scored under different tie rules ({text})",
+                hint="evaluate all with the same --match (or pass --allow-mixed)",
+            )
+        notes.append(f"tie rules differ ({text})")
     unknown = [r.name for r in runs if r.backend is None]
     if unknown and len(unknown) < len(runs):
         notes.append(

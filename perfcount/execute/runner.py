@@ -87,6 +87,16 @@ class _ServerDied(Exception):
     pass
 
 
+#: how a fork server starts: like ``python -m perfcount.execute.server``, but without
+#: the working directory (a per-runner temporary folder) on ``sys.path``: its name is
+#: random, and the import system's caches keyed by it made candidates' counts drift
+#: from one runner to the next
+_SERVER_MAIN = (
+    "import sys; del sys.path[0]; import runpy; "
+    "runpy.run_module('perfcount.execute.server', run_name='__main__', alter_sys=True)"
+)
+
+
 class _Server:
     """One running ``perfcount.execute.server`` process and its pipes."""
 
@@ -103,8 +113,8 @@ class _Server:
         self.out_dir = self.work_root  # callgrind dumps land here too
         argv = [
             sys.executable,
-            "-m",
-            "perfcount.execute.server",
+            "-c",
+            _SERVER_MAIN,
             str(self.work_root),
             str(cgroup or ""),
             str(memory_cgroup or ""),

@@ -301,6 +301,10 @@ class Server:
                 mem_path = None
         req = dict(
             req,
+            # fixed width: what the child parses before its count must not vary with the
+            # request's number or limits (a 2-digit id moved counts by 10 instructions)
+            id=rid,
+            limits=limits.to_wire(),
             workdir=str(workdir),
             capture=str(capture),
             cgroup=str(cg_path or ""),
@@ -488,7 +492,7 @@ def child_entry(request_path: str, w: int) -> None:  # pragma: no cover - in the
     cg = req.get("cgroup")
     child_main(
         req,
-        Limits(**req["limits"]),
+        Limits.from_wire(req["limits"]),
         Path(req["workdir"]),
         Path(req["capture"]),
         Path(cg) if cg else None,

@@ -71,6 +71,7 @@ from perfcount._util import plain, views
 from perfcount._util.jsonl import iter_jsonl
 from perfcount._version import __version__
 from perfcount.dpe.refcache import ReferenceCache, content_hash
+from perfcount.dpe.scoring import Score, check_match, default_tolerance
 from perfcount.errors import DatasetError, InvalidArgument
 from perfcount.execute.candidate import CandidateRunner
 from perfcount.execute.pool import RunnerPool
@@ -101,6 +102,11 @@ __all__ = [
 
 DEFAULT_DATASET = "perfcount-py"
 
+#: ``evaluate(preset=...)``: EvalPlus's evalperf defaults, for numbers comparable with its own
+PRESETS: dict[str, dict[str, Any]] = {
+    "evalperf": {"min_correct": 10, "max_profile": 20, "match": "inclusive"},
+}
+
 # EvalPerf's efficiency gate, as described in the COLM paper: a task is scored
 # when it has at least one correct sample, and up to 10 correct samples are
 # profiled. (The later evalplus `evalperf.py` script raises min_correct to 10
@@ -128,6 +134,10 @@ _CONFIG_DEFAULTS: dict[str, Any] = {
     "cache_dir": None,
     "dataset": None,
     "dataset_version": None,
+    # EvalPlus's inclusive rule by default; the paper's strict formula on request
+    "match": "inclusive",
+    # tie tolerance in the metric's unit; None: the backend's (scoring.default_tolerance)
+    "tolerance": None,
 }
 
 # sample-line keys written by perfcount; a sample's extra field with one of
@@ -154,6 +164,8 @@ _RESERVED = frozenset(
         "speedup_vs_baseline",
         "expert_speedup",
         "share_of_expert_speedup",
+        "margin",
+        "fragile",
     }
 )
 # PerfCodeBench-style fields (perfcount.dpe.scoring.speedup_fields), set when a
@@ -354,6 +366,13 @@ def make_config(**overrides: Any) -> dict[str, Any]:
     if unknown:
         raise InvalidArgument(f"unknown evaluation config keys: {sorted(unknown)}")
     cfg = {**_CONFIG_DEFAULTS, **overrides}
+    cfg["match"] = check_match(cfg["match"])
+    if cfg["tolerance"] is not None and (
+        isinstance(cfg["tolerance"], bool)
+        or not isinstance(cfg["tolerance"], (int, float))
+        or not (math.isfinite(cfg["tolerance"]) and cfg["tolerance"] >= 0)
+    ):
+        raise InvalidArgument(f"tolerance must be a number >= 0, got {cfg['tolerance']!r}")
     if int(cfg["min_correct"]) < 0:
         raise InvalidArgument("min_correct must be ≥ 0")
     if cfg["max_profile"] is not None and int(cfg["max_profile"]) < 1:
@@ -493,17 +512,47 @@ class _TaskEvaluator:
                 )
         return info
 
-    def match(self, cost: float) -> int | None:
-        """Fastest reference strictly slower than ``cost`` (-1: none); None if none measurable."""
+    def tolerance(self, prof: Any = None) -> float:
+        """The tie tolerance: the config's, else the backend's (from this profile's spread)."""
+        if self.cfg.get("tolerance") is not None:
+            return float(self.cfg["tolerance"])
+        cost = getattr(prof, "cost", None)
+        return default_tolerance(self.runner.backend, cost=cost, cv=getattr(prof, "cv", None))
+
+    def match(self, cost: float, tolerance: float = 0.0) -> int | None:
+        """Fastest reference that ``cost`` matches (-1: none); None if none is measurable.
+
+        Scans fast -> slow like EvalPlus and stops at the first match, so only
+        the references that decide the score are profiled. ``inclusive``: a
+        reference at most ``tolerance`` cheaper than the candidate matches;
+        ``strict``: only one costlier by more than ``tolerance``.
+        """
+        inclusive = self.cfg.get("match", "inclusive") == "inclusive"
         measured = False
         for j in range(self.m - 1, -1, -1):
             info = self.reference(j)
             if info["cost"] is None:
                 continue
             measured = True
-            if info["cost"] > cost:
+            diff = info["cost"] - cost
+            if (diff >= -tolerance) if inclusive else (diff > tolerance):
                 return j
         return -1 if measured else None
+
+    def margin(self, cost: float, j: int) -> float | None:
+        """Signed distance to the boundary that decided the match (> 0: the candidate is cheaper).
+
+        The decisive references are the matched one (``j``) and the next faster
+        one, which the scan measured and did not match; with no match, the
+        slowest. Both are measured on every path, so the margin is too.
+        """
+        near = [k for k in (j, j + 1) if 0 <= k < self.m] if j >= 0 else [0]
+        diffs = [
+            self.ref_info[k]["cost"] - cost
+            for k in near
+            if self.ref_info[k] is not None and self.ref_info[k]["cost"] is not None
+        ]
+        return min(diffs, key=abs) if diffs else None
 
     def expected(self) -> tuple[list[Any] | None, str | None]:
         """Expected outputs on ``pe_input`` for a task without tests (fastest working reference)."""
@@ -657,7 +706,8 @@ class _TaskEvaluator:
                     out["cost"], self.anchor_cost("baseline"), self.anchor_cost("expert")
                 )
             )
-        j = self.match(out["cost"])
+        tol = self.tolerance(prof)
+        j = self.match(out["cost"], tol)
         if j is None:
             out.update(
                 status="reference_error",
@@ -667,8 +717,16 @@ class _TaskEvaluator:
                 error="no reference could be measured on this machine: " + "; ".join(self.warnings),
             )
             return out
-        if j >= 0:
-            out.update(dps=self.scores[j], dps_norm=100.0 * (j + 1) / self.m, cluster=j)
+        s = Score.at(j, self.scores)
+        margin = self.margin(out["cost"], j)
+        out.update(
+            dps=s.dps,
+            dps_norm=s.dps_norm,
+            cluster=s.cluster,
+            margin=margin,
+            # noise of the tolerance's size could move it across a boundary
+            fragile=bool(tol > 0 and margin is not None and abs(margin) <= tol),
+        )
         return out
 
     def run(self, samples: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -742,6 +800,7 @@ class _TaskEvaluator:
             row.update(
                 {k: res[k] for k in ("status", "cost", "counts", "dps", "dps_norm", "cluster")}
             )
+            row.update({k: res[k] for k in ("margin", "fragile") if k in res})
             row.update({k: res[k] for k in _SPEEDUP_KEYS if k in res})
             row["error"] = res["error"]
         ref_costs = self.reference_costs()
@@ -761,6 +820,7 @@ class _TaskEvaluator:
             "n_passed": n_passed,
             "pass@1": 100.0 * n_passed / len(rows) if rows else 0.0,
             "n_profiled": len(scored),
+            "n_fragile": sum(1 for r in scored if r.get("fragile")),
             "n_distinct": len(first_of),
             **_stats("dps", [r["dps"] for r in scored]),
             **_stats("dps_norm", [r["dps_norm"] for r in scored]),
@@ -882,6 +942,8 @@ def score(
     memory_mb: int | None = None,
     cache: bool = True,
     runner: CandidateRunner | None = None,
+    match: str = "inclusive",
+    tolerance: float | None = None,
 ) -> ScoreResult:
     """Score one solution against a task's references on this machine.
 
@@ -890,6 +952,9 @@ def score(
     or a ``Task``. Correctness first; a failing candidate gets
     ``passed=False`` and DPS 0 with the runner's status. References are
     profiled lazily and cached on disk (``cache=False`` to measure afresh).
+    ``match`` is the tie rule (``"inclusive"``, EvalPlus's, or ``"strict"``,
+    the paper's formula) and ``tolerance`` the tie width in the metric's unit
+    (default: the backend's, see :func:`perfcount.dpe.scoring.default_tolerance`).
 
     Each call starts a fork server (seconds under valgrind); to score many
     solutions, e.g. as an RL reward, pass a long-lived
@@ -910,6 +975,8 @@ def score(
         cache=cache,
         dataset=ds_name,
         dataset_version=ds_version,
+        match=match,
+        tolerance=tolerance,
     )
     samples = [{"task_id": t.task_id, "solution": source, "sample": 0}]
     if runner is None:
@@ -1105,6 +1172,9 @@ def evaluate(
     tasks: Iterable[str] | None = None,
     cache: bool = True,
     progress: bool | Reporter = True,
+    match: str = "inclusive",
+    tolerance: float | None = None,
+    preset: str | None = None,
 ) -> Evaluation:
     """Evaluate samples (JSONL path or list of dicts) on a dataset with DPE.
 
@@ -1123,8 +1193,24 @@ def evaluate(
     continues that file (skipping finished tasks, repairing a torn tail) when
     it belongs to the same run, and refuses a different run's file;
     ``resume=False`` refuses an existing file unless ``overwrite=True``.
-    ``tasks`` restricts the run to those task ids.
+    ``tasks`` restricts the run to those task ids. ``match``/``tolerance``:
+    the tie rule, as in :func:`score`; it is recorded in the results header,
+    and runs under different rules are neither resumed nor compared.
+    ``preset="evalperf"`` takes EvalPlus's defaults (``min_correct=10``,
+    ``max_profile=20``, inclusive matching) for numbers comparable with its
+    published ones; the header records the preset.
     """
+    if preset is not None:
+        if preset not in PRESETS:
+            raise InvalidArgument(
+                f"unknown preset {preset!r}", hint="presets: " + ", ".join(sorted(PRESETS))
+            )
+        chosen = PRESETS[preset]
+        min_correct, max_profile, match = (
+            chosen["min_correct"],
+            chosen["max_profile"],
+            chosen["match"],
+        )
     from perfcount.dpe.results import ResultsWriter, read_results
 
     ds = _load_dataset(dataset)
@@ -1158,6 +1244,8 @@ def evaluate(
         cache=cache,
         dataset=ds_name,
         dataset_version=ds_version,
+        match=match,
+        tolerance=tolerance,
     )
     header = {
         "perfcount": __version__,
@@ -1171,6 +1259,9 @@ def evaluate(
             "max_profile": max_profile,
             "timeout": timeout,
             "memory_mb": memory_mb,
+            "match": config["match"],
+            "tolerance": tolerance,
+            "preset": preset,
         },
         "samples": samples_path,
         "samples_sha256": content_hash([{k: v for k, v in s.items()} for s in all_samples]),
@@ -1302,6 +1393,11 @@ def _run_tasks(
 # compare
 
 
+def match_rule(header: Mapping[str, Any]) -> str:
+    """The tie rule a results header records (files before the rule was recorded: strict)."""
+    return str((header.get("config") or {}).get("match") or "strict")
+
+
 def compare(
     a: Evaluation | str | os.PathLike[str], b: Evaluation | str | os.PathLike[str]
 ) -> dict[str, Any]:
@@ -1321,6 +1417,12 @@ def compare(
                 f"cannot compare runs with different {key}: {va!r} vs {vb!r}",
                 hint="evaluate both sample sets with the same dataset and --backend",
             )
+    ra, rb = match_rule(ea.header), match_rule(eb.header)
+    if ra != rb:
+        raise InvalidArgument(
+            f"cannot compare runs scored under different tie rules: {ra} vs {rb}",
+            hint="evaluate both with the same --match",
+        )
     from perfcount.dpe.aggregate import compare as compare_sets
 
     sa, sb = _task_summaries(ea.tasks), _task_summaries(eb.tasks)

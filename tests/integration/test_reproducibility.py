@@ -1,0 +1,51 @@
+"""The same sample, the same count and score, on every run path (issue: reproducible scores).
+
+A smaller run of benchmarks/reproducibility.py: one task's references submitted
+verbatim plus its demo samples, along four paths in fresh interpreters —
+another working directory, unrelated environment variables, another (cold)
+reference cache, and ``score()`` instead of ``evaluate()``. Under callgrind
+every cost and every DPS must be identical, and every verbatim reference must
+get its own reference's score (inclusive matching).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks" / "reproducibility.py"
+
+
+@pytest.mark.needs_valgrind
+@pytest.mark.slow
+def test_four_run_paths_give_identical_costs_and_scores() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--tasks",
+            "longest_increasing_subsequence",
+            "--paths",
+            "base,cwd,env,cold_cache,score",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.stdout.strip(), done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["samples"] >= 8
+    differ = {
+        f"{p['a']}~{p['b']}": (p["costs_differ"], p["dps_differ"])
+        for p in report["pairs"]
+        if p["costs_differ"] or p["dps_differ"]
+    }
+    assert differ == {}
+    assert report["own_score_misses"] == {p: [] for p in report["paths"]}
+    assert done.returncode == 0
