@@ -469,9 +469,8 @@ class _TaskEvaluator:
         }
         if prof.status == "ok":
             self.cache.put(i, {"cost": info["cost"], "metric": self.runner.metric})
-            if not self.has_tests:
-                # EvalPerf-style task: its expected outputs come from the references
-                self._remember_outputs(i, prof.outputs)
+            # the outputs on pe_input every candidate is held to (and, without tests, its gate)
+            self._remember_outputs(i, prof.outputs)
         else:
             self.warnings.append(
                 f"reference {i} (score {self.scores[i]:g}) failed on this machine "
@@ -553,6 +552,23 @@ class _TaskEvaluator:
             if self.ref_info[k] is not None and self.ref_info[k]["cost"] is not None
         ]
         return min(diffs, key=abs) if diffs else None
+
+    def wrong_output(self, outputs: Any) -> str | None:
+        """Why ``outputs`` (a candidate's, on ``pe_input``) differ from the references', or None."""
+        expected, _ = self.expected()
+        if expected is None:
+            # no reference ran on pe_input: nothing to hold the candidate to (said in warnings)
+            return None
+        if outputs is None or len(outputs) != len(expected):
+            n = "no" if outputs is None else len(outputs)
+            return f"wrong output on the performance input: {n} outputs for {len(expected)} inputs"
+        try:
+            diff = self.kind.first_difference(outputs, expected, self.task)
+        except Exception as exc:  # malformed outputs: the candidate's fault, never the run's
+            return f"unreadable output on the performance input ({type(exc).__name__}: {exc})"
+        if diff is None:
+            return None
+        return f"wrong output on the performance input: {diff}"
 
     def expected(self) -> tuple[list[Any] | None, str | None]:
         """Expected outputs on ``pe_input`` for a task without tests (fastest working reference)."""
@@ -698,6 +714,12 @@ class _TaskEvaluator:
         }
         if prof.status != "ok":
             return out
+        # the performance input's outputs are checked too: a candidate must not be
+        # right on the tests and wrong (or cheap and wrong) on the workload it is scored on
+        wrong = self.wrong_output(prof.outputs)
+        if wrong is not None:
+            out.update(status="failed", passed=False, cost=None, error=wrong)
+            return out
         if getattr(self.task, "baseline", None):
             from perfcount.dpe.scoring import speedup_fields
 
@@ -800,7 +822,7 @@ class _TaskEvaluator:
             row.update(
                 {k: res[k] for k in ("status", "cost", "counts", "dps", "dps_norm", "cluster")}
             )
-            row.update({k: res[k] for k in ("margin", "fragile") if k in res})
+            row.update({k: res[k] for k in ("margin", "fragile", "passed") if k in res})
             row.update({k: res[k] for k in _SPEEDUP_KEYS if k in res})
             row["error"] = res["error"]
         ref_costs = self.reference_costs()
