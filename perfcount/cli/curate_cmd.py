@@ -29,6 +29,12 @@ class Command:
         )
         common.add_tasks(parser, help="curate only these task ids")
         parser.add_argument(
+            "--allow-no-tests",
+            action="store_true",
+            help="curate tasks without tests too (their solutions are then checked on the "
+            "performance input alone)",
+        )
+        parser.add_argument(
             "--name", default=None, help="dataset name for the header (default: file stem)"
         )
         parser.add_argument(
@@ -127,6 +133,7 @@ class Command:
             workers=args.workers,
             progress=not args.no_progress,
             output=output,
+            allow_no_tests=args.allow_no_tests,
             name=name,
             version=args.dataset_version,
         )

@@ -349,6 +349,19 @@ def _folder_row(
         row["tests"] = tests["inputs"]
         if "expected" in tests:
             row["expected"] = tests["expected"]
+    else:
+        # no tests.json: the tests are test_inputs() of inputs.py, their expected outputs
+        # come from the trusted (or first passing) solution at curation
+        ns: dict[str, Any] = {"__name__": f"perfcount_inputs_{row['task_id']}"}
+        try:
+            exec(compile(row["input_generator"], str(inputs_py), "exec"), ns)
+            if callable(ns.get("test_inputs")):
+                row["tests"] = plain.encode(list(ns["test_inputs"]()))
+        except Exception as exc:
+            raise DatasetError(
+                f"inputs.py failed while making the tests ({type(exc).__name__}: {exc})",
+                path=str(inputs_py),
+            ) from None
     return row
 
 
@@ -400,11 +413,6 @@ def load_command_task_dir(path: str | os.PathLike[str]) -> dict[str, Any]:
     row["language"] = language
     if "run" not in row:
         row["run"] = LANGUAGES.get(lang, {}).get("run", ["{bin}"])
-    if "tests" not in row:
-        ns: dict[str, Any] = {"__name__": f"perfcount_inputs_{row['task_id']}"}
-        exec(compile(row["input_generator"], str(folder / "inputs.py"), "exec"), ns)
-        if callable(ns.get("test_inputs")):
-            row["tests"] = plain.encode(list(ns["test_inputs"]()))
     return validate_command_row(row, path=str(folder))
 
 

@@ -398,6 +398,7 @@ def curate(
     workers: int = 1,
     progress: bool | Reporter = True,
     output: str | Path | None = None,
+    allow_no_tests: bool = False,
     name: str = "curated",
     version: str = "1",
 ) -> CurationReport:
@@ -439,6 +440,15 @@ def curate(
                 hint=f"the pool has: {', '.join(sorted(known))}",
             )
         rows = [r for r in rows if r["task_id"] in set(wanted)]
+    untested = [r["task_id"] for r in rows if not r.get("tests")]
+    if untested and not allow_no_tests:
+        raise InvalidArgument(
+            f"{len(untested)} task(s) have no tests: {', '.join(untested[:10])}"
+            + (" ..." if len(untested) > 10 else "")
+            + "; their solutions would only be checked on the performance input",
+            hint="add tests.json, or test_inputs() to inputs.py (expected outputs then come "
+            "from the trusted solution), or pass allow_no_tests=True / --allow-no-tests",
+        )
 
     # fail now, with the backend's hint, not after the checks
     resolved_backend, metric, reason = resolve_backend(backend, verify=True)

@@ -52,3 +52,55 @@ def test_new_task_refuses_a_non_empty_folder_and_bad_names(tmp_path: Path) -> No
     assert (tmp_path / "busy" / "keep.txt").read_text() == "mine"
     bad = cli(tmp_path, "new-task", "has space")
     assert bad.returncode == 2 and "task id" in bad.stderr
+
+
+WRONG_FOR_SMALL = """
+def count_pairs_with_sum(xs, target):
+    if len(xs) < 3:
+        return 1  # wrong for every short list
+    from collections import Counter
+    seen, count = Counter(), 0
+    for x in xs:
+        count += seen[target - x]
+        seen[x] += 1
+    return count
+"""
+
+
+@pytest.mark.needs_valgrind
+def test_a_folder_without_tests_json_is_checked_on_test_inputs(tmp_path: Path) -> None:
+    from perfcount.pipeline.curation import curate
+
+    assert cli(tmp_path, "new-task", "pool/pair_sums").returncode == 0
+    folder = tmp_path / "pool" / "pair_sums"
+    (folder / "tests.json").unlink()  # an own task: only inputs.py's test_inputs()
+    (folder / "solutions" / "s5_wrong_for_short_lists.py").write_text(WRONG_FOR_SMALL)
+    rep = curate(tmp_path / "pool", backend="valgrind", progress=False)
+    (outcome,) = rep.outcomes
+    assert "s5_wrong_for_short_lists" in outcome.dropped_solutions
+    assert "test" in outcome.dropped_solutions["s5_wrong_for_short_lists"]
+
+
+def test_a_task_without_any_tests_is_refused_unless_allowed(tmp_path: Path) -> None:
+    from perfcount.errors import InvalidArgument
+    from perfcount.pipeline.curation import curate
+
+    row = {
+        "task_id": "t",
+        "entry_point": "f",
+        "solutions": ["def f(n):\n    return n\n"],
+        "pe_input": [[3]],
+    }
+    with pytest.raises(InvalidArgument, match="no tests") as info:
+        curate([row], backend="software", progress=False)
+    assert "--allow-no-tests" in str(info.value)
+    rep = curate(
+        [row],
+        backend="software",
+        progress=False,
+        allow_no_tests=True,
+        min_clusters=1,
+        min_cost=0,
+        max_cv=10.0,
+    )
+    assert len(rep.outcomes) == 1
