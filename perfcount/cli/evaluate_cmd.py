@@ -50,6 +50,11 @@ class Command:
         common.add_tasks(parser)
         common.add_match(parser)
         parser.add_argument(
+            "--show-failures",
+            action="store_true",
+            help="list every sample that did not score, with its status and reason",
+        )
+        parser.add_argument(
             "--preset",
             choices=["evalperf"],
             help="EvalPlus's evalperf defaults (--min-correct 10 --max-profile 20, inclusive "
@@ -67,7 +72,13 @@ class Command:
             default=10,
             help="profile at most this many correct samples per task (default: 10; 0 = all)",
         )
-        parser.add_argument("--timeout", type=float, help="per-run wall timeout in seconds")
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            help="per-candidate wall limit in native seconds (default: 5x the slowest "
+            "reference's stored cost, at least 1 s); the valgrind backend multiplies it by 50, "
+            "since code runs ~50x slower there",
+        )
         parser.add_argument("--memory-mb", type=int, help="per-candidate memory limit (MiB)")
         parser.add_argument(
             "--no-cache", dest="cache", action="store_false", help="re-measure references"
@@ -107,7 +118,7 @@ class Command:
         else:
             from perfcount import report
 
-            report.print_evaluation(ev)
+            report.print_evaluation(ev, show_failures=args.show_failures)
         return 0
 
     def _evaluate(self, evaluate: Any, args: argparse.Namespace, client: Any) -> Any:

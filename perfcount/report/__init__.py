@@ -46,7 +46,7 @@ __all__ = [
 def _console(file: Any = None) -> Console:
     out = file or sys.stdout
     # rich assumes 80 columns when not writing to a terminal; tables need more
-    width = None if getattr(out, "isatty", lambda: False)() else 120
+    width = None if getattr(out, "isatty", lambda: False)() else 140
     return Console(file=out, highlight=False, width=width)
 
 
@@ -109,6 +109,8 @@ def tasks_table(ev: Evaluation) -> Table:
     table.add_column("task", no_wrap=True)
     for name in ("samples", "pass@1", "profiled", "DPS", "min", "max", "DPS_norm", "refs", "warn"):
         table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("why", no_wrap=True)
+    failures = sample_failures(ev)
     for t in sorted(ev.tasks, key=lambda t: str(t["task_id"])):
         refs = t.get("references") or []
         measured = sum(1 for r in refs if r.get("cost") is not None)
@@ -124,8 +126,49 @@ def tasks_table(ev: Evaluation) -> Table:
             _num(t.get("dps_norm")),
             f"{measured}/{len(refs)}",
             str(len(warnings)) if warnings else "",
+            _why_summary(failures.get(str(t["task_id"]), [])),
         )
     return table
+
+
+def sample_failures(ev: Evaluation) -> dict[str, list[tuple[Any, str, str]]]:
+    """Per task: (sample, status, one-line reason) of every sample that did not score."""
+    out: dict[str, list[tuple[Any, str, str]]] = {}
+    for s in ev.samples:
+        status = str(s.get("status") or "")
+        if s.get("passed") and status == "ok":
+            continue
+        if status == "not_profiled":
+            continue
+        out.setdefault(str(s["task_id"]), []).append((s.get("sample"), status, _reason(s)))
+    return out
+
+
+def _reason(sample: Mapping[str, Any]) -> str:
+    """The last meaningful line of a sample's error (the exception, usually)."""
+    lines = [ln.strip() for ln in str(sample.get("error") or "").splitlines() if ln.strip()]
+    text = lines[-1] if lines else str(sample.get("status") or "")
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _why_summary(fails: list[tuple[Any, str, str]]) -> str:
+    if not fails:
+        return ""
+    counts: dict[str, int] = {}
+    for _, status, _r in fails:
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+LEGEND = (
+    "samples: samples of the task · pass@1: % of them correct · profiled: correct samples "
+    "measured and scored · DPS, DPS_norm: mean over the profiled samples (min/max: their "
+    "range) · refs: references measured on this machine / stored (the rest were not needed "
+    "to place any sample) · warn: warnings, printed below · why: samples that did not "
+    "score, by status (--show-failures lists each with its reason) · – : nothing to show "
+    "(no profiled sample). Summary: means over the tasks scored; its min/max are the means of "
+    "the per-task minima and maxima; the CI is a bootstrap over tasks."
+)
 
 
 def summary_table(summary: Mapping[str, Any]) -> Table:
@@ -149,12 +192,26 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
     return table
 
 
-def print_evaluation(ev: Evaluation, *, file: Any = None) -> None:
-    """Per-task table, summary table and machine line."""
+def print_evaluation(
+    ev: Evaluation, *, file: Any = None, show_failures: bool = False, legend: bool = True
+) -> None:
+    """Per-task table, summary table (with its legend) and machine line.
+
+    ``show_failures`` lists every sample that did not score with its status
+    and the reason (the last line of its error).
+    """
     console = _console(file)
     console.print(tasks_table(ev))
     s = ev.summary
     console.print(summary_table(s))
+    if legend:
+        console.print(LEGEND, style="dim", highlight=False)
+    if show_failures:
+        for tid, fails in sorted(sample_failures(ev).items()):
+            for sample, status, why in fails:
+                console.print(
+                    f"{tid} sample {sample}: {status}: {why}", markup=False, highlight=False
+                )
     machine = s.get("machine") or {}
     ds = s.get("dataset") or {}
     console.print(
