@@ -199,8 +199,9 @@ def solution_source(solution: str | Callable[..., Any], entry_point: str | None 
     one place it cannot), dedented, and its decorators are stripped (a
     decorator such as ``@perfcount.measure`` must not run inside the
     candidate). If the function's name differs from the task's entry point an
-    alias line ``entry_point = name`` is appended. The function must be
-    self-contained: imports it needs go inside it.
+    alias line ``entry_point = name`` is appended. The module-level imports,
+    helpers and literal constants it uses are sent with it
+    (:func:`_module_context`).
     """
     if isinstance(solution, str):
         if not solution.strip():
@@ -238,9 +239,81 @@ def solution_source(solution: str | Callable[..., Any], entry_point: str | None 
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         lines = text.splitlines()
         text = "\n".join(lines[node.lineno - 1 :]) + "\n"  # lineno is the def line
+    prelude = _module_context(fn)
+    if prelude:
+        text = prelude + "\n\n" + text
     if entry_point and entry_point != name:
         text += f"\n{entry_point} = {name}\n"
     return text
+
+
+def _global_names(code: Any) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            names |= _global_names(const)
+    return names
+
+
+def _module_context(fn: Any, _seen: set[int] | None = None) -> str:
+    """What a function's module gives it: the imports, helpers and constants it uses.
+
+    A function sent as source alone loses its module (``from bisect import
+    bisect_right`` at the top of the file). For every global name the function
+    reads: a module becomes ``import``, an object importable from its module
+    ``from … import``, a helper function of the same module its own source
+    (recursively), a plain literal constant an assignment. Anything else is
+    left out (the candidate then fails with a NameError naming it).
+    """
+    import sys
+
+    seen = _seen if _seen is not None else {id(fn)}
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return ""
+    env = getattr(fn, "__globals__", {})
+    home = getattr(fn, "__module__", None)
+    imports: list[str] = []
+    helpers: list[str] = []
+    for name in sorted(_global_names(code)):
+        if name not in env:
+            continue
+        value = env[name]
+        if inspect.ismodule(value):
+            imports.append(
+                f"import {value.__name__}"
+                if value.__name__ == name
+                else f"import {value.__name__} as {name}"
+            )
+            continue
+        module = getattr(value, "__module__", None)
+        qual = getattr(value, "__qualname__", None)
+        if (
+            module
+            and module != home
+            and module in sys.modules
+            and qual
+            and "." not in qual
+            and getattr(sys.modules[module], qual, None) is value
+        ):
+            imports.append(
+                f"from {module} import {qual}" + ("" if qual == name else f" as {name}")
+            )
+            continue
+        if inspect.isfunction(value) and module == home and id(value) not in seen:
+            seen.add(id(value))
+            try:
+                helper = textwrap.dedent(inspect.getsource(value))
+            except (OSError, TypeError):
+                continue
+            inner = _module_context(value, seen)
+            helpers.append((inner + "\n\n" if inner else "") + helper)
+            continue
+        if type(value) in (int, float, str, bytes, bool, type(None)) or (
+            type(value) in (tuple, frozenset) and all(type(v) in (int, str) for v in value)
+        ):
+            helpers.append(f"{name} = {value!r}")
+    return "\n".join(dict.fromkeys(imports + helpers))
 
 
 # --------------------------------------------------------------------------
