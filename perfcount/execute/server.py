@@ -412,10 +412,7 @@ class Server:
         result: dict[str, Any] | None = None
         parse_error = None
         if data and not too_large:
-            try:
-                result = json.loads(bytes(data))
-            except ValueError as exc:
-                parse_error = f"the candidate process sent an unreadable result ({exc})"
+            result, parse_error = _parse_result(bytes(data))
         return {
             "event": "done",
             "pid": pid,
@@ -583,6 +580,46 @@ def child_main(
     os._exit(0)
 
 
+MAX_ERROR_CHARS = 20_000
+
+
+def _clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (head and tail kept)."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return text[:half] + f"\n... ({len(text) - limit:,} characters cut) ...\n" + text[-half:]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"a raw {name} (non-finite floats travel tagged)")
+
+
+def _parse_result(data: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """A child's result, or why it is unreadable: never an exception in the server.
+
+    Raw NaN/Infinity, nesting deep enough for a RecursionError, anything but an
+    object, malformed plain data in the outputs: all are the candidate's
+    failure, reported as such, and the server stays up.
+    """
+    try:
+        result = json.loads(data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, _clip(f"the candidate process sent an unreadable result ({exc})", 2000)
+    if not isinstance(result, dict):
+        return None, "the candidate process sent a result that is not an object"
+    try:
+        plain.validate(result.get("outputs") or [])
+        for key in ("error", "status"):
+            if key in result and not isinstance(result[key], str):
+                raise plain.UnsupportedValue(f"{key!r} is not text")
+        if "error" in result:
+            result["error"] = _clip(result["error"])
+    except plain.UnsupportedValue as exc:
+        return None, _clip(f"the candidate process sent malformed outputs ({exc})", 2000)
+    return result, None
+
+
 def _error(
     status: str, exc: BaseException | None = None, message: str = "", index: int | None = None
 ) -> dict[str, Any]:
@@ -597,7 +634,8 @@ def _error(
         if len(formatted) > 20_000:
             formatted = formatted[:10_000] + "\n...\n" + formatted[-10_000:]
         text = f"{message}\n{formatted}" if message else formatted
-    out: dict[str, Any] = {"status": status, "error": text.strip()}
+    # the message itself may be huge too (a 40 MB exception class name, a sys.exit value)
+    out: dict[str, Any] = {"status": status, "error": _clip(text.strip())}
     if index is not None:
         out["index"] = index
     return out

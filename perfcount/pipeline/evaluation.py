@@ -296,9 +296,7 @@ def _module_context(fn: Any, _seen: set[int] | None = None) -> str:
             and "." not in qual
             and getattr(sys.modules[module], qual, None) is value
         ):
-            imports.append(
-                f"from {module} import {qual}" + ("" if qual == name else f" as {name}")
-            )
+            imports.append(f"from {module} import {qual}" + ("" if qual == name else f" as {name}"))
             continue
         if inspect.isfunction(value) and module == home and id(value) not in seen:
             seen.add(id(value))
