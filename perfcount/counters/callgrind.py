@@ -18,6 +18,7 @@ import glob
 import os
 import re
 import shutil
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +30,7 @@ __all__ = [
     "dump_label",
     "dump_totals",
     "no_aslr",
+    "read_dump_file",
     "read_labelled_dumps",
     "read_own_dump",
     "require_valgrind",
@@ -100,6 +102,39 @@ def dump_label(data: bytes) -> bytes | None:
     return m.group(1).strip() if m else None
 
 
+#: a callgrind dump of one process with --dump-instr=no is a few hundred KiB
+MAX_DUMP_BYTES = 64 << 20
+
+
+def read_dump_file(path: Path, max_bytes: int = MAX_DUMP_BYTES) -> bytes | None:
+    """The bytes of a dump, or ``None`` when the name is not a plain regular file.
+
+    A candidate can create files where its dumps are written: a FIFO (which
+    would block the reader), a directory, a symlink to ``/dev/zero`` or to a
+    file of the evaluator's. So the file is opened without following links and
+    without blocking, must be a regular file, and is read up to ``max_bytes``.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            return None
+        chunks = []
+        left = max_bytes
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_labelled_dumps(out_dir: Path, pid: int, label: str) -> list[int]:
     """``totals:`` of every dump of ``pid`` labelled ``label``, in dump order; removes that pid's files."""
     found: list[tuple[int, int]] = []
@@ -109,10 +144,12 @@ def read_labelled_dumps(out_dir: Path, pid: int, label: str) -> list[int]:
         if name != f"cg.{pid}" and not name.startswith(f"cg.{pid}."):
             continue
         try:
-            data = f.read_bytes()
+            data = read_dump_file(f)
         finally:
             with contextlib.suppress(OSError):
                 f.unlink()
+        if data is None:
+            continue
         totals = dump_totals(data)
         if totals and dump_label(data) == want:
             part = name.rsplit(".", 1)[-1] if name.count(".") >= 2 else "0"
@@ -131,9 +168,8 @@ def read_own_dump(label: str) -> int:
     base = os.environ.get("PERFCOUNT_CALLGRIND_OUT", "callgrind.out.%p").replace("%p", str(pid))
     want = label.encode()
     for path in sorted(glob.glob(glob.escape(base) + ".*"), key=os.path.getmtime, reverse=True):
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
+        data = read_dump_file(Path(path))
+        if data is None:
             continue
         totals = dump_totals(data)
         if totals and dump_label(data) == want:

@@ -66,3 +66,28 @@ def test_a_hostile_result_is_the_candidates_failure_only(runner: Runner, name: s
     # the same fork server goes on with honest work
     assert runner.check(HONEST, "f", [[1]], [2]).passed
     assert runner.profile(HONEST, "f", [[1]]).status == "ok"
+
+
+PLANT_DUMPS = """
+import os
+def f(x):
+    folder = os.path.dirname(os.getcwd())  # the dump folder is the work folder's parent
+    me = os.getpid()
+    os.mkfifo(os.path.join(folder, f'cg.{me}.91'))          # would block a reader forever
+    os.mkdir(os.path.join(folder, f'cg.{me}.92'))
+    os.symlink('/dev/zero', os.path.join(folder, f'cg.{me}.93'))  # endless bytes
+    return x + 1
+"""
+
+
+@pytest.mark.needs_valgrind
+def test_dumps_that_are_not_plain_files_are_not_read() -> None:
+    with Runner("valgrind", timeout=60) as r:
+        honest = r.profile(HONEST, "f", [[1]])
+        planted = r.profile(PLANT_DUMPS, "f", [[1]])
+        again = r.profile(HONEST, "f", [[1]])
+    assert honest.status == "ok" and again.status == "ok"
+    assert again.cost == honest.cost  # the next candidate is not disturbed
+    # the planted names are skipped: the candidate's own dump still counts it
+    assert planted.status == "ok", planted.error
+    assert planted.cost and planted.cost > 0
