@@ -227,6 +227,12 @@ def classify(done: Mapping[str, Any], limits: Limits, *, program: bool = False) 
         status = result.get("status", "failed")
         if status not in STATUSES:
             return "failed", f"the candidate process reported an unknown status {status!r}"
+        if status == "ok" and done.get("left_behind"):
+            n = int(done["left_behind"])
+            return "failed", (
+                f"left {n} process{'es' if n != 1 else ''} behind when it returned (killed): "
+                "work must finish before the candidate does"
+            )
         return status, result.get("error", "")
     if sig is not None:
         name = signal_name(sig)

@@ -360,6 +360,7 @@ class Server:
         timed_out = too_large = False
         term_sent_at: float | None = None
         status: tuple[int, int, int, float, float] | None = None
+        left: list[int] = []
         eof = False
         zfd = self.sock.fileno()
         os.set_blocking(r, False)
@@ -405,6 +406,9 @@ class Server:
                     pass
             if zfd in ready and status is None:
                 status = self._exited()
+                # the candidate's main process is gone: whatever still runs in its cgroup
+                # was left behind to work where no count or limit follows it
+                left = _left_behind(cg_path, pid) if cg_path else []
         end = time.monotonic()
         # anything left in the group or cgroup (daemonised grandchildren) dies now
         self._kill_everything(pid, cg_path)
@@ -425,6 +429,7 @@ class Server:
             "elapsed_ns": int((end - start) * 1e9),
             "max_rss_kb": maxrss,
             "cpu_s": utime + stime,
+            "left_behind": len(left),
         }
 
     @staticmethod
@@ -432,6 +437,30 @@ class Server:
         kill_group(pid, signal.SIGKILL)
         if cg_path is not None:
             PidsCgroup.kill_all(cg_path, deadline=2.0)
+
+
+def _left_behind(cg_path: Path, pid: int, settle: float = 0.2) -> list[int]:
+    """Live processes of a candidate's cgroup once its main process ``pid`` is gone.
+
+    Children that are just exiting get ``settle`` seconds to become zombies
+    (which do not count: nothing runs in them).
+    """
+    deadline = time.monotonic() + settle
+    while True:
+        left = [p for p in PidsCgroup.pids(cg_path) if p != pid and _running(p)]
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.01)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not a zombie waiting to be reaped, not gone)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # "pid (comm) S ...": the state follows the last ')' (comm may contain spaces and parens)
+    return stat_line.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def _tail(path: Path, n: int) -> str:

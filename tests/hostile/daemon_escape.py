@@ -1,5 +1,5 @@
-# hostile: double-forks a setsid() daemon that outlives the call, prints its pid and answers correctly; the cgroup kill must end the daemon
-# expect: ok
+# hostile: double-forks a setsid() daemon that outlives the call, prints its pid and answers correctly; leaving it behind fails the candidate, and the cgroup kill must end the daemon
+# expect: failed
 import os
 import time
 
