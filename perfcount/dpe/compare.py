@@ -36,9 +36,10 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from perfcount.dpe.aggregate import METRICS, compare_scores
@@ -214,6 +215,23 @@ def _perfcount_run(path: str, name: str | None) -> Run:
     from perfcount.dpe.results import read_results
 
     data = read_results(path)
+    return run_from_results(
+        data.header, data.samples, data.tasks, path=path, name=name, notes=data.notes
+    )
+
+
+def run_from_results(
+    header: Mapping[str, Any],
+    samples: Sequence[Mapping[str, Any]],
+    task_lines: Sequence[Mapping[str, Any]],
+    *,
+    path: str | None = None,
+    name: str | None = None,
+    notes: Sequence[str] = (),
+) -> Run:
+    """A :class:`Run` from the lines of a perfcount results file (or an ``Evaluation``)."""
+
+    data = SimpleNamespace(header=header, samples=samples, tasks=task_lines, notes=notes)
     by_task: dict[str, list[dict[str, Any]]] = {}
     for s in sorted(data.samples, key=lambda s: (_order(s.get("sample")), s["task_id"])):
         by_task.setdefault(s["task_id"], []).append(s)
@@ -245,7 +263,7 @@ def _perfcount_run(path: str, name: str | None) -> Run:
         )
     header = data.header
     return Run(
-        name=name or run_name(path),
+        name=name or (run_name(path) if path else "run"),
         tasks=tasks,
         kind=PERFCOUNT_RESULTS,
         path=path,

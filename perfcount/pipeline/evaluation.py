@@ -1496,59 +1496,16 @@ def compare(
 ) -> dict[str, Any]:
     """Pairwise comparison of two runs over the tasks both passed (scored).
 
-    Refuses runs whose backend or metric differ (their costs and therefore
-    their scores are not comparable) or whose datasets differ. Per common task
-    the mean DPS is compared: ``wins`` (a > b), ``ties``, ``losses`` and their
-    rates, and the mean DPS / DPS_norm of each run on that common set.
+    Refuses runs whose backend, metric, dataset or tie rule differ (their
+    scores are not comparable). Per common task the mean DPS is compared:
+    ``wins`` (a > b), ``ties``, ``losses`` and their rates, and the mean DPS /
+    DPS_norm of each run on that common set
+    (:func:`perfcount.dpe.compare.two_run_comparison`, which also reads EvalPlus files).
     """
-    ea = a if isinstance(a, Evaluation) else Evaluation.load(a)
-    eb = b if isinstance(b, Evaluation) else Evaluation.load(b)
-    for key in ("backend", "metric", "dataset"):
-        va, vb = ea.header.get(key), eb.header.get(key)
-        if va != vb:
-            raise InvalidArgument(
-                f"cannot compare runs with different {key}: {va!r} vs {vb!r}",
-                hint="evaluate both sample sets with the same dataset and --backend",
-            )
-    ra, rb = match_rule(ea.header), match_rule(eb.header)
-    if ra != rb:
-        raise InvalidArgument(
-            f"cannot compare runs scored under different tie rules: {ra} vs {rb}",
-            hint="evaluate both with the same --match",
-        )
-    from perfcount.dpe.aggregate import compare as compare_sets
+    from perfcount.dpe.compare import run_from_results, two_run_comparison
 
-    sa, sb = _task_summaries(ea.tasks), _task_summaries(eb.tasks)
-    by_dps = compare_sets(sa, sb, metric="dps")
-    by_norm = compare_sets(sa, sb, metric="dps_norm")
-    n = by_dps.n
-    rows = [
-        {
-            "task_id": tid,
-            "dps_a": da,
-            "dps_b": db,
-            "dps_norm_a": sa[tid].dps_norm,
-            "dps_norm_b": sb[tid].dps_norm,
-        }
-        for tid, da, db in by_dps.per_task
-    ]
-    return {
-        "a": ea.path,
-        "b": eb.path,
-        "backend": ea.header.get("backend"),
-        "metric": ea.header.get("metric"),
-        "n_common": n,
-        "only_a": list(by_dps.only_a),
-        "only_b": list(by_dps.only_b),
-        "dps_a": by_dps.a,
-        "dps_b": by_dps.b,
-        "dps_norm_a": by_norm.a,
-        "dps_norm_b": by_norm.b,
-        "wins": by_dps.wins,
-        "ties": by_dps.ties,
-        "losses": by_dps.losses,
-        "win_rate": by_dps.win_rate if n else None,
-        "tie_rate": by_dps.tie_rate if n else None,
-        "loss_rate": by_dps.loss_rate if n else None,
-        "tasks": rows,
-    }
+    def run(x: Evaluation | str | os.PathLike[str]) -> Any:
+        ev = x if isinstance(x, Evaluation) else Evaluation.load(x)
+        return run_from_results(ev.header, ev.samples, ev.tasks, path=ev.path, notes=ev.notes)
+
+    return two_run_comparison(run(a), run(b))
