@@ -276,6 +276,9 @@ class Runner(RunnerBase):
         self._dir = Path(
             tempfile.mkdtemp(prefix=f"perfcount-run-{os.getpid():010d}-", dir=_temp_root())
         )
+        # candidates under callgrind write their dumps below this folder from inside
+        # themselves, as their own uid: they may pass through it (not list it)
+        os.chmod(self._dir, 0o711)
         self._cgroup = PidsCgroup.create(self._id)
         self._memcg = MemoryCgroup.create(self._id)
         self.sandbox = f"{self._cgroup.reason}; {self._memcg.reason}"

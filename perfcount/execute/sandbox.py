@@ -38,6 +38,8 @@ __all__ = [
     "kill_group",
 ]
 
+import itertools
+
 from perfcount.counters.callgrind import TIMEOUT_FACTOR
 
 log = logging.getLogger("perfcount.execute.sandbox")
@@ -183,6 +185,7 @@ _MS_REMOUNT = 32
 _MS_BIND = 4096
 _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
+_MS_MOVE = 8192
 _MOUNT_FLAGS = {
     "nosuid": 2,
     "nodev": 4,
@@ -198,6 +201,73 @@ _CAP_DAC_READ_SEARCH = 2
 _PR_SET_KEEPCAPS = 8
 _PR_CAP_AMBIENT = 47
 _PR_CAP_AMBIENT_RAISE = 2
+
+
+def _import_paths() -> set[str]:
+    import sys
+
+    return {sys.prefix, sys.base_prefix, sys.exec_prefix, *[p for p in sys.path if p]}
+
+
+def _traversable(st: os.stat_result, uid: int) -> bool:
+    bits = (st.st_mode >> 6) & 7 if st.st_uid == uid else st.st_mode & 7
+    return bool(bits & 1)
+
+
+def blocking_folders(uid: int) -> dict[str, set[str]]:
+    """Folders on the way to the interpreter's files that ``uid`` may not traverse.
+
+    Folder -> the names inside it that lead to what the interpreter imports
+    (e.g. ``{"/root": {".pyenv"}}`` for a pyenv under root's 0700 home).
+    """
+    out: dict[str, set[str]] = {}
+    for path in _import_paths():
+        real = Path(os.path.realpath(path))
+        chain = [*reversed(real.parents), real]
+        for parent, child in itertools.pairwise(chain):
+            try:
+                st = os.stat(parent)
+            except OSError:
+                break
+            if not _traversable(st, uid):
+                out.setdefault(str(parent), set()).add(child.name)
+                break
+    return out
+
+
+def expose_interpreter(uid: int, stage: Path) -> str | None:
+    """Let ``uid`` reach the interpreter without a capability; ``None``, or why not.
+
+    In the candidate's mount namespace, each folder it may not traverse (a
+    0700 home holding a pyenv, say) is covered by a read-only tmpfs that holds
+    only the entries leading to the interpreter, bind-mounted back from the
+    original: the interpreter and its libraries become reachable, the rest of
+    that folder disappears. ``stage`` is an empty folder of the caller's (the
+    candidate's work folder) used while moving the mounts.
+    """
+    blocked = blocking_folders(uid)
+    if not blocked:
+        return None
+    libc = _libc()
+    for folder, names in sorted(blocked.items()):
+        staged = []
+        for i, name in enumerate(sorted(names)):
+            src = os.path.join(folder, name)
+            spot = stage / f".perfcount-stage-{i}"
+            spot.mkdir()
+            if libc.mount(os.fsencode(src), os.fsencode(str(spot)), None, _MS_BIND | _MS_REC, None):
+                return f"cannot bind-mount {src}: {_errno_text()}"
+            staged.append((name, spot))
+        opts = b"size=1m,mode=0755"
+        if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", _MOUNT_FLAGS["nosuid"], opts):
+            return f"cannot cover {folder}: {_errno_text()}"
+        for name, spot in staged:
+            target = os.path.join(folder, name)
+            os.mkdir(target, 0o755) if spot.is_dir() else open(target, "w").close()
+            if libc.mount(os.fsencode(str(spot)), os.fsencode(target), None, _MS_MOVE, None):
+                return f"cannot move {name} back into {folder}: {_errno_text()}"
+            spot.rmdir()
+    return None
 
 
 def interpreter_readable_by(uid: int) -> bool:
@@ -299,6 +369,12 @@ def isolate(
             if libc.mount(target, target, None, _MS_BIND, None) != 0:
                 notes.append(f"cannot bind-mount {workdir}: {_errno_text()}")
         keep.add(os.path.realpath(workdir))
+    if uid is not None and workdir is not None and not interpreter_readable_by(uid):
+        # make the interpreter reachable for the candidate's uid by mounts, so that no
+        # capability (CAP_DAC_READ_SEARCH reads every file) has to be kept for it
+        why = expose_interpreter(uid, workdir)
+        if why:
+            notes.append(f"the interpreter stays unreadable for the candidate's uid ({why})")
     if uid is not None:
         # a procfs instance of its own in which processes of other users are
         # invisible (the evaluator, the fork server, other candidates)

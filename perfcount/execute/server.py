@@ -574,7 +574,12 @@ def child_main(
     missing = seccomp.install(deny_perf_events=bool(req.get("dump_dir")))  # a callgrind server
     if missing:
         notes.append(f"no seccomp filter ({missing})")
-    why = drop_capabilities(uid, keep_read=uid is not None and not _INTERPRETER_READABLE)
+    # the sandbox made the interpreter reachable by mounts where it could; a capability is
+    # kept only where that failed (and the note says so)
+    still_blocked = (
+        uid is not None and not _INTERPRETER_READABLE and not interpreter_readable_by(uid)
+    )
+    why = drop_capabilities(uid, keep_read=still_blocked)
     if why:
         notes.append(f"privileges kept ({why})")
     channel = os.fstat(w)

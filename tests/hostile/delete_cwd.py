@@ -1,4 +1,4 @@
-# hostile: tries to delete the evaluator's cwd and the sentinel folder (shutil.rmtree, unlink, rename); all must fail
+# hostile: tries to delete the evaluator's cwd and the sentinel folder (shutil.rmtree, unlink, rename); all must fail (listing them may fail too: without a capability the candidate's uid cannot read the evaluator's private folders)
 # expect: ok
 import os
 import shutil
@@ -7,7 +7,11 @@ import shutil
 def solve(arg):
     damage = []
     for folder in (arg["cwd"], arg["sentinel"]):
-        for name in os.listdir(folder):
+        try:
+            names = os.listdir(folder)
+        except PermissionError:
+            names = []
+        for name in names:
             path = os.path.join(folder, name)
             for attempt in (os.unlink, lambda p: os.rename(p, p + ".moved")):
                 try:
@@ -16,8 +20,12 @@ def solve(arg):
                 except OSError:
                     pass
         shutil.rmtree(folder, ignore_errors=True)
-        if not os.path.isdir(folder):
+        try:
+            os.stat(folder)
+        except FileNotFoundError:
             damage.append(folder)
+        except OSError:
+            pass  # not even visible to this uid
     if damage:
         raise AssertionError(f"deleted: {damage}")
     return arg["x"] * 2

@@ -7,6 +7,8 @@ native and the callgrind server.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from perfcount.execute import seccomp
@@ -98,3 +100,33 @@ def test_candidates_cannot_reach_past_the_sandbox(backend: str) -> None:
         assert got["perf_event_open"] == "EPERM"
     else:
         assert got["perf_event_open"] != "EPERM"  # the region is opened in the child today
+
+
+CAPS = """
+import os
+def f(secret):
+    caps = [ln.split()[1] for ln in open('/proc/self/status') if ln.startswith('CapEff:')][0]
+    try:
+        with open(secret) as fh:
+            leaked = fh.read()
+    except OSError as exc:
+        leaked = type(exc).__name__
+    import json  # the interpreter's own modules are still importable
+    return [caps, leaked]
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the uid drop needs root")
+@pytest.mark.parametrize(
+    "backend", ["software", pytest.param("valgrind", marks=pytest.mark.needs_valgrind)]
+)
+def test_no_capability_is_kept_and_root_only_files_stay_unread(tmp_path, backend: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("api-key-123")
+    secret.chmod(0o600)
+    with Runner(backend, timeout=30, repeats=1) as r:
+        p = r.profile(CAPS, "f", [[str(secret)]])
+    assert p.status == "ok", p.error
+    caps, leaked = p.outputs[0]
+    assert int(caps, 16) == 0  # CAP_DAC_READ_SEARCH is no longer kept
+    assert leaked == "PermissionError"
