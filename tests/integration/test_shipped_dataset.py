@@ -122,22 +122,27 @@ def test_scoring_on_stored_costs(dataset: Dataset) -> None:
         assert refs.score(costs[-1] - 1).dps_norm == 100
         assert refs.score(costs[0] - 1).dps == task.scores[0]
         assert refs.score(costs[0] - 1).dps_norm == pytest.approx(100 / len(costs))
-        assert refs.score(costs[0]).dps == 0  # strict: as slow as the slowest gets nothing
-        # the pool's fastest solution scores 100 unless it is the fastest reference itself
+        # inclusive (the default): as slow as the slowest reference gets its score
+        assert refs.score(costs[0]).dps == task.scores[0]
+        assert refs.score(costs[0], match="strict").dps == 0  # strict: nothing
+        # the pool's fastest solution scores 100 (strict: unless it is the fastest reference)
+        assert refs.score(fastest_pool).dps == 100
         expected = 100 if fastest_pool < costs[-1] else task.scores[-2]
-        assert refs.score(fastest_pool).dps == expected
+        assert refs.score(fastest_pool, match="strict").dps == expected
         # every pool member scores its own cluster's ratio unless it is that cluster's reference
         cur = task.curation
         start = 0
         for j, size in enumerate(task.cluster_sizes):
             names = sorted(cur["costs"], key=lambda n: (-cur["costs"][n], n))[start : start + size]
             for n in names:
-                want = (
+                # inclusive: every member scores its cluster's ratio, its reference included
+                assert refs.score(cur["costs"][n]).dps == task.scores[j], (task.task_id, n)
+                strict = (
                     task.scores[j]
                     if n != cur["reference_names"][j]
                     else (task.scores[j - 1] if j else 0)
                 )
-                assert refs.score(cur["costs"][n]).dps == want, (task.task_id, n)
+                assert refs.score(cur["costs"][n], match="strict").dps == strict, (task.task_id, n)
             start += size
 
 
