@@ -29,12 +29,17 @@ namespace {
 // first thing and stores (values, scaled, not_counted) in `_raw`. Anything
 // unusual (GPU sampling, callgrind) sets `_slow`, which routes both methods to
 // the Python `_enter_slow()` / `_exit_slow()`.
+//
+// "This thread" is this_thread_token() (perf.hpp), not the thread ident:
+// idents are recycled (glibc reuses an exited thread's descriptor), and a
+// region bound in a dead thread whose ident a new thread inherited would read
+// the dead thread's group: silent zeros.
 
 struct RegionObject {
     PyObject_HEAD
     PyObject* group_obj;  // the bound Group (strong reference)
     RegionStack* group;   // its C++ object, valid while group_obj is held
-    unsigned long tid;    // thread the group was bound in
+    uint64_t thread;      // this_thread_token() of the thread the group was bound in
     PyObject* raw;        // last region's result, or NULL
     PyObject* counts;     // the Python side's cache of the built Counts, or NULL
     std::vector<size_t>* tokens;
@@ -64,7 +69,7 @@ void region_dealloc(PyObject* obj) {
 }
 
 bool region_bound(RegionObject* self) {
-    return self->group != nullptr && self->tid == PyThread_get_thread_ident() &&
+    return self->group != nullptr && self->thread == this_thread_token() &&
            !self->group->group().closed();
 }
 
@@ -194,7 +199,7 @@ int region_set_group(PyObject* obj, PyObject* value, void*) {
     Py_INCREF(value);
     Py_XSETREF(self->group_obj, value);
     self->group = g;
-    self->tid = PyThread_get_thread_ident();
+    self->thread = this_thread_token();
     return 0;
 }
 

@@ -12,6 +12,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -109,6 +112,13 @@ bool read_page(const perf_event_mmap_page* pc, uint64_t& value, uint64_t& enable
     return true;
 }
 
+// Bumped in a forked child (pthread_atfork), so that tokens taken before the
+// fork never match in the child.
+std::atomic<uint64_t> fork_generation{0};
+std::atomic<uint64_t> next_thread_token{0};
+void on_fork_child() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+const int kAtForkRegistered = pthread_atfork(nullptr, nullptr, on_fork_child);
+
 int read_int_file(const char* path, int fallback) {
     std::ifstream in(path);
     int v;
@@ -117,6 +127,18 @@ int read_int_file(const char* path, int fallback) {
 }
 
 }  // namespace
+
+uint64_t this_thread_token() noexcept {
+    thread_local uint64_t token = 0;
+    thread_local uint64_t generation = 0;
+    const uint64_t now = fork_generation.load(std::memory_order_relaxed);
+    if (token == 0 || generation != now) {
+        (void)kAtForkRegistered;
+        token = next_thread_token.fetch_add(1, std::memory_order_relaxed) + 1;
+        generation = now;
+    }
+    return token;
+}
 
 int perf_event_paranoid() {
     return read_int_file("/proc/sys/kernel/perf_event_paranoid", INT32_MIN);

@@ -152,6 +152,13 @@ private:
     size_t depth_ = 0;
 };
 
+// An identity of the calling thread that no other thread of this process
+// shares, past or present, and that changes in a forked child. (Thread idents
+// such as pthread_self() / PyThread_get_thread_ident() are recycled: glibc
+// reuses an exited thread's descriptor for the next thread.) Cheap: a
+// thread_local and an atomic load.
+uint64_t this_thread_token() noexcept;
+
 // Throws perfcount::Error with the cause and the fix for a failed
 // perf_event_open of `event` (errno `err`).
 [[noreturn]] void throw_open_error(const EventSpec& event, int err, pid_t pid);

@@ -24,6 +24,7 @@ while it runs), so join the threads you start inside the region.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import math
@@ -235,13 +236,52 @@ class _Entry:
         self.subtract = tuple((n, o) for n, o in self.overhead.items() if o)
 
 
+class _CloseAtThreadExit:
+    """Closes a thread's cached groups when the thread's locals are dropped (it exited).
+
+    A measure object used in that thread still references its group; closed,
+    the group makes the object rebind in whatever thread uses it next instead
+    of keeping the dead thread's counter fds open.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: dict[tuple[Any, ...], _Entry]) -> None:
+        self.entries = entries
+
+    def __del__(self) -> None:
+        for entry in self.entries.values():
+            with contextlib.suppress(Exception):  # interpreter shutdown: nobody to tell
+                entry.group.close()
+
+
 class _Groups(threading.local):
     def __init__(self) -> None:
         self.entries: dict[tuple[Any, ...], _Entry] = {}
+        self.closer = _CloseAtThreadExit(self.entries)
 
 
 _groups = _Groups()
-_get_ident = threading.get_ident
+
+
+class _ThreadToken(threading.local):
+    """A per-thread object, held by the regions bound in that thread.
+
+    Thread idents are recycled (glibc reuses an exited thread's descriptor),
+    so the twin compares this object's identity instead; a region holding it
+    keeps it alive, so its ``id`` cannot be reused either. Replaced in a
+    forked child.
+    """
+
+    def __init__(self) -> None:
+        self.token = object()
+
+
+_thread_tokens = _ThreadToken()
+
+
+def _thread_token() -> object:
+    return _thread_tokens.token
 
 
 def _forget_groups_after_fork() -> None:
@@ -251,6 +291,7 @@ def _forget_groups_after_fork() -> None:
     for entry in _groups.entries.values():
         entry.group.close()
     _groups = _Groups()
+    _thread_tokens.token = object()
 
 
 os.register_at_fork(after_in_child=_forget_groups_after_fork)
@@ -367,7 +408,7 @@ class _PyRegion:
     _raw: Any
     _slow: bool
     _pyr_group: Any
-    _pyr_tid: int
+    _pyr_tid: object  # _thread_token() of the binding thread
     _pyr_tokens: list[int]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -376,7 +417,7 @@ class _PyRegion:
         self._raw = None
         self._slow = False
         self._pyr_group = None
-        self._pyr_tid = 0
+        self._pyr_tid = None
         self._pyr_tokens = []
         return self
 
@@ -389,7 +430,7 @@ class _PyRegion:
         if self._pyr_tokens and group is not self._pyr_group:
             raise RuntimeError("cannot rebind the group of an open region")
         self._pyr_group = group
-        self._pyr_tid = _get_ident()
+        self._pyr_tid = _thread_token()
 
     @property
     def _depth(self) -> int:
@@ -406,7 +447,7 @@ class _PyRegion:
 
     def _begin(self) -> None:
         g = self._pyr_group
-        if g is None or self._pyr_tid != _get_ident() or g.closed:
+        if g is None or self._pyr_tid is not _thread_token() or g.closed:
             self._bind()
             g = self._pyr_group
         self._pyr_tokens.append(g.begin())

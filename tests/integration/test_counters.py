@@ -238,7 +238,6 @@ def test_counts_in_other_threads_and_after_fork() -> None:
         with m:
             busy(50_000)
         results.append(m.counts["task-clock"])
-        close_groups()
 
     t = threading.Thread(target=other)
     t.start()
@@ -259,6 +258,68 @@ def test_counts_in_other_threads_and_after_fork() -> None:
     os.close(r)
     os.waitpid(pid, 0)
     assert float(data) > 0
+
+
+def _threads_one_after_another(region: Callable[[], float], n: int = 10) -> list[float]:
+    """``region()`` in N threads started one after another (their idents get recycled)."""
+    results: list[float] = []
+    idents: set[int] = set()
+
+    def worker() -> None:
+        idents.add(threading.get_ident())
+        results.append(region())
+
+    for _ in range(n):
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert len(results) == n
+    return results
+
+
+def test_one_measure_object_in_threads_started_one_after_another() -> None:
+    # glibc reuses an exited thread's stack and descriptor: the next thread
+    # usually gets the same ident, and a region bound by ident would keep
+    # reading the dead thread's group (zeros)
+    m = measure(["task-clock"])
+    before = perf_fds()
+
+    def region() -> float:
+        with m:
+            busy(30_000)
+        return m.counts["task-clock"]
+
+    results = _threads_one_after_another(region)
+    assert all(v > 0 for v in results), results
+    # a dead thread's cached group is closed with the thread, even though m
+    # still references it: no counter fds kept alive by the measure object
+    assert perf_fds() == before
+    with m:  # and the object still works in this thread
+        busy(30_000)
+    assert m.counts["task-clock"] > 0
+
+
+def test_python_twin_of_the_region_rebinds_in_a_new_thread() -> None:
+    from perfcount.counters import region as region_module
+    from perfcount.counters.events import parse_events
+
+    events = parse_events("task-clock")
+
+    class Twin(region_module._PyRegion):
+        __slots__ = ()
+
+        def _bind(self) -> None:
+            self._group = region_module._entry_for(events, True).group
+
+    twin = Twin()
+
+    def region() -> float:
+        with twin:
+            busy(30_000)
+        return twin._raw[0][0]
+
+    results = _threads_one_after_another(region)
+    assert all(v > 0 for v in results), results
 
 
 def test_group_reuse_has_no_fd_leak() -> None:
