@@ -58,11 +58,29 @@ PyObject* region_new(PyTypeObject* type, PyObject*, PyObject*) {
     return reinterpret_cast<PyObject*>(self);
 }
 
-void region_dealloc(PyObject* obj) {
+// GC support: `_raw`, `_counts` and `_group` hold arbitrary objects (a
+// Counts, a subclass's data), so a cycle through them must be collectable.
+int region_traverse(PyObject* obj, visitproc visit, void* arg) {
     auto* self = reinterpret_cast<RegionObject*>(obj);
+    Py_VISIT(self->group_obj);
+    Py_VISIT(self->raw);
+    Py_VISIT(self->counts);
+    return 0;
+}
+
+int region_clear(PyObject* obj) {
+    auto* self = reinterpret_cast<RegionObject*>(obj);
+    self->group = nullptr;  // before the reference that keeps it valid goes
     Py_CLEAR(self->group_obj);
     Py_CLEAR(self->raw);
     Py_CLEAR(self->counts);
+    return 0;
+}
+
+void region_dealloc(PyObject* obj) {
+    auto* self = reinterpret_cast<RegionObject*>(obj);
+    PyObject_GC_UnTrack(obj);
+    region_clear(obj);
     delete self->tokens;
     self->tokens = nullptr;
     Py_TYPE(obj)->tp_free(obj);
@@ -250,7 +268,9 @@ PyTypeObject RegionType = [] {
     t.tp_name = "perfcount._native.Region";
     t.tp_basicsize = sizeof(RegionObject);
     t.tp_dealloc = region_dealloc;
-    t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
+    t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC;
+    t.tp_traverse = region_traverse;
+    t.tp_clear = region_clear;
     t.tp_doc = "Base of perfcount.measure: C-level __enter__/__exit__ over a bound Group.";
     t.tp_methods = region_methods;
     t.tp_getset = region_getset;

@@ -322,6 +322,19 @@ def test_python_twin_of_the_region_rebinds_in_a_new_thread() -> None:
     assert all(v > 0 for v in results), results
 
 
+def test_a_cycle_through_the_native_region_fields_is_collected() -> None:
+    import weakref
+
+    m = measure(["task-clock"])
+    with m:
+        pass
+    m._counts = [m]  # a cycle through a C-level field of the native base
+    ref = weakref.ref(m)
+    del m
+    gc.collect()
+    assert ref() is None, "the region's C fields are not traversed by the GC"
+
+
 def test_group_reuse_has_no_fd_leak() -> None:
     with measure(["task-clock", "page-faults"]):
         pass
