@@ -6,6 +6,7 @@
 // preallocated snapshots so that begin()/end() allocate nothing.
 #include "perf.hpp"
 
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -31,6 +32,32 @@ namespace {
 long sys_perf_event_open(perf_event_attr* attr, pid_t pid, int cpu, int group_fd,
                          unsigned long flags) {
     return syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+// Set once a kernel refused PERF_FLAG_FD_CLOEXEC (before 3.14: EINVAL for an
+// unknown flag) and accepted the same event without it.
+std::atomic<bool> no_cloexec_flag{false};
+
+// perf_event_open with close-on-exec: PERF_FLAG_FD_CLOEXEC, else (kernels
+// before 3.14) without the flag and FD_CLOEXEC set right after. The second
+// form leaves a window in which a fork+exec in another thread inherits the
+// fd; it is only taken on such old kernels.
+long open_event(perf_event_attr* attr, pid_t pid, int cpu, int group_fd) {
+    if (!no_cloexec_flag.load(std::memory_order_relaxed)) {
+        const long fd = sys_perf_event_open(attr, pid, cpu, group_fd, PERF_FLAG_FD_CLOEXEC);
+        if (fd >= 0 || errno != EINVAL) return fd;
+        const long retry = sys_perf_event_open(attr, pid, cpu, group_fd, 0);
+        if (retry < 0) {
+            errno = EINVAL;  // the same attributes: the EINVAL was not about the flag
+            return -1;
+        }
+        no_cloexec_flag.store(true, std::memory_order_relaxed);
+        fcntl(static_cast<int>(retry), F_SETFD, FD_CLOEXEC);
+        return retry;
+    }
+    const long fd = sys_perf_event_open(attr, pid, cpu, group_fd, 0);
+    if (fd >= 0) fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+    return fd;
 }
 
 bool is_software(const EventSpec& e) { return e.type == PERF_TYPE_SOFTWARE; }
@@ -252,23 +279,23 @@ CounterGroup::CounterGroup(std::vector<EventSpec> events, const GroupOptions& op
                     "pass event names, e.g. ['task-clock']");
     }
     try {
-        open_all(options_.group);
-    } catch (const Error& e) {
-        // Kernels before 4.13 reject inherit together with PERF_FORMAT_GROUP.
-        if (e.error_number() == EINVAL && options_.group && options_.inherit &&
-            events_.size() > 1) {
-            open_all(false);
-        } else {
-            throw;
-        }
+        // Kernels before 4.13 reject inherit together with PERF_FORMAT_GROUP
+        // for every event, so the leader fails first: one fd per event then,
+        // whatever the number of events. Any other refusal (a member the PMU
+        // cannot schedule with the group: x86 validate_group) is an error,
+        // never a silent split into independently multiplexed events.
+        if (!open_all(options_.group)) open_all(false);
+        if (options_.start_enabled && !options_.enable_on_exec) enable();
+        map_pages();
+    } catch (...) {
+        close();  // the destructor does not run for a constructor that throws
+        throw;
     }
-    if (options_.start_enabled && !options_.enable_on_exec) enable();
-    map_pages();
 }
 
 CounterGroup::~CounterGroup() { close(); }
 
-void CounterGroup::open_all(bool as_group) {
+bool CounterGroup::open_all(bool as_group) {
     close();
     grouped_ = as_group;
     fds_.reserve(events_.size());
@@ -291,24 +318,30 @@ void CounterGroup::open_all(bool as_group) {
         attr.disabled = leader ? 1 : 0;
         attr.enable_on_exec = (leader && options_.enable_on_exec) ? 1 : 0;
         const int group_fd = (as_group && i > 0) ? fds_[0] : -1;
-        const long fd =
-            sys_perf_event_open(&attr, options_.pid, options_.cpu, group_fd, PERF_FLAG_FD_CLOEXEC);
+        const long fd = open_event(&attr, options_.pid, options_.cpu, group_fd);
         if (fd < 0) {
             const int err = errno;
             close();
-            if (err == EINVAL && as_group && i > 0 && is_pmu_event(e)) {
+            if (err == EINVAL && as_group && i == 0 && options_.inherit) return false;
+            if (err == EINVAL && as_group && i > 0) {
                 throw Error(ErrorKind::InvalidArgument, err,
                             "cannot add perf event '" + e.name + "' to the group of " +
                                 std::to_string(events_.size()) +
                                 " events: the kernel rejected it (EINVAL)",
-                            "a group must fit on the PMU at once; measure fewer hardware "
-                            "events per region (or check the raw code with `perf list`)");
+                            is_pmu_event(e)
+                                ? "a group must fit on the PMU at once (the events of a group "
+                                  "are counted together, so ratios such as IPC hold); measure "
+                                  "fewer hardware events per region, or check the raw code "
+                                  "with `perf list`"
+                                : "check the event's modifiers; the kernel refused it as a "
+                                  "member of this group");
             }
             throw_open_error(e, err, options_.pid);
         }
         fds_.push_back(static_cast<int>(fd));
     }
     buffer_.assign(as_group ? 3 + events_.size() : 3, 0);
+    return true;
 }
 
 void CounterGroup::map_pages() {

@@ -45,8 +45,11 @@ struct GroupOptions {
 //
 // Opens all events as one group (leader + members, read with
 // PERF_FORMAT_GROUP | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING). If the kernel
-// rejects `inherit` together with a group read (EINVAL on kernels < 4.13),
-// falls back to one independent fd per event. All fds are O_CLOEXEC.
+// rejects `inherit` together with a group read (EINVAL for the leader on
+// kernels < 4.13), falls back to one independent fd per event, also for a
+// single event; a member the kernel refuses (e.g. a group that cannot be
+// scheduled on the PMU) is an InvalidArgument error, never a silent split.
+// All fds are close-on-exec (PERF_FLAG_FD_CLOEXEC, or FD_CLOEXEC before 3.14).
 class CounterGroup {
 public:
     CounterGroup(std::vector<EventSpec> events, const GroupOptions& options);
@@ -77,7 +80,8 @@ public:
     bool rdpmc_available() const noexcept;
 
 private:
-    void open_all(bool as_group);
+    // False when the kernel refused the leader's PERF_FORMAT_GROUP with inherit.
+    bool open_all(bool as_group);
     void map_pages();
     // ioctl REQUEST on the group leader (PERF_IOC_FLAG_GROUP) or on each fd;
     // NAME is the request's name for the error message.
