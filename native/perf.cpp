@@ -278,6 +278,10 @@ CounterGroup::CounterGroup(std::vector<EventSpec> events, const GroupOptions& op
         throw Error(ErrorKind::InvalidArgument, EINVAL, "a counter group needs at least one event",
                     "pass event names, e.g. ['task-clock']");
     }
+    // The owner: the opening thread (pid 0 counts it) and process. The rdpmc
+    // path is only valid there (safe by construction: read(2) elsewhere).
+    owner_token_ = this_thread_token();
+    owner_pid_ = getpid();
     try {
         // Kernels before 4.13 reject inherit together with PERF_FORMAT_GROUP
         // for every event, so the leader fails first: one fd per event then,
@@ -367,8 +371,12 @@ void CounterGroup::map_pages() {
     use_rdpmc_ = rdpmc_available();
 }
 
+bool CounterGroup::owner() const noexcept { return this_thread_token() == owner_token_; }
+
 bool CounterGroup::rdpmc_available() const noexcept {
-    if (pages_.empty()) return false;
+    // Another thread would read the counter of the CPU it runs on (the event
+    // counts the owner only); a forked child has no page (VM_DONTCOPY).
+    if (pages_.empty() || !owner()) return false;
     for (void* p : pages_) {
         const auto* pc = static_cast<const perf_event_mmap_page*>(p);
         if (!pc->cap_user_rdpmc || pc->index == 0 || !pc->cap_user_time) return false;
@@ -378,8 +386,12 @@ bool CounterGroup::rdpmc_available() const noexcept {
 
 void CounterGroup::close() noexcept {
     if (!pages_.empty()) {
-        const long page = sysconf(_SC_PAGESIZE);
-        for (void* p : pages_) munmap(p, static_cast<size_t>(page));
+        // In a forked child the pages were never copied (VM_DONTCOPY): their
+        // addresses may hold the child's own mappings by now.
+        if (getpid() == owner_pid_) {
+            const long page = sysconf(_SC_PAGESIZE);
+            for (void* p : pages_) munmap(p, static_cast<size_t>(page));
+        }
         pages_.clear();
     }
     for (int fd : fds_) ::close(fd);
@@ -436,7 +448,7 @@ void CounterGroup::read(Snapshot& out) {
 }
 
 bool CounterGroup::read_rdpmc(Snapshot& out) {
-    if (pages_.empty()) return false;
+    if (pages_.empty() || !owner()) return false;
     const size_t n = events_.size();
     if (out.value.size() != n) {
         out.value.assign(n, 0);

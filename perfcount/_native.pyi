@@ -30,6 +30,12 @@ class Group:
     seqlock loop) is used only when every event is a hardware event, the
     group counts the calling thread without ``inherit``, and the kernel
     offers it (cap_user_rdpmc, index != 0, cap_user_time); else read(2).
+    rdpmc is only ever used by the thread (and process) that opened the
+    group: from any other thread, or in a forked child, reads go through
+    read(2) (``rdpmc``/``rdpmc_available()``/``read_rdpmc()`` answer for the
+    calling thread). A member the kernel refuses (the group does not fit on
+    the PMU) raises InvalidArgument; only the pre-4.13 refusal of inherit with
+    a group read falls back to one fd per event.
     """
 
     def __init__(
@@ -76,7 +82,7 @@ class Group:
     def grouped(self) -> bool: ...
     @property
     def rdpmc(self) -> bool:
-        """Whether reads go through rdpmc."""
+        """Whether reads from the calling thread go through rdpmc."""
     def rdpmc_available(self) -> bool: ...
     def __len__(self) -> int: ...
     def __enter__(self) -> Group: ...

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -803,6 +804,55 @@ def test_rdpmc_agrees_with_read() -> None:
         busy(100_000)
         values, _scaled, not_counted = g.end(t)
         assert values[0] > 100_000 and not_counted == 0
+
+
+@pytest.mark.needs_pmu
+def test_rdpmc_is_only_used_by_the_opening_thread() -> None:
+    # the event counts its opener; rdpmc in another thread would read the
+    # counter of whatever runs on that CPU: read(2) there, by construction
+    spec = [parse_event(n).native() for n in ("instructions", "cycles")]
+    with _native.Group(spec, inherit=False) as g:
+        if not g.rdpmc_available():
+            pytest.skip("the kernel does not offer rdpmc for these events here")
+        seen: dict[str, Any] = {}
+
+        def other() -> None:
+            seen["rdpmc"] = g.rdpmc
+            seen["available"] = g.rdpmc_available()
+            seen["read_rdpmc"] = g.read_rdpmc()
+            seen["read"] = g.read()[0]
+            seen["syscall"] = g.read_syscall()[0]
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert seen["rdpmc"] is False and seen["available"] is False
+        assert seen["read_rdpmc"] is None
+        # read() went through read(2): the owner's counts so far, not another CPU's
+        assert 0 <= seen["syscall"][0] - seen["read"][0] < 1_000_000
+        assert g.rdpmc and g.read_rdpmc() is not None  # the owner still uses it
+
+
+@pytest.mark.needs_pmu
+def test_an_rdpmc_group_survives_fork() -> None:
+    # the mmap page is not copied into a child (VM_DONTCOPY): reading or
+    # closing the inherited group there must not touch it
+    spec = [parse_event(n).native() for n in ("instructions", "cycles")]
+    g = _native.Group(spec, inherit=False)
+    try:
+        if not g.rdpmc_available():
+            pytest.skip("the kernel does not offer rdpmc for these events here")
+
+        def body() -> str:
+            values = g.read()[0]
+            rdpmc = g.read_rdpmc()
+            g.close()
+            return f"read={len(values)} rdpmc={rdpmc} rdpmc_on={g.rdpmc}"
+
+        assert _in_child(body) == "read=2 rdpmc=None rdpmc_on=False"
+        assert g.read_rdpmc() is not None  # the parent's page is intact
+    finally:
+        g.close()
 
 
 @pytest.mark.needs_pmu
