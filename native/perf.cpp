@@ -483,6 +483,12 @@ void CounterGroup::read_syscall(Snapshot& out) {
                         "fewer events");
         }
         // {nr, time_enabled, time_running, values[nr]}
+        if (buffer_[0] != n) {
+            throw Error(ErrorKind::Backend, EIO,
+                        "reading the counter group failed: the kernel reported " +
+                            std::to_string(buffer_[0]) + " events for a group of " +
+                            std::to_string(n));
+        }
         for (size_t i = 0; i < n; ++i) {
             out.value[i] = buffer_[3 + i];
             out.enabled[i] = buffer_[1];

@@ -765,6 +765,15 @@ def test_bad_count_arguments_and_decorator_target() -> None:
         _ = measure(["task-clock"]).counts
     with pytest.raises(InvalidArgument, match="at least one event"):
         _native.Group([])
+    # out-of-range or malformed event tuples: InvalidArgument, not RuntimeError
+    for bad in (
+        ("x", 1, 2**64, False, True, True),
+        ("x", -1, 0, False, True, True),
+        ("x", 2**32, 0, False, True, True),
+        ("x", 1, 0),
+    ):
+        with pytest.raises(InvalidArgument, match="event #0"):
+            _native.Group([bad])
 
 
 def test_public_api_and_errors_are_perfcount_errors() -> None:
