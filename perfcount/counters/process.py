@@ -223,40 +223,44 @@ def run(
     mode = "inherit" if not capture else ("pipe" if data is not None else "devnull")
     cwd_s = None if cwd is None else os.fspath(cwd)
 
-    sampler = None
+    # GPU metrics with GpuMeter's policy: gpu=True gives a reason instead of
+    # metrics (no GPU, a failed start, the GPU lost mid-run) and the child's
+    # results stand; "required" raises GpuError.
+    meter = None
     gpu_data: dict[str, Any] | None = None
     gpu_reason: str | None = None
     if gpu:
         try:
-            from perfcount.counters.gpu import sampler_for
+            from perfcount.counters.gpu import GpuMeter
         except ImportError:
             gpu_reason = "GPU support is not available in this build"
         else:
-            sampler, gpu_reason = sampler_for(gpu)
+            meter = GpuMeter(gpu)  # "required" without a usable GPU raises here
+            if meter.sampler is None:
+                gpu_reason = meter.reason
+                meter = None
     from perfcount import _native
 
     try:
-        if sampler is not None:
-            sampler.start()
-        try:
-            raw = _native.run_counted(
-                parts,
-                [e.native() for e in parsed],
-                stdin=data,
-                stdin_mode=mode,
-                capture=capture,
-                timeout=None if timeout is None else float(timeout),
-                cwd=cwd_s,
-                env=_env(env),
-                max_output=max_output,
-                kill_grace=float(kill_grace),
-            )
-        finally:
-            if sampler is not None:
-                gpu_data = dict(sampler.stop())
+        if meter is not None:
+            meter.start()
+        raw = _native.run_counted(
+            parts,
+            [e.native() for e in parsed],
+            stdin=data,
+            stdin_mode=mode,
+            capture=capture,
+            timeout=None if timeout is None else float(timeout),
+            cwd=cwd_s,
+            env=_env(env),
+            max_output=max_output,
+            kill_grace=float(kill_grace),
+        )
+        if meter is not None:
+            gpu_data, gpu_reason = meter.stop()
     finally:
-        if sampler is not None:
-            sampler.close()
+        if meter is not None:
+            meter.close()
 
     names = [e.name for e in parsed]
     values = {n: v for n, v in zip(names, raw["values"]) if v is not None}

@@ -512,9 +512,9 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         "_gpu_reason",
         "_inherit",
         "_key",
+        "_meter",
         "_private_group",
         "_reason",
-        "_sampler",
         "_subtract",
         "_vg_depth",
     )
@@ -538,7 +538,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._key: tuple[Any, ...] | None = _group_key(self._events, self._inherit)
         self._slow = bool(self._gpu) or self._backend == "valgrind"
         self._entry: _Entry | None = None
-        self._sampler: Any = None
+        self._meter: Any = None  # the outermost region's GpuMeter while it runs
         self._private_group = False
         self._gpu_data: dict[str, Any] | None = None
         self._gpu_reason: str | None = None
@@ -555,7 +555,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._slow = False
         self._entry = entry
         self._group = entry.group
-        self._sampler = None
+        self._meter = None
         self._private_group = False
         self._gpu_data = None
         self._gpu_reason = None
@@ -577,12 +577,16 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
     def _enter_slow(self) -> measure:
         if self._backend == "valgrind":
             return self._enter_valgrind()
-        self._start_gpu()
+        # the GPU window belongs to the outermost region of this object (a
+        # decorated recursive function re-enters it)
+        outer = not self._depth
+        if outer:
+            self._start_gpu()
         try:
             self._begin()
         except BaseException:
-            if self._sampler is not None:
-                self._stop_gpu()
+            if outer:
+                self._discard_gpu()
             raise
         return self
 
@@ -593,11 +597,8 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         try:
             self._end()
         finally:
-            if self._sampler is not None:
-                try:
-                    self._stop_gpu()
-                finally:
-                    self._close_private_group()
+            if not self._depth:
+                self._stop_gpu()
 
     def __call__(self, fn: F) -> F:
         """Decorate ``fn``: each call is measured; ``wrapper.counts`` is the last call's."""
@@ -679,32 +680,43 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         )
 
     # -- GPU ---------------------------------------------------------------
+    # The failure policy is GpuMeter's: gpu=True gives a reason instead of
+    # metrics when there is no GPU, or NVML fails at the start or during the
+    # region (e.g. the GPU is lost), and the counts stand; "required" raises.
     def _start_gpu(self) -> None:
         self._gpu_data = None
         self._gpu_reason = None
         try:
-            from perfcount.counters.gpu import sampler_for
+            from perfcount.counters.gpu import GpuMeter
         except ImportError:
             self._gpu_reason = "GPU support is not available in this build"
             return
-        if self._sampler is None:
-            sampler, reason = sampler_for(self._gpu)
-            if sampler is None:
-                self._gpu_reason = reason
-                return
-            self._sampler = sampler
-            if not self._depth and self._backend != "valgrind":
+        meter = GpuMeter(self._gpu)  # "required" without a usable GPU raises here
+        if meter.sampler is None:
+            self._gpu_reason = meter.reason
+            return
+        try:
+            if self._backend != "valgrind":
                 # inherit=1 follows only threads created after the group is
                 # attached: open a private group now that the sampler's thread
                 # exists, so its sampling is not counted as the region's work
                 self._open_private_group()
-        self._sampler.start()
+            meter.start()  # True: a failure becomes this window's reason
+        except BaseException:
+            meter.close()
+            self._close_private_group()
+            raise
+        self._meter = meter
 
     def _open_private_group(self) -> None:
         key = _group_key(self._events, self._inherit)
         group = _native_module().Group(list(key[0]), inherit=self._inherit)
         entry = _Entry(group, tuple(e.name for e in self._events))
-        entry.calibrate()
+        try:
+            entry.calibrate()
+        except BaseException:
+            group.close()
+            raise
         self._entry = entry
         self._group = entry.group
         self._private_group = True
@@ -718,11 +730,25 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
                 group.close()
 
     def _stop_gpu(self) -> None:
-        sampler, self._sampler = self._sampler, None
+        meter, self._meter = self._meter, None
+        if meter is None:
+            return
         try:
-            self._gpu_data = dict(sampler.stop())
+            self._gpu_data, reason = meter.stop()  # "required": a failure raises
+            if reason is not None:
+                self._gpu_reason = reason
         finally:
-            sampler.close()
+            meter.close()
+            self._close_private_group()
+
+    def _discard_gpu(self) -> None:
+        """The region did not start: release the sampler and the private group."""
+        meter, self._meter = self._meter, None
+        try:
+            if meter is not None:
+                meter.close()
+        finally:
+            self._close_private_group()
 
     # -- valgrind (in-process, only under callgrind) -------------------------
     def _enter_valgrind(self) -> measure:

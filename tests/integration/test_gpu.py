@@ -884,6 +884,91 @@ def test_without_the_instant_field_power_usage_is_used_and_the_counter_gives_the
     assert r["avg_power_w"] == pytest.approx(150.0, rel=1e-2)  # from the energy counter
 
 
+# ---- measure(gpu=...) / run(gpu=...) when NVML fails (GpuMeter's policy) -----------
+
+
+def _perf_fds() -> set[str]:
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:[perf_event]":
+                out.add(fd)
+    return out
+
+
+def test_measure_when_the_gpu_is_lost_mid_region_gives_a_reason(fake, tmp_path, monkeypatch):
+    import perfcount as pc
+
+    lost = tmp_path / "lost"
+    monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(fake))
+    monkeypatch.setenv("FAKE_NVML_LOST_FILE", str(lost))
+    with pc.measure(["task-clock"], gpu=True) as m:
+        lost.touch()  # the GPU falls off the bus inside the region
+        time.sleep(0.05)
+    assert m.counts["task-clock"] > 0
+    assert m.counts.gpu is None and "GPU is lost" in m.counts.gpu_reason
+    lost.unlink()
+    with pytest.raises(GpuError, match="GPU is lost"), pc.measure(["task-clock"], gpu="required"):
+        lost.touch()
+        time.sleep(0.05)
+    del m
+    gc.collect()
+
+
+def test_run_when_the_gpu_is_lost_mid_run_keeps_the_childs_results(fake, tmp_path, monkeypatch):
+    import perfcount as pc
+
+    lost = tmp_path / "lost"
+    monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(fake))
+    monkeypatch.setenv("FAKE_NVML_LOST_FILE", str(lost))
+    r = pc.run(["sh", "-c", f"touch '{lost}'; sleep 0.1; echo done"], events="task-clock", gpu=True)
+    assert r.ok and r.stdout == b"done\n" and r.counts["task-clock"] > 0
+    assert r.counts.gpu is None and "GPU is lost" in r.counts.gpu_reason
+    lost.unlink()
+    with pytest.raises(GpuError, match="GPU is lost"):
+        pc.run(["sh", "-c", f"touch '{lost}'; sleep 0.1"], events="task-clock", gpu="required")
+
+
+def test_a_failed_gpu_start_gives_a_reason_and_leaks_nothing(fake, monkeypatch):
+    import perfcount as pc
+
+    # the GPU is lost as the window starts: the probe read the energy counter
+    # once, the start reads it a second time, then its first sample fails
+    monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(fake))
+    monkeypatch.setenv("FAKE_NVML_LOST_AFTER_ENERGY_READS", "2")
+    baseline = _threads()
+    before = _perf_fds()
+    with pc.measure(["task-clock"], gpu=True) as m:
+        pass
+    assert m.counts.gpu is None and "GPU is lost" in m.counts.gpu_reason
+    r = pc.run(["true"], events="task-clock", gpu=True)
+    assert r.ok and r.counts.gpu is None and "GPU is lost" in r.counts.gpu_reason
+    with pytest.raises(GpuError, match="GPU is lost"), pc.measure(["task-clock"], gpu="required"):
+        pass
+    with pytest.raises(GpuError, match="GPU is lost"):
+        pc.run(["true"], events="task-clock", gpu="required")
+    assert _threads() == baseline  # every sampler closed
+    assert _perf_fds() == before  # and every private counter group
+    del m
+    gc.collect()  # the fixture then checks the library was unloaded
+
+
+def test_a_gpu_measure_object_can_be_re_entered(fake, monkeypatch):
+    import perfcount as pc
+
+    # a decorated recursive function re-enters its measure object: the GPU
+    # window is the outermost region's (the nested start said "already running")
+    monkeypatch.setenv("PERFCOUNT_NVML_LIBRARY", str(fake))
+    m = pc.measure(["task-clock"], gpu="required")
+
+    @m
+    def fib(n: int) -> int:
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+    assert fib(8) == 21
+    assert fib.counts.gpu["energy_source"] in ENERGY_SOURCES and fib.counts.gpu_reason is None
+
+
 def test_inventory_lists_a_gpu_this_user_may_not_query_with_a_reason(fake):
     pytest.importorskip("pynvml")
     inv = _inventory_in_subprocess(
