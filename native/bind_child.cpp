@@ -63,6 +63,18 @@ py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence
                         std::vector<uint64_t>(r.counters.value.size(), 0),
                         std::vector<uint64_t>(r.counters.value.size(), 0)};
     RegionValues values = region_values(zero, r.counters);
+    if (!r.execed) {  // the timeout ran out before exec: nothing was counted
+        const size_t n = r.counters.value.size();
+        PyObject* none_values = PyTuple_New(static_cast<Py_ssize_t>(n));
+        if (none_values == nullptr) throw py::error_already_set();
+        for (size_t i = 0; i < n; ++i) {
+            Py_INCREF(Py_None);
+            PyTuple_SET_ITEM(none_values, static_cast<Py_ssize_t>(i), Py_None);
+        }
+        values.values = py::reinterpret_steal<py::object>(none_values);
+        values.scaled = 0;
+        values.not_counted = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+    }
 
     py::dict result;
     result["pid"] = r.pid;
@@ -82,6 +94,9 @@ py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence
     result["timed_out"] = r.timed_out;
     result["killed_lingering"] = r.killed_lingering;
     result["stdin_written"] = r.stdin_written;
+    result["execed"] = r.execed;
+    result["own_group"] = r.own_group;
+    result["reaped_elsewhere"] = r.reaped_elsewhere;
     return result;
 }
 

@@ -28,6 +28,7 @@ py::dict device_window_dict(const NvmlDeviceWindow& d) {
     out["power_integrated_mj"] = optional_to_python(d.power_integrated_mj);
     out["avg_power_w"] = optional_to_python(d.avg_power_w);
     out["peak_power_w"] = optional_to_python(d.peak_power_w);
+    out["power_source"] = str_or_none(d.power_source);
     out["peak_mem_bytes"] = optional_to_python(d.peak_mem_bytes);
     out["mem_total_bytes"] = optional_to_python(d.mem_total_bytes);
     out["mean_util_pct"] = optional_to_python(d.mean_util_pct);
@@ -38,6 +39,17 @@ py::dict device_window_dict(const NvmlDeviceWindow& d) {
     py::dict unsupported;
     for (const auto& [metric, why] : d.unsupported) unsupported[py::str(metric)] = why;
     out["unsupported"] = unsupported;
+    return out;
+}
+
+py::list skipped_list(const std::vector<std::pair<unsigned int, std::string>>& skipped) {
+    py::list out;
+    for (const auto& [index, why] : skipped) {
+        py::dict d;
+        d["index"] = index;
+        d["reason"] = why;
+        out.append(d);
+    }
     return out;
 }
 
@@ -59,6 +71,7 @@ py::dict window_dict(const NvmlWindow& w) {
     out["selection"] = w.selection;
     out["driver_version"] = str_or_none(w.driver_version);
     out["devices"] = devices;
+    out["skipped"] = skipped_list(w.skipped);
     return out;
 }
 
@@ -78,12 +91,25 @@ py::dict device_info_dict(const NvmlDeviceInfo& d) {
 std::optional<std::vector<std::string>> device_names(const py::object& devices) {
     if (devices.is_none()) return std::nullopt;
     auto one = [](const py::handle& item) -> std::string {
+        if (py::isinstance<py::bytes>(item) || PyByteArray_Check(item.ptr()) ||
+            PyMemoryView_Check(item.ptr())) {
+            // iterating b"0" would give 48, GPU 48
+            throw Error(ErrorKind::InvalidArgument, 0, "devices: bytes are not a GPU index or UUID",
+                        "pass GPU indices (int) or UUIDs (str), e.g. devices=0 or devices='GPU-...'");
+        }
         if (py::isinstance<py::bool_>(item)) {
             throw Error(ErrorKind::InvalidArgument, 0, "devices: a bool is not a GPU index",
                         "pass GPU indices (int) or UUIDs (str)");
         }
         if (py::isinstance<py::int_>(item)) {
-            long long v = item.cast<long long>();
+            long long v = 0;
+            try {
+                v = item.cast<long long>();
+            } catch (const py::cast_error&) {
+                throw Error(ErrorKind::InvalidArgument, 0,
+                            "devices: GPU index " + std::string(py::str(item)) + " is out of range",
+                            "GPU indices are small non-negative ints (see nvidia-smi -L)");
+            }
             if (v < 0) {
                 throw Error(ErrorKind::InvalidArgument, 0, "devices: GPU index " + std::to_string(v) + " is negative",
                             "GPU indices start at 0");
@@ -97,7 +123,9 @@ std::optional<std::vector<std::string>> device_names(const py::object& devices) 
                     "pass GPU indices (int) or UUIDs (str)");
     };
     std::vector<std::string> names;
-    if (py::isinstance<py::str>(devices) || py::isinstance<py::int_>(devices)) {
+    if (py::isinstance<py::str>(devices) || py::isinstance<py::int_>(devices) ||
+        py::isinstance<py::bytes>(devices) || PyByteArray_Check(devices.ptr()) ||
+        PyMemoryView_Check(devices.ptr())) {
         names.push_back(one(devices));
     } else if (py::isinstance<py::iterable>(devices)) {
         for (auto item : devices) names.push_back(one(item));
@@ -145,6 +173,8 @@ void register_nvml(py::module_& m) {
                                [](const NvmlSampler& s) { return str_or_none(s.driver_version()); })
         .def_property_readonly("library", &NvmlSampler::library_path)
         .def_property_readonly("selection", &NvmlSampler::selection)
+        .def_property_readonly("skipped",
+                               [](const NvmlSampler& s) { return skipped_list(s.skipped()); })
         .def_property_readonly("interval_ms", &NvmlSampler::interval_ms)
         .def_property_readonly("running", &NvmlSampler::running)
         .def_property_readonly("closed", &NvmlSampler::closed);

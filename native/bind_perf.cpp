@@ -29,12 +29,17 @@ namespace {
 // first thing and stores (values, scaled, not_counted) in `_raw`. Anything
 // unusual (GPU sampling, callgrind) sets `_slow`, which routes both methods to
 // the Python `_enter_slow()` / `_exit_slow()`.
+//
+// "This thread" is this_thread_token() (perf.hpp), not the thread ident:
+// idents are recycled (glibc reuses an exited thread's descriptor), and a
+// region bound in a dead thread whose ident a new thread inherited would read
+// the dead thread's group: silent zeros.
 
 struct RegionObject {
     PyObject_HEAD
     PyObject* group_obj;  // the bound Group (strong reference)
     RegionStack* group;   // its C++ object, valid while group_obj is held
-    unsigned long tid;    // thread the group was bound in
+    uint64_t thread;      // this_thread_token() of the thread the group was bound in
     PyObject* raw;        // last region's result, or NULL
     PyObject* counts;     // the Python side's cache of the built Counts, or NULL
     std::vector<size_t>* tokens;
@@ -53,18 +58,36 @@ PyObject* region_new(PyTypeObject* type, PyObject*, PyObject*) {
     return reinterpret_cast<PyObject*>(self);
 }
 
-void region_dealloc(PyObject* obj) {
+// GC support: `_raw`, `_counts` and `_group` hold arbitrary objects (a
+// Counts, a subclass's data), so a cycle through them must be collectable.
+int region_traverse(PyObject* obj, visitproc visit, void* arg) {
     auto* self = reinterpret_cast<RegionObject*>(obj);
+    Py_VISIT(self->group_obj);
+    Py_VISIT(self->raw);
+    Py_VISIT(self->counts);
+    return 0;
+}
+
+int region_clear(PyObject* obj) {
+    auto* self = reinterpret_cast<RegionObject*>(obj);
+    self->group = nullptr;  // before the reference that keeps it valid goes
     Py_CLEAR(self->group_obj);
     Py_CLEAR(self->raw);
     Py_CLEAR(self->counts);
+    return 0;
+}
+
+void region_dealloc(PyObject* obj) {
+    auto* self = reinterpret_cast<RegionObject*>(obj);
+    PyObject_GC_UnTrack(obj);
+    region_clear(obj);
     delete self->tokens;
     self->tokens = nullptr;
     Py_TYPE(obj)->tp_free(obj);
 }
 
 bool region_bound(RegionObject* self) {
-    return self->group != nullptr && self->tid == PyThread_get_thread_ident() &&
+    return self->group != nullptr && self->thread == this_thread_token() &&
            !self->group->group().closed();
 }
 
@@ -194,7 +217,7 @@ int region_set_group(PyObject* obj, PyObject* value, void*) {
     Py_INCREF(value);
     Py_XSETREF(self->group_obj, value);
     self->group = g;
-    self->tid = PyThread_get_thread_ident();
+    self->thread = this_thread_token();
     return 0;
 }
 
@@ -245,7 +268,9 @@ PyTypeObject RegionType = [] {
     t.tp_name = "perfcount._native.Region";
     t.tp_basicsize = sizeof(RegionObject);
     t.tp_dealloc = region_dealloc;
-    t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
+    t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC;
+    t.tp_traverse = region_traverse;
+    t.tp_clear = region_clear;
     t.tp_doc = "Base of perfcount.measure: C-level __enter__/__exit__ over a bound Group.";
     t.tp_methods = region_methods;
     t.tp_getset = region_getset;

@@ -1,14 +1,18 @@
 // Counting a child process in any language, the way `perf stat` does it.
 //
-// fork; the child puts itself in its own process group and blocks on a "go"
-// pipe; the parent attaches a counter group to the child's pid with
-// enable_on_exec + inherit, then sends the go byte. The child execs and the
-// counters start at the exec, so the whole process tree from exec to exit is
-// counted and none of the setup is. Exec failures come back through a
-// CLOEXEC pipe. While the child runs, the parent (inside the ChildWaiter's
-// release(): the binding releases the GIL) feeds stdin, drains bounded
-// stdout/stderr, enforces the timeout on the whole process group (SIGTERM,
-// then SIGKILL after a grace) and reaps with wait4.
+// fork; the child puts itself in its own process group (unless it shares the
+// terminal perfcount runs in the foreground of) and blocks on a "go" pipe;
+// the parent attaches a counter group to the child's pid with enable_on_exec
+// + inherit, then sends the go byte. The child execs and the counters start
+// at the exec, so the whole process tree from exec to exit is counted and
+// none of the setup is. Exec failures come back through a CLOEXEC pipe. While
+// the child runs, the parent (inside the ChildWaiter's release(): the binding
+// releases the GIL) feeds stdin, drains bounded stdout/stderr, enforces the
+// timeout (SIGTERM, then SIGKILL after a grace), notices stops (a stop on
+// SIGTTIN/SIGTTOU ends the run with an error instead of a hang) and watches
+// for the exit without reaping (waitid WNOWAIT): the child's pid, and the id
+// of the group it leads, stay reserved until the very end, so no signal can
+// reach an unrelated process that got the pid again. It is reaped last.
 #include "child.hpp"
 
 #include <fcntl.h>
@@ -18,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,10 +41,18 @@ namespace perfcount {
 
 namespace {
 
+// Longest accepted timeout, kill grace and linger: 10^9 s (~31 years) keeps
+// every deadline in int64 nanoseconds.
+constexpr double kMaxSeconds = 1e9;
+
 int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
+}
+
+int64_t seconds_ns(double seconds) {  // SECONDS checked: finite, in [0, kMaxSeconds]
+    return static_cast<int64_t>(seconds * 1e9);
 }
 
 // A file descriptor closed on scope exit.
@@ -56,6 +69,11 @@ public:
         if (fd_ >= 0) ::close(fd_);
         fd_ = fd;
     }
+    int release() {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
 
 private:
     int fd_ = -1;
@@ -65,20 +83,56 @@ struct Pipe {
     Fd read, write;
 };
 
+// FD, moved to 3 or above (close-on-exec) when it is 0, 1 or 2: with this
+// process's stdio closed, pipe2/open hand those out, and the child's dup2
+// onto 0-2 would clobber one of our fds (or dup2(fd, fd) would keep its
+// close-on-exec flag and the program would start without that stdio).
+// -1 with errno set when no descriptor is left.
+int above_stdio(int fd) {
+    if (fd < 0 || fd > 2) return fd;
+    const int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    return moved;
+}
+
+[[noreturn]] void throw_fd_error(const char* what, int err) {
+    throw Error(ErrorKind::Backend, err, std::string(what) + " failed: " + std::strerror(err),
+                err == EMFILE || err == ENFILE ? "raise the limit of open files (`ulimit -n`)"
+                                               : "");
+}
+
 void make_pipe(Pipe& p) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        const int err = errno;
-        throw Error(ErrorKind::Backend, err, std::string("pipe2 failed: ") + std::strerror(err),
-                    err == EMFILE ? "raise the limit of open files (`ulimit -n`)" : "");
+    if (pipe2(fds, O_CLOEXEC) != 0) throw_fd_error("pipe2", errno);
+    const int r = above_stdio(fds[0]);
+    const int read_err = errno;
+    const int w = above_stdio(fds[1]);
+    const int write_err = errno;
+    p.read.reset(r);
+    p.write.reset(w);
+    if (r < 0 || w < 0) {
+        p.read.reset();
+        p.write.reset();
+        throw_fd_error("pipe2", r < 0 ? read_err : write_err);
     }
-    p.read.reset(fds[0]);
-    p.write.reset(fds[1]);
 }
 
 void set_nonblocking(int fd) {
     const int flags = fcntl(fd, F_GETFL);
     if (flags >= 0) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// Whether this process is in the foreground process group of its controlling
+// terminal (then a child sharing the terminal must share that group too, or
+// reading the terminal stops it with SIGTTIN).
+bool in_terminal_foreground() {
+    const int tty = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (tty < 0) return false;  // no controlling terminal
+    const pid_t fg = tcgetpgrp(tty);
+    ::close(tty);
+    return fg >= 0 && fg == getpgrp();
 }
 
 // What the child writes into the error pipe when it cannot exec.
@@ -130,9 +184,128 @@ std::string describe_command(const std::vector<std::string>& argv) {
     return out;
 }
 
-void kill_group(pid_t pgid, int sig) {
-    if (::kill(-pgid, sig) != 0 && errno == ESRCH) ::kill(pgid, sig);
-}
+// The forked child as the parent sees it.
+//
+// It is only *observed* exiting (waitid WNOWAIT) and reaped at the very end:
+// until then its pid, and the id of the group it leads, belong to it, so
+// signalling them never reaches another process. Its pidfd (Linux 5.3+)
+// signals the child itself safely in any state. When it was reaped elsewhere
+// (SIGCHLD ignored: the kernel reaps at exit; a waitpid(-1) in another
+// thread), its exit status is lost and its numbers are free for reuse: only
+// the pidfd is used then.
+class Child {
+public:
+    Child(pid_t pid, bool own_group) : pid_(pid), own_group_(own_group) {}
+
+    pid_t pid() const { return pid_; }
+    bool own_group() const { return own_group_; }
+    bool exited() const { return exited_; }
+    bool lost() const { return lost_; }
+    void open_pidfd() { pidfd_.reset(static_cast<int>(syscall(SYS_pidfd_open, pid_, 0))); }
+    int pidfd() const { return pidfd_.get(); }
+
+    // True once the child has exited (it stays a zombie) or was reaped elsewhere.
+    bool poll_exit() {
+        if (exited_) return true;
+        siginfo_t si;
+        std::memset(&si, 0, sizeof(si));
+        int r;
+        do {
+            r = waitid(P_PID, static_cast<id_t>(pid_), &si, WEXITED | WNOHANG | WNOWAIT);
+        } while (r < 0 && errno == EINTR);
+        if (r == 0 && si.si_pid == pid_) {
+            exited_ = true;
+            remember(si.si_code, si.si_status);
+        } else if (r < 0 && errno == ECHILD) {
+            exited_ = true;
+            lost_ = true;
+        }
+        return exited_;
+    }
+
+    // The signal that stopped the child since the last call, or 0.
+    int poll_stop() {
+        if (exited_) return 0;
+        siginfo_t si;
+        std::memset(&si, 0, sizeof(si));
+        if (waitid(P_PID, static_cast<id_t>(pid_), &si, WSTOPPED | WNOHANG) == 0 &&
+            si.si_pid == pid_ && si.si_code == CLD_STOPPED) {
+            return si.si_status;
+        }
+        return 0;
+    }
+
+    // SIG to the child's process group (when it leads one) and to the child.
+    void signal(int sig) {
+        bool reached_child = false;
+        if (own_group_ && !lost_) {
+            // the unreaped leader reserves the group id: this group, no other
+            if (::kill(-pid_, sig) == 0) reached_child = getpgid(pid_) == pid_;
+        }
+        if (reached_child) return;
+#ifdef SYS_pidfd_send_signal
+        if (pidfd_.valid()) {
+            syscall(SYS_pidfd_send_signal, pidfd_.get(), sig, nullptr, 0);
+            return;
+        }
+#endif
+        if (!lost_) ::kill(pid_, sig);  // unreaped: the pid is still this child's
+    }
+
+    // SIGTERM, and SIGCONT so that a stopped child acts on it.
+    void terminate() {
+        signal(SIGTERM);
+        signal(SIGCONT);
+    }
+
+    // Wait (blocking) until the child has exited.
+    void wait_exit() {
+        while (!poll_exit()) {
+            siginfo_t si;
+            std::memset(&si, 0, sizeof(si));
+            if (waitid(P_PID, static_cast<id_t>(pid_), &si, WEXITED | WNOWAIT) < 0 &&
+                errno != EINTR && errno != ECHILD) {
+                return;
+            }
+        }
+    }
+
+    // Reap the child: its rusage, and its status unless it was lost.
+    void reap(rusage& ru) {
+        wait_exit();
+        if (lost_) return;
+        int status = 0;
+        pid_t w;
+        do {
+            w = wait4(pid_, &status, 0, &ru);
+        } while (w < 0 && errno == EINTR);
+        if (w == pid_) {
+            if (WIFEXITED(status)) remember(CLD_EXITED, WEXITSTATUS(status));
+            if (WIFSIGNALED(status)) remember(CLD_KILLED, WTERMSIG(status));
+        }
+        // ECHILD: reaped elsewhere after we saw it exit; the status waitid
+        // reported stands, the rusage is unknown
+    }
+
+    std::optional<int> returncode;  // exit status, or -N for signal N
+    std::optional<int> killed_by;   // N
+
+private:
+    void remember(int code, int status) {
+        if (code == CLD_EXITED) {
+            returncode = status;
+            killed_by.reset();
+        } else if (code == CLD_KILLED || code == CLD_DUMPED) {
+            returncode = -status;
+            killed_by = status;
+        }
+    }
+
+    pid_t pid_;
+    bool own_group_;
+    bool exited_ = false, lost_ = false;
+    Fd pidfd_;
+};
 
 // The waiter's release() .. reacquire() as a scope.
 class Released {
@@ -146,6 +319,14 @@ private:
     ChildWaiter& waiter_;
 };
 
+void check_seconds(const char* name, double value, bool zero_ok) {
+    if (!std::isfinite(value) || value < 0 || (!zero_ok && value == 0) || value > kMaxSeconds) {
+        throw Error(ErrorKind::InvalidArgument, EINVAL,
+                    std::string(name) + " must be a finite number of seconds in " +
+                        (zero_ok ? "[0, " : "(0, ") + "1e9], got " + std::to_string(value));
+    }
+}
+
 }  // namespace
 
 void check_child_options(const ChildOptions& options) {
@@ -157,9 +338,9 @@ void check_child_options(const ChildOptions& options) {
     if (stdin_mode != "pipe" && stdin_mode != "devnull" && stdin_mode != "inherit") {
         throw Error(ErrorKind::InvalidArgument, EINVAL, "stdin_mode must be pipe, devnull or inherit");
     }
-    if (options.timeout && !(*options.timeout > 0)) {
-        throw Error(ErrorKind::InvalidArgument, EINVAL, "timeout must be a positive number of seconds");
-    }
+    if (options.timeout) check_seconds("timeout", *options.timeout, false);
+    check_seconds("kill_grace", options.kill_grace, true);
+    check_seconds("linger", options.linger, true);
 }
 
 ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
@@ -170,8 +351,8 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
     const std::optional<double>& timeout = options.timeout;
     const std::optional<std::string>& cwd = options.cwd;
     const std::optional<std::vector<std::string>>& env = options.env;
-    const double kill_grace = options.kill_grace;
-    const double linger = options.linger;
+    const int64_t kill_grace_ns = seconds_ns(options.kill_grace);
+    const int64_t linger_ns = seconds_ns(options.linger);
     std::vector<EventSpec> specs = options.events;
 
     // Everything the child needs is prepared before fork: the child only
@@ -204,13 +385,30 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
     }
     const std::string& input = options.stdin_data;
 
+    // A child that shares the terminal we run in the foreground of stays in
+    // our process group, as with `perf stat`: reading the terminal from its
+    // own (background) group would stop it with SIGTTIN. Otherwise it leads
+    // its own group, so a timeout reaches the whole tree.
+    const bool shares_terminal = stdin_mode == "inherit" || !capture;
+    const bool own_group = !(shares_terminal && in_terminal_foreground());
+
+    // Every fd created here is close-on-exec and above 2 (above_stdio).
     Pipe go, err, in, out, errout;
     make_pipe(go);
     make_pipe(err);
     if (stdin_mode == "pipe") make_pipe(in);
     Fd devnull;
     if (stdin_mode == "devnull") {
-        devnull.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        devnull.reset(above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
+        if (!devnull.valid()) {
+            const int e = errno;
+            throw Error(ErrorKind::Backend, e,
+                        std::string("cannot open /dev/null for the command's stdin: ") +
+                            std::strerror(e),
+                        e == EMFILE || e == ENFILE
+                            ? "raise the limit of open files (`ulimit -n`)"
+                            : "check /dev/null (a container without /dev?), or pass stdin=b''");
+        }
     }
     if (capture) {
         make_pipe(out);
@@ -225,7 +423,7 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
     }
     if (pid == 0) {
         // --- child ---
-        setpgid(0, 0);
+        if (own_group) setpgid(0, 0);
         sigset_t all;
         sigemptyset(&all);
         sigprocmask(SIG_SETMASK, &all, nullptr);
@@ -233,6 +431,7 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
         signal(SIGPIPE, SIG_DFL);
         signal(SIGXFSZ, SIG_DFL);
         const int efd = err.write.get();
+        // every source fd is >= 3: these never clobber each other or efd
         if (in.read.valid() && dup2(in.read.get(), 0) < 0) child_fail(efd, 3);
         if (devnull.valid() && dup2(devnull.get(), 0) < 0) child_fail(efd, 3);
         if (out.write.valid() && dup2(out.write.get(), 1) < 0) child_fail(efd, 3);
@@ -262,19 +461,21 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
     }
 
     // --- parent ---
-    setpgid(pid, pid);  // also here, so the group exists before we might signal it
+    Child child(pid, own_group);
+    if (own_group) setpgid(pid, pid);  // also here, so the group exists before we might signal it
     go.read.reset();
     err.write.reset();
     in.read.reset();
     out.write.reset();
     errout.write.reset();
     devnull.reset();
+    child.open_pidfd();
 
-    auto abort_child = [pid]() {
-        kill_group(pid, SIGKILL);
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-        }
+    // Kill and reap the child (setup failed or was interrupted).
+    auto abort_child = [&child]() {
+        child.signal(SIGKILL);
+        rusage ignored;
+        child.reap(ignored);
     };
 
     GroupOptions opts;
@@ -301,22 +502,72 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
         } while (n < 0 && errno == EINTR);
         go.write.reset();
     }
+    const int64_t deadline = timeout ? t0 + seconds_ns(*timeout) : INT64_MAX;
 
     // Exec succeeded when the CLOEXEC error pipe reaches EOF without data.
+    // Waited for like the run itself: the timeout and Ctrl-C apply (a child
+    // can hang before exec, e.g. in execve on a hung file system).
     ExecFailure failure{0, 0};
-    ssize_t got;
+    size_t got = 0;
+    int read_error = 0;
+    bool exec_timed_out = false, interrupted = false;
     {
         Released released(waiter);
-        do {
-            got = ::read(err.read.get(), &failure, sizeof(failure));
-        } while (got < 0 && errno == EINTR);
+        int64_t next_signal_check = now_ns() + 100'000'000;
+        for (;;) {
+            const int64_t now = now_ns();
+            if (now >= deadline) {
+                exec_timed_out = true;
+                break;
+            }
+            if (now >= next_signal_check) {
+                next_signal_check = now + 100'000'000;
+                if (waiter.interrupted()) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            const int64_t wake = std::min(deadline, next_signal_check);
+            pollfd pfd{err.read.get(), POLLIN, 0};
+            const int wait_ms =
+                static_cast<int>(std::min<int64_t>(100, (wake - now + 999'999) / 1'000'000));
+            const int r = poll(&pfd, 1, wait_ms);
+            if (r < 0 && errno != EINTR) {
+                read_error = errno;
+                break;
+            }
+            if (r <= 0) continue;
+            const ssize_t n = ::read(err.read.get(), reinterpret_cast<char*>(&failure) + got,
+                                     sizeof(failure) - got);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+            if (n < 0) {
+                read_error = errno;
+                break;
+            }
+            if (n == 0) break;  // EOF: exec'ed (or died before writing)
+            got += static_cast<size_t>(n);
+            if (got == sizeof(failure)) break;
+        }
     }
     err.read.reset();
-    if (got == static_cast<ssize_t>(sizeof(failure))) {
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-        }
+    if (interrupted) {
+        abort_child();
+        throw ChildInterrupted();
+    }
+    if (read_error != 0) {
+        abort_child();
+        throw Error(ErrorKind::Backend, read_error,
+                    std::string("waiting for the command to start failed: ") +
+                        std::strerror(read_error));
+    }
+    if (got > 0) {
+        abort_child();
         const std::string cmd = describe_command(argv);
+        if (got != sizeof(failure)) {
+            throw Error(ErrorKind::Candidate, EIO,
+                        "cannot run '" + cmd + "': the child failed before exec (a partial "
+                        "report of " + std::to_string(got) + " bytes)");
+        }
         const std::string why = std::strerror(failure.err);
         if (failure.stage == 1) {
             throw Error(ErrorKind::Candidate, failure.err,
@@ -335,14 +586,14 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
                     "cannot run '" + cmd + "': " + argv[0] + ": " + why, hint);
     }
 
-    // Run: feed stdin, drain stdout/stderr, watch the timeout and the exit.
+    // Run: feed stdin, drain stdout/stderr, watch the timeout, stops and the exit.
     Capture cap_out, cap_err;
     cap_out.limit = cap_err.limit = options.max_output;
     if (capture) {
-        cap_out.fd.reset(out.read.get() >= 0 ? dup(out.read.get()) : -1);
-        cap_err.fd.reset(errout.read.get() >= 0 ? dup(errout.read.get()) : -1);
-        out.read.reset();
-        errout.read.reset();
+        // moved, not dup()ed: a dup would drop close-on-exec, and a concurrent
+        // run() in another thread would leak these into its child
+        cap_out.fd.reset(out.read.release());
+        cap_err.fd.reset(errout.read.release());
         set_nonblocking(cap_out.fd.get());
         set_nonblocking(cap_err.fd.get());
     }
@@ -354,20 +605,25 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
             set_nonblocking(in.write.get());
         }
     }
-    Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
 
-    const int64_t deadline = timeout ? t0 + static_cast<int64_t>(*timeout * 1e9) : INT64_MAX;
     int64_t kill_at = INT64_MAX, linger_until = INT64_MAX, t_end = 0;
-    bool exited = false, timed_out = false, term_sent = false, killed_lingering = false;
-    int status = 0;
+    bool timed_out = exec_timed_out, term_sent = false, killed_lingering = false;
+    int stopped_on_tty = 0;
     rusage ru;
     std::memset(&ru, 0, sizeof(ru));
-    bool interrupted = false;
 
-    {
+    if (exec_timed_out) {
+        // the timeout ran out before the command even started
+        child.signal(SIGKILL);
+        child.wait_exit();
+        t_end = now_ns();
+        cap_out.fd.reset();
+        cap_err.fd.reset();
+    } else {
         Released released(waiter);
         int64_t next_signal_check = now_ns() + 100'000'000;
         for (;;) {
+            const bool exited = child.exited();
             const bool out_open = cap_out.fd.valid(), err_open = cap_err.fd.valid();
             if (exited && !out_open && !err_open) break;
             pollfd pfds[4];
@@ -384,15 +640,15 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
                 pfds[nfds] = {cap_err.fd.get(), POLLIN, 0};
                 i_err = nfds++;
             }
-            if (!exited && pidfd.valid()) {
-                pfds[nfds] = {pidfd.get(), POLLIN, 0};
+            if (!exited && child.pidfd() >= 0) {
+                pfds[nfds] = {child.pidfd(), POLLIN, 0};
                 i_pid = nfds++;
             }
             int64_t now = now_ns();
             int64_t wake = next_signal_check;
             if (!exited) wake = std::min(wake, term_sent ? kill_at : deadline);
             if (exited) wake = std::min(wake, linger_until);
-            if (!exited && !pidfd.valid()) wake = std::min(wake, now + 5'000'000);
+            if (!exited && child.pidfd() < 0) wake = std::min(wake, now + 5'000'000);
             const int64_t wait_ms = std::max<int64_t>(0, (wake - now + 999'999) / 1'000'000);
             const int r = poll(pfds, static_cast<nfds_t>(nfds), static_cast<int>(std::min<int64_t>(wait_ms, 1000)));
             if (r < 0 && errno != EINTR) break;
@@ -411,30 +667,26 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
                 if (i_out >= 0 && pfds[i_out].revents) cap_out.drain();
                 if (i_err >= 0 && pfds[i_err].revents) cap_err.drain();
             }
-            if (!exited && (i_pid < 0 || (r > 0 && pfds[i_pid].revents))) {
-                const pid_t w = wait4(pid, &status, WNOHANG, &ru);
-                if (w == pid) {
-                    exited = true;
-                    t_end = now_ns();
-                    in.write.reset();
-                    linger_until = t_end + static_cast<int64_t>(linger * 1e9);
-                }
+            if (!exited && (i_pid < 0 || (r > 0 && pfds[i_pid].revents)) && child.poll_exit()) {
+                t_end = now_ns();
+                in.write.reset();
+                linger_until = t_end + linger_ns;
             }
             now = now_ns();
-            if (!exited && now >= deadline && !term_sent) {
+            if (!child.exited() && now >= deadline && !term_sent) {
                 timed_out = true;
                 term_sent = true;
-                kill_group(pid, SIGTERM);
-                kill_at = now + static_cast<int64_t>(kill_grace * 1e9);
-            } else if (!exited && term_sent && now >= kill_at) {
-                kill_group(pid, SIGKILL);
+                child.terminate();
+                kill_at = now + kill_grace_ns;
+            } else if (!child.exited() && term_sent && now >= kill_at) {
+                child.signal(SIGKILL);
                 kill_at = INT64_MAX;
             }
-            if (exited && now >= linger_until && (cap_out.fd.valid() || cap_err.fd.valid())) {
+            if (child.exited() && now >= linger_until && (cap_out.fd.valid() || cap_err.fd.valid())) {
                 // A background descendant keeps the output pipes open after the
                 // command exited: stop it and finish.
                 killed_lingering = true;
-                kill_group(pid, SIGKILL);
+                child.signal(SIGKILL);
                 if (cap_out.fd.valid()) cap_out.drain();
                 if (cap_err.fd.valid()) cap_err.drain();
                 cap_out.fd.reset();
@@ -442,31 +694,48 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
             }
             if (now >= next_signal_check) {
                 next_signal_check = now + 100'000'000;
+                if (const int sig = child.poll_stop(); sig == SIGTTIN || sig == SIGTTOU) {
+                    // It touched the terminal from outside its foreground group:
+                    // it would stay stopped (until the timeout, or forever).
+                    stopped_on_tty = sig;
+                    child.signal(SIGKILL);
+                }
                 if (waiter.interrupted()) {
                     interrupted = true;
                     break;
                 }
             }
         }
-        if (!exited) {  // interrupted (or poll failed): never leave the child behind
-            kill_group(pid, SIGKILL);
-            while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
-            }
+        if (!child.exited()) {  // interrupted (or poll failed): never leave the child behind
+            child.signal(SIGKILL);
+            child.wait_exit();
             t_end = now_ns();
         }
     }
+    child.reap(ru);  // last: the pid was reserved for every signal above
     if (interrupted) throw ChildInterrupted();
+    if (stopped_on_tty != 0) {
+        const bool in_ = stopped_on_tty == SIGTTIN;
+        throw Error(ErrorKind::Candidate, EIO,
+                    "cannot run '" + describe_command(argv) + "': it stopped on " +
+                        (in_ ? "SIGTTIN (it read" : "SIGTTOU (it wrote to or configured") +
+                        " the terminal from outside the terminal's foreground process group) "
+                        "and was killed",
+                    capture ? "the command uses the terminal: run it with capture=False from a "
+                              "foreground shell, or give it its input with stdin="
+                            : "run perfcount in the foreground of the terminal (not in the "
+                              "background with &)");
+    }
 
     ChildResult result;
     result.pid = pid;
+    result.execed = !exec_timed_out;
+    result.own_group = own_group;
+    result.reaped_elsewhere = child.lost();
     group->read_syscall(result.counters);
     group->close();
-    if (WIFEXITED(status)) {
-        result.returncode = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        result.returncode = -WTERMSIG(status);
-        result.signal = WTERMSIG(status);
-    }
+    result.returncode = child.returncode;
+    result.signal = child.killed_by;
     result.wall_ns = t_end - t0;
     result.max_rss = static_cast<long long>(ru.ru_maxrss) * 1024;
     result.user_ns = static_cast<long long>(ru.ru_utime.tv_sec) * 1'000'000'000LL +

@@ -22,7 +22,7 @@ struct ChildOptions {
     std::string stdin_data;                      // fed to the child with stdin_mode "pipe"
     std::string stdin_mode = "devnull";          // "pipe", "devnull" or "inherit"
     bool capture = true;                         // false: share this process's stdout/stderr
-    std::optional<double> timeout;               // seconds; SIGTERM to the process group
+    std::optional<double> timeout;               // seconds (finite, <= 1e9); SIGTERM to the process group
     std::optional<std::string> cwd;
     std::optional<std::vector<std::string>> env; // "K=V"; nullopt: this environment
     size_t max_output = size_t{16} << 20;        // bytes kept of stdout and of stderr
@@ -35,7 +35,7 @@ struct ChildOptions {
 struct ChildResult {
     pid_t pid = 0;
     Snapshot counters;               // the counts from exec to exit (they start at zero)
-    std::optional<int> returncode;   // exit status, or -N for signal N
+    std::optional<int> returncode;   // exit status, or -N for signal N; nullopt when lost
     std::optional<int> signal;       // the signal that ended it
     int64_t wall_ns = 0;
     long long max_rss = 0;           // bytes
@@ -46,6 +46,9 @@ struct ChildResult {
     bool timed_out = false;
     bool killed_lingering = false;
     size_t stdin_written = 0;
+    bool execed = true;              // false: the timeout ran out before exec (nothing counted)
+    bool own_group = true;           // the child led its own process group (else it shared ours)
+    bool reaped_elsewhere = false;   // someone else reaped it: exit status and rusage unknown
 };
 
 // How the caller waits. run_counted() brackets its blocking waits (exec
@@ -68,14 +71,18 @@ public:
     const char* what() const noexcept override { return "interrupted while the child ran"; }
 };
 
-// Throws InvalidArgument for an empty command, a bad stdin_mode or timeout.
+// Throws InvalidArgument for an empty command, a bad stdin_mode, or a timeout,
+// kill_grace or linger that is not a finite number of seconds in range.
 // run_counted() checks this first; callers may check before building `events`.
 void check_child_options(const ChildOptions& options);
 
-// fork; the child puts itself in its own process group and blocks on a "go"
-// pipe; the parent attaches the counters to it (enable_on_exec + inherit),
-// sends the go byte, the child execs: the process tree is counted from exec
-// to exit and none of the setup is. Exec/chdir failures throw Candidate errors.
+// fork; the child puts itself in its own process group (unless it shares the
+// terminal this process is in the foreground of: then it stays in ours) and
+// blocks on a "go" pipe; the parent attaches the counters to it
+// (enable_on_exec + inherit), sends the go byte, the child execs: the process
+// tree is counted from exec to exit and none of the setup is. Exec/chdir
+// failures, and a stop on SIGTTIN/SIGTTOU, throw Candidate errors. The child
+// is reaped last, so its pid (and group id) are never signalled after reuse.
 ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter);
 
 }  // namespace perfcount

@@ -62,10 +62,21 @@ inline py::object str_or_none(const std::string& s) {
 
 // Events as perfcount.events.Event.native() gives them:
 // (name, perf type, config, exclude_user, exclude_kernel, exclude_hv).
+// A malformed item (an int out of range, a wrong type) is InvalidArgument.
 inline std::vector<EventSpec> event_specs(const py::sequence& events) {
     std::vector<EventSpec> out;
     for (const py::handle item : events) {
-        auto t = item.cast<std::tuple<std::string, uint32_t, uint64_t, bool, bool, bool>>();
+        std::tuple<std::string, uint32_t, uint64_t, bool, bool, bool> t;
+        try {
+            t = item.cast<std::tuple<std::string, uint32_t, uint64_t, bool, bool, bool>>();
+        } catch (const py::cast_error&) {
+            throw Error(ErrorKind::InvalidArgument, 0,
+                        "event #" + std::to_string(out.size()) + " " +
+                            std::string(py::repr(item)) +
+                            " is not (name, type < 2**32, config < 2**64, exclude_user, "
+                            "exclude_kernel, exclude_hv)",
+                        "build events with perfcount.counters.events.parse_event(name).native()");
+        }
         EventSpec e;
         e.name = std::get<0>(t);
         e.type = std::get<1>(t);

@@ -25,8 +25,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,6 +67,29 @@ struct nvmlMemory_v2_t {
     unsigned long long free;
     unsigned long long used;
 };
+// nvmlFieldValue_t (nvml.h): the value's type varies by driver (valueType).
+struct nvmlFieldValue_t {
+    unsigned int fieldId;
+    unsigned int scopeId;
+    long long timestamp;
+    long long latencyUsec;
+    int valueType;  // nvmlValueType_t
+    int nvmlReturn;
+    union {
+        double dVal;
+        unsigned int uiVal;
+        unsigned long ulVal;
+        unsigned long long ullVal;
+        long long sllVal;
+        int siVal;
+        unsigned short usVal;
+    } value;
+};
+static_assert(sizeof(nvmlFieldValue_t) == 40, "nvmlFieldValue_t layout");
+// NVML_FI_DEV_POWER_INSTANT: the instant power draw in mW. nvmlDeviceGetPowerUsage
+// is a 1-second average on Ampere (except GA100), Hopper and newer (nvml.h).
+constexpr unsigned int kFieldPowerInstant = 186;
+
 // NVML_STRUCT_VERSION(Memory, 2) = sizeof(nvmlMemory_v2_t) | (2 << 24)
 constexpr unsigned int kMemoryV2Version = static_cast<unsigned int>(sizeof(nvmlMemory_v2_t)) | (2u << 24);
 static_assert(sizeof(nvmlMemory_v2_t) == 0x28, "nvmlMemory_v2_t layout");
@@ -100,7 +125,29 @@ struct Api {
     nvmlReturn_t (*memory)(nvmlDevice_t, nvmlMemory_t*) = nullptr;
     nvmlReturn_t (*memory_v2)(nvmlDevice_t, nvmlMemory_v2_t*) = nullptr;
     nvmlReturn_t (*clock)(nvmlDevice_t, int, unsigned int*) = nullptr;
+    nvmlReturn_t (*field_values)(nvmlDevice_t, int, nvmlFieldValue_t*) = nullptr;
+    nvmlReturn_t (*mig_parent)(nvmlDevice_t, nvmlDevice_t*) = nullptr;  // nvmlDeviceGetDeviceHandleFromMigDeviceHandle
 };
+
+// The instant power draw of H in mW through NVML_FI_DEV_POWER_INSTANT.
+nvmlReturn_t instant_power(const Api& api, nvmlDevice_t h, double& mw) {
+    nvmlFieldValue_t v;
+    std::memset(&v, 0, sizeof(v));
+    v.fieldId = kFieldPowerInstant;
+    if (nvmlReturn_t r = api.field_values(h, 1, &v); r != NVML_SUCCESS) return r;
+    if (v.nvmlReturn != NVML_SUCCESS) return v.nvmlReturn;
+    switch (v.valueType) {
+        case 0: mw = v.value.dVal; break;
+        case 1: mw = v.value.uiVal; break;
+        case 2: mw = static_cast<double>(v.value.ulVal); break;
+        case 3: mw = static_cast<double>(v.value.ullVal); break;
+        case 4: mw = static_cast<double>(v.value.sllVal); break;
+        case 5: mw = v.value.siVal; break;
+        case 6: mw = v.value.usVal; break;
+        default: return NVML_ERROR_NOT_SUPPORTED;  // a value type newer than this code
+    }
+    return NVML_SUCCESS;
+}
 
 std::string error_string(const Api& api, nvmlReturn_t code) {
     const char* s = api.error_string ? api.error_string(code) : nullptr;
@@ -202,6 +249,8 @@ private:
         sym(api_.memory, "nvmlDeviceGetMemoryInfo", false);
         sym(api_.memory_v2, "nvmlDeviceGetMemoryInfo_v2", false);
         sym(api_.clock, "nvmlDeviceGetClockInfo", false);
+        sym(api_.field_values, "nvmlDeviceGetFieldValues", false);
+        sym(api_.mig_parent, "nvmlDeviceGetDeviceHandleFromMigDeviceHandle", false);
     }
 
     std::string path_;
@@ -241,7 +290,10 @@ struct Device {
     bool supported[kMetricCount] = {false, false, false, false, false};
     std::string unsupported_why[kMetricCount];
     bool memory_v2 = false;
+    bool power_instant = false;  // power samples from NVML_FI_DEV_POWER_INSTANT
     unsigned long long memory_total = 0;
+    bool accessible = true;      // false: NVML_ERROR_NO_PERMISSION for its handle
+    std::string inaccessible_why;
     Window w;
 };
 
@@ -403,10 +455,13 @@ public:
             // A forked copy: the sampling thread, the locks' owners and NVML's
             // state belong to the parent. Leak the thread object (joining it
             // here would hang) and leave NVML alone.
+            // Never dlclose here either: the library's destructors (and NVML's
+            // state) are the parent's; the reference is leaked on purpose.
             (void)thread_.release();
             running_ = false;
             initialised_ = false;
-            lib_.reset();
+            closed_ = true;
+            if (lib_) (void)new std::shared_ptr<Library>(std::move(lib_));
             return;
         }
         std::lock_guard<std::mutex> api_lock(api_mutex_);
@@ -421,6 +476,7 @@ public:
             thread_.reset();
         }
         running_ = false;
+        closed_ = true;
         if (initialised_) {
             initialised_ = false;
             lib_->api().shutdown();
@@ -434,8 +490,11 @@ public:
     const std::string& library_path() const { return library_path_; }
     const std::string& selection() const { return selection_; }
     double interval_ms() const { return interval_ms_; }
+    const std::vector<std::pair<unsigned int, std::string>>& skipped() const { return skipped_; }
+    // Atomics: read by Python threads while another thread's start/stop/close
+    // (GIL released) changes them.
     bool running() const { return running_; }
-    bool closed() const { return !lib_; }
+    bool closed() const { return closed_; }
 
 private:
     // Before taking any lock: in a forked child the parent's threads may own them.
@@ -471,7 +530,16 @@ private:
             Device& d = all[i];
             d.index = i;
             if (nvmlReturn_t r = api.by_index(i, &d.handle); r != NVML_SUCCESS) {
-                fail(api, "nvmlDeviceGetHandleByIndex_v2", r, "for GPU " + std::to_string(i));
+                // nvml.h: NO_PERMISSION "if the user doesn't have permission to
+                // talk to this device" -- that GPU only, not every GPU
+                if (r != NVML_ERROR_NO_PERMISSION) {
+                    fail(api, "nvmlDeviceGetHandleByIndex_v2", r, "for GPU " + std::to_string(i));
+                }
+                d.accessible = false;
+                d.handle = nullptr;
+                d.inaccessible_why = "nvmlDeviceGetHandleByIndex_v2: " + error_string(api, r) +
+                                     " (" + hint_for(r) + ")";
+                continue;
             }
             char buf[kUuidBufferSize] = {};
             if (api.uuid && api.uuid(d.handle, buf, kUuidBufferSize) == NVML_SUCCESS) d.uuid = buf;
@@ -480,7 +548,10 @@ private:
         }
         auto known = [&] {
             std::string s;
-            for (const auto& d : all) s += (s.empty() ? "" : ", ") + std::to_string(d.index) + " " + d.uuid;
+            for (const auto& d : all) {
+                s += (s.empty() ? "" : ", ") + std::to_string(d.index) + " " +
+                     (d.accessible ? d.uuid : std::string("(no permission)"));
+            }
             return s;
         };
         // nullptr when NAME matches no device; throws when a UUID prefix is ambiguous.
@@ -506,8 +577,14 @@ private:
             if (!hit && api.by_uuid) {  // UUID forms our listing may not show (e.g. MIG)
                 nvmlDevice_t h = nullptr;
                 if (api.by_uuid(name.c_str(), &h) == NVML_SUCCESS) {
+                    // a MIG device ("MIG-..."): its GPU. NVML's power, energy
+                    // and utilisation are the whole GPU's anyway.
+                    nvmlDevice_t parent = nullptr;
+                    if (api.mig_parent && api.mig_parent(h, &parent) == NVML_SUCCESS && parent) {
+                        h = parent;
+                    }
                     for (const auto& d : all) {
-                        if (d.handle == h) return &d;
+                        if (d.accessible && d.handle == h) return &d;
                     }
                 }
             }
@@ -519,6 +596,16 @@ private:
             }
             devices_.push_back(*d);
             return true;
+        };
+        auto skip = [&](const Device& d) {
+            for (const auto& have : skipped_) {
+                if (have.first == d.index) return;
+            }
+            skipped_.emplace_back(d.index, d.inaccessible_why);
+        };
+        auto no_permission = [&](const std::string& what) {
+            throw Error(ErrorKind::Gpu, NVML_ERROR_NO_PERMISSION,
+                        what + " (NVML sees " + known() + ")", hint_for(NVML_ERROR_NO_PERMISSION));
         };
 
         if (wanted) {
@@ -540,6 +627,10 @@ private:
                                 "pass an index below " + std::to_string(count) +
                                     " or a UUID from `nvidia-smi -L`");
                 }
+                if (!d->accessible) {
+                    no_permission("GPU " + std::to_string(d->index) +
+                                  " may not be queried by this user: " + d->inaccessible_why);
+                }
                 if (!add(d)) {
                     throw Error(ErrorKind::InvalidArgument, 0, "GPU '" + name + "' is selected twice",
                                 "list each GPU once");
@@ -550,7 +641,14 @@ private:
         const char* env = std::getenv("CUDA_VISIBLE_DEVICES");
         if (env == nullptr) {
             selection_ = "all";
-            devices_ = all;
+            for (const auto& d : all) {
+                if (d.accessible) {
+                    devices_.push_back(d);
+                } else {
+                    skip(d);
+                }
+            }
+            if (devices_.empty()) no_permission("this user may query none of the GPUs");
             return;
         }
         // CUDA's rule: entries up to the first one that names no device.
@@ -565,8 +663,16 @@ private:
             std::string name = trim(list.substr(pos, comma - pos));
             const Device* d = name.empty() ? nullptr : find(name);
             if (!d) break;
-            add(d);
+            if (d->accessible) {
+                add(d);
+            } else {
+                skip(*d);  // CUDA cannot use it either
+            }
             pos = comma + 1;
+        }
+        if (devices_.empty() && !skipped_.empty()) {
+            no_permission("CUDA_VISIBLE_DEVICES='" + list +
+                          "' makes only GPUs visible that this user may not query");
         }
         if (devices_.empty()) {
             throw Error(ErrorKind::Gpu, NVML_ERROR_NOT_FOUND,
@@ -594,8 +700,17 @@ private:
         unsigned long long e = 0;
         judge(kEnergy, "nvmlDeviceGetTotalEnergyConsumption", api.energy != nullptr,
               api.energy ? api.energy(d.handle, &e) : 0);
-        unsigned int p = 0;
-        judge(kPower, "nvmlDeviceGetPowerUsage", api.power != nullptr, api.power ? api.power(d.handle, &p) : 0);
+        // Power: the instant field where the driver has it (nvmlDeviceGetPowerUsage
+        // is a 1 s average on Ampere except GA100, Hopper and newer), else power usage.
+        double instant_mw = 0;
+        if (api.field_values && instant_power(api, d.handle, instant_mw) == NVML_SUCCESS) {
+            d.power_instant = true;
+            d.supported[kPower] = true;
+        } else {
+            unsigned int p = 0;
+            judge(kPower, "nvmlDeviceGetPowerUsage", api.power != nullptr,
+                  api.power ? api.power(d.handle, &p) : 0);
+        }
         nvmlUtilization_t u{};
         judge(kUtil, "nvmlDeviceGetUtilizationRates", api.utilization != nullptr,
               api.utilization ? api.utilization(d.handle, &u) : 0);
@@ -603,6 +718,9 @@ private:
         judge(kClock, "nvmlDeviceGetClockInfo", api.clock != nullptr,
               api.clock ? api.clock(d.handle, NVML_CLOCK_SM, &c) : 0);
         // Memory: _v2 ("used" excludes the driver's reserved memory), else v1.
+        // NO_PERMISSION: a GPU in MIG mode, whose memory only root may read
+        // (nvml.h); v1 then says the same and memory is unsupported.
+        bool mig_permission = false;
         if (api.memory_v2) {
             nvmlMemory_v2_t m{};
             m.version = kMemoryV2Version;
@@ -613,8 +731,9 @@ private:
                 d.memory_total = m.total;
                 return;
             }
+            mig_permission = r == NVML_ERROR_NO_PERMISSION;
             if (r != NVML_ERROR_NOT_SUPPORTED && r != NVML_ERROR_ARGUMENT_VERSION_MISMATCH &&
-                r != NVML_ERROR_FUNCTION_NOT_FOUND) {
+                r != NVML_ERROR_FUNCTION_NOT_FOUND && r != NVML_ERROR_NO_PERMISSION) {
                 fail(api, "nvmlDeviceGetMemoryInfo_v2", r, device_label(d));
             }
         }
@@ -622,6 +741,9 @@ private:
         judge(kMemory, "nvmlDeviceGetMemoryInfo", api.memory != nullptr,
               api.memory ? api.memory(d.handle, &m) : 0);
         if (d.supported[kMemory]) d.memory_total = m.total;
+        if (!d.supported[kMemory] && mig_permission) {
+            d.unsupported_why[kMemory] += " (MIG mode: only root may read the whole GPU's memory)";
+        }
     }
 
     // One sample of every device at time T. False (with failure_ set) on an NVML error.
@@ -632,7 +754,8 @@ private:
         for (auto& d : devices_) {
             Window& w = d.w;
             auto bad = [&](const char* call, nvmlReturn_t r, Metric m) {
-                if (r == NVML_ERROR_NOT_SUPPORTED) {  // stopped answering: drop the metric
+                if (r == NVML_ERROR_NOT_SUPPORTED || r == NVML_ERROR_NO_PERMISSION) {
+                    // stopped answering (or may not be read): drop the metric
                     d.supported[m] = false;
                     d.unsupported_why[m] = std::string(call) + ": " + error_string(api, r);
                     return true;
@@ -641,11 +764,24 @@ private:
                 return false;
             };
             if (d.supported[kPower]) {
-                unsigned int mw = 0;
-                if (nvmlReturn_t r = api.power(d.handle, &mw); r != NVML_SUCCESS) {
-                    if (!bad("nvmlDeviceGetPowerUsage", r, kPower)) return false;
+                double p = 0;
+                nvmlReturn_t r = NVML_ERROR_NOT_SUPPORTED;
+                if (d.power_instant) {
+                    r = instant_power(api, d.handle, p);
+                    if (r == NVML_ERROR_NOT_SUPPORTED && api.power) d.power_instant = false;
+                }
+                if (!d.power_instant) {
+                    unsigned int mw = 0;
+                    r = api.power ? api.power(d.handle, &mw) : NVML_ERROR_NOT_SUPPORTED;
+                    p = mw;
+                }
+                if (r != NVML_SUCCESS) {
+                    if (!bad(d.power_instant ? "nvmlDeviceGetFieldValues(POWER_INSTANT)"
+                                             : "nvmlDeviceGetPowerUsage",
+                             r, kPower)) {
+                        return false;
+                    }
                 } else {
-                    double p = mw;
                     if (w.have_power) {
                         double dt = std::chrono::duration<double>(t - w.last_t).count();
                         w.integral_mj += 0.5 * (p + w.last_power_mw) * dt;
@@ -767,7 +903,10 @@ private:
     bool window_active_ = false, sampling_ = false, quit_ = false;
     unsigned long long generation_ = 0;  // windows started
     std::unique_ptr<std::thread> thread_;
-    bool running_ = false;
+    std::atomic<bool> running_{false};
+    std::atomic<bool> closed_{false};
+    // GPUs NVML lists that this user may not query (index, why), left out of "all".
+    std::vector<std::pair<unsigned int, std::string>> skipped_;
     Clock::time_point t0_{};
     long long ticks_ = 0;
     double peak_total_power_mw_ = 0;
@@ -810,11 +949,14 @@ NvmlDeviceWindow summarize_device(const Device& d, long long duration_ns, long l
     out.name = d.name;
     out.energy_source = kSources[source];
     out.power_integrated_mj = opt(integrated, w.integral_mj);
-    if (integrated) {
-        out.avg_power_w = w.integral_mj / duration_ms;  // mJ / ms = W
-    } else if (source == 0 && duration_ms > 0) {
-        out.avg_power_w = *counter / duration_ms;
+    // The average from the energy counter whenever it counted the window: the
+    // power readings may lag (a 1 s average on Ampere+ without the instant field).
+    if (source == 0 && duration_ms > 0) {
+        out.avg_power_w = *counter / duration_ms;  // mJ / ms = W
+    } else if (integrated) {
+        out.avg_power_w = w.integral_mj / duration_ms;
     }
+    if (w.power_n > 0) out.power_source = d.power_instant ? "instant" : "power_usage";
     out.peak_power_w = opt(w.power_n > 0, w.peak_power_mw / 1000.0);
     if (w.mem_n > 0) out.peak_mem_bytes = w.peak_mem;
     if (d.supported[kMemory] || w.mem_n > 0) out.mem_total_bytes = d.memory_total;
@@ -896,6 +1038,7 @@ NvmlWindow NvmlSampler::stop() {
     out.samples = r.ticks;
     out.interval_ms = impl_->interval_ms();
     out.selection = impl_->selection();
+    out.skipped = impl_->skipped();
     out.driver_version = impl_->driver_version();
     return out;
 }
@@ -906,6 +1049,9 @@ const std::vector<NvmlDeviceInfo>& NvmlSampler::devices() const { return impl_->
 const std::string& NvmlSampler::driver_version() const { return impl_->driver_version(); }
 const std::string& NvmlSampler::library_path() const { return impl_->library_path(); }
 const std::string& NvmlSampler::selection() const { return impl_->selection(); }
+const std::vector<std::pair<unsigned int, std::string>>& NvmlSampler::skipped() const {
+    return impl_->skipped();
+}
 double NvmlSampler::interval_ms() const { return impl_->interval_ms(); }
 bool NvmlSampler::running() const { return impl_->running(); }
 bool NvmlSampler::closed() const { return impl_->closed(); }

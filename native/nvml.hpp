@@ -33,8 +33,11 @@ struct NvmlDeviceWindow {
                                                 // window_too_short or unavailable
     std::optional<double> energy_counter_mj;
     std::optional<double> power_integrated_mj;
-    std::optional<double> avg_power_w;
+    std::optional<double> avg_power_w;   // energy counter / duration when it counted, else integrated
     std::optional<double> peak_power_w;
+    // "instant" (NVML_FI_DEV_POWER_INSTANT), "power_usage" (nvmlDeviceGetPowerUsage:
+    // a 1 s average on Ampere except GA100, Hopper and newer), or "" (no power samples)
+    const char* power_source = "";
     std::optional<unsigned long long> peak_mem_bytes;
     std::optional<unsigned long long> mem_total_bytes;
     std::optional<double> mean_util_pct;
@@ -62,6 +65,8 @@ struct NvmlWindow {
     std::string selection;
     std::string driver_version;  // empty when unknown
     std::vector<NvmlDeviceWindow> devices;
+    // GPUs left out because this user may not query them (index, why)
+    std::vector<std::pair<unsigned int, std::string>> skipped;
 };
 
 // NVML metrics of selected GPUs over start()..stop() windows.
@@ -72,7 +77,9 @@ struct NvmlWindow {
 // else all GPUs). One sampling thread lives as long as the sampler (idle
 // between windows). Throws Gpu errors (no library, init failure, no/unknown
 // GPU) or InvalidArgument. Never touches Python: the caller may release the
-// GIL around every call.
+// GIL around every call. A GPU whose handle answers NVML_ERROR_NO_PERMISSION
+// is left out of "all" (and of CUDA_VISIBLE_DEVICES) and listed in skipped();
+// selecting it explicitly is a Gpu error. A MIG device UUID selects its GPU.
 class NvmlSampler {
 public:
     NvmlSampler(std::optional<std::vector<std::string>> devices, double interval_ms,
@@ -92,6 +99,7 @@ public:
     const std::string& driver_version() const;  // empty when unknown
     const std::string& library_path() const;
     const std::string& selection() const;  // "explicit", "CUDA_VISIBLE_DEVICES" or "all"
+    const std::vector<std::pair<unsigned int, std::string>>& skipped() const;
     double interval_ms() const;
     bool running() const;
     bool closed() const;

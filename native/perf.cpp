@@ -6,12 +6,16 @@
 // preallocated snapshots so that begin()/end() allocate nothing.
 #include "perf.hpp"
 
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -28,6 +32,32 @@ namespace {
 long sys_perf_event_open(perf_event_attr* attr, pid_t pid, int cpu, int group_fd,
                          unsigned long flags) {
     return syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+// Set once a kernel refused PERF_FLAG_FD_CLOEXEC (before 3.14: EINVAL for an
+// unknown flag) and accepted the same event without it.
+std::atomic<bool> no_cloexec_flag{false};
+
+// perf_event_open with close-on-exec: PERF_FLAG_FD_CLOEXEC, else (kernels
+// before 3.14) without the flag and FD_CLOEXEC set right after. The second
+// form leaves a window in which a fork+exec in another thread inherits the
+// fd; it is only taken on such old kernels.
+long open_event(perf_event_attr* attr, pid_t pid, int cpu, int group_fd) {
+    if (!no_cloexec_flag.load(std::memory_order_relaxed)) {
+        const long fd = sys_perf_event_open(attr, pid, cpu, group_fd, PERF_FLAG_FD_CLOEXEC);
+        if (fd >= 0 || errno != EINVAL) return fd;
+        const long retry = sys_perf_event_open(attr, pid, cpu, group_fd, 0);
+        if (retry < 0) {
+            errno = EINVAL;  // the same attributes: the EINVAL was not about the flag
+            return -1;
+        }
+        no_cloexec_flag.store(true, std::memory_order_relaxed);
+        fcntl(static_cast<int>(retry), F_SETFD, FD_CLOEXEC);
+        return retry;
+    }
+    const long fd = sys_perf_event_open(attr, pid, cpu, group_fd, 0);
+    if (fd >= 0) fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+    return fd;
 }
 
 bool is_software(const EventSpec& e) { return e.type == PERF_TYPE_SOFTWARE; }
@@ -109,6 +139,13 @@ bool read_page(const perf_event_mmap_page* pc, uint64_t& value, uint64_t& enable
     return true;
 }
 
+// Bumped in a forked child (pthread_atfork), so that tokens taken before the
+// fork never match in the child.
+std::atomic<uint64_t> fork_generation{0};
+std::atomic<uint64_t> next_thread_token{0};
+void on_fork_child() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+const int kAtForkRegistered = pthread_atfork(nullptr, nullptr, on_fork_child);
+
 int read_int_file(const char* path, int fallback) {
     std::ifstream in(path);
     int v;
@@ -117,6 +154,18 @@ int read_int_file(const char* path, int fallback) {
 }
 
 }  // namespace
+
+uint64_t this_thread_token() noexcept {
+    thread_local uint64_t token = 0;
+    thread_local uint64_t generation = 0;
+    const uint64_t now = fork_generation.load(std::memory_order_relaxed);
+    if (token == 0 || generation != now) {
+        (void)kAtForkRegistered;
+        token = next_thread_token.fetch_add(1, std::memory_order_relaxed) + 1;
+        generation = now;
+    }
+    return token;
+}
 
 int perf_event_paranoid() {
     return read_int_file("/proc/sys/kernel/perf_event_paranoid", INT32_MIN);
@@ -229,24 +278,28 @@ CounterGroup::CounterGroup(std::vector<EventSpec> events, const GroupOptions& op
         throw Error(ErrorKind::InvalidArgument, EINVAL, "a counter group needs at least one event",
                     "pass event names, e.g. ['task-clock']");
     }
+    // The owner: the opening thread (pid 0 counts it) and process. The rdpmc
+    // path is only valid there (safe by construction: read(2) elsewhere).
+    owner_token_ = this_thread_token();
+    owner_pid_ = getpid();
     try {
-        open_all(options_.group);
-    } catch (const Error& e) {
-        // Kernels before 4.13 reject inherit together with PERF_FORMAT_GROUP.
-        if (e.error_number() == EINVAL && options_.group && options_.inherit &&
-            events_.size() > 1) {
-            open_all(false);
-        } else {
-            throw;
-        }
+        // Kernels before 4.13 reject inherit together with PERF_FORMAT_GROUP
+        // for every event, so the leader fails first: one fd per event then,
+        // whatever the number of events. Any other refusal (a member the PMU
+        // cannot schedule with the group: x86 validate_group) is an error,
+        // never a silent split into independently multiplexed events.
+        if (!open_all(options_.group)) open_all(false);
+        if (options_.start_enabled && !options_.enable_on_exec) enable();
+        map_pages();
+    } catch (...) {
+        close();  // the destructor does not run for a constructor that throws
+        throw;
     }
-    if (options_.start_enabled && !options_.enable_on_exec) enable();
-    map_pages();
 }
 
 CounterGroup::~CounterGroup() { close(); }
 
-void CounterGroup::open_all(bool as_group) {
+bool CounterGroup::open_all(bool as_group) {
     close();
     grouped_ = as_group;
     fds_.reserve(events_.size());
@@ -269,24 +322,30 @@ void CounterGroup::open_all(bool as_group) {
         attr.disabled = leader ? 1 : 0;
         attr.enable_on_exec = (leader && options_.enable_on_exec) ? 1 : 0;
         const int group_fd = (as_group && i > 0) ? fds_[0] : -1;
-        const long fd =
-            sys_perf_event_open(&attr, options_.pid, options_.cpu, group_fd, PERF_FLAG_FD_CLOEXEC);
+        const long fd = open_event(&attr, options_.pid, options_.cpu, group_fd);
         if (fd < 0) {
             const int err = errno;
             close();
-            if (err == EINVAL && as_group && i > 0 && is_pmu_event(e)) {
+            if (err == EINVAL && as_group && i == 0 && options_.inherit) return false;
+            if (err == EINVAL && as_group && i > 0) {
                 throw Error(ErrorKind::InvalidArgument, err,
                             "cannot add perf event '" + e.name + "' to the group of " +
                                 std::to_string(events_.size()) +
                                 " events: the kernel rejected it (EINVAL)",
-                            "a group must fit on the PMU at once; measure fewer hardware "
-                            "events per region (or check the raw code with `perf list`)");
+                            is_pmu_event(e)
+                                ? "a group must fit on the PMU at once (the events of a group "
+                                  "are counted together, so ratios such as IPC hold); measure "
+                                  "fewer hardware events per region, or check the raw code "
+                                  "with `perf list`"
+                                : "check the event's modifiers; the kernel refused it as a "
+                                  "member of this group");
             }
             throw_open_error(e, err, options_.pid);
         }
         fds_.push_back(static_cast<int>(fd));
     }
     buffer_.assign(as_group ? 3 + events_.size() : 3, 0);
+    return true;
 }
 
 void CounterGroup::map_pages() {
@@ -312,8 +371,12 @@ void CounterGroup::map_pages() {
     use_rdpmc_ = rdpmc_available();
 }
 
+bool CounterGroup::owner() const noexcept { return this_thread_token() == owner_token_; }
+
 bool CounterGroup::rdpmc_available() const noexcept {
-    if (pages_.empty()) return false;
+    // Another thread would read the counter of the CPU it runs on (the event
+    // counts the owner only); a forked child has no page (VM_DONTCOPY).
+    if (pages_.empty() || !owner()) return false;
     for (void* p : pages_) {
         const auto* pc = static_cast<const perf_event_mmap_page*>(p);
         if (!pc->cap_user_rdpmc || pc->index == 0 || !pc->cap_user_time) return false;
@@ -323,8 +386,12 @@ bool CounterGroup::rdpmc_available() const noexcept {
 
 void CounterGroup::close() noexcept {
     if (!pages_.empty()) {
-        const long page = sysconf(_SC_PAGESIZE);
-        for (void* p : pages_) munmap(p, static_cast<size_t>(page));
+        // In a forked child the pages were never copied (VM_DONTCOPY): their
+        // addresses may hold the child's own mappings by now.
+        if (getpid() == owner_pid_) {
+            const long page = sysconf(_SC_PAGESIZE);
+            for (void* p : pages_) munmap(p, static_cast<size_t>(page));
+        }
         pages_.clear();
     }
     for (int fd : fds_) ::close(fd);
@@ -381,7 +448,7 @@ void CounterGroup::read(Snapshot& out) {
 }
 
 bool CounterGroup::read_rdpmc(Snapshot& out) {
-    if (pages_.empty()) return false;
+    if (pages_.empty() || !owner()) return false;
     const size_t n = events_.size();
     if (out.value.size() != n) {
         out.value.assign(n, 0);
@@ -416,6 +483,12 @@ void CounterGroup::read_syscall(Snapshot& out) {
                         "fewer events");
         }
         // {nr, time_enabled, time_running, values[nr]}
+        if (buffer_[0] != n) {
+            throw Error(ErrorKind::Backend, EIO,
+                        "reading the counter group failed: the kernel reported " +
+                            std::to_string(buffer_[0]) + " events for a group of " +
+                            std::to_string(n));
+        }
         for (size_t i = 0; i < n; ++i) {
             out.value[i] = buffer_[3 + i];
             out.enabled[i] = buffer_[1];

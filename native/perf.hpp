@@ -45,8 +45,15 @@ struct GroupOptions {
 //
 // Opens all events as one group (leader + members, read with
 // PERF_FORMAT_GROUP | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING). If the kernel
-// rejects `inherit` together with a group read (EINVAL on kernels < 4.13),
-// falls back to one independent fd per event. All fds are O_CLOEXEC.
+// rejects `inherit` together with a group read (EINVAL for the leader on
+// kernels < 4.13), falls back to one independent fd per event, also for a
+// single event; a member the kernel refuses (e.g. a group that cannot be
+// scheduled on the PMU) is an InvalidArgument error, never a silent split.
+// All fds are close-on-exec (PERF_FLAG_FD_CLOEXEC, or FD_CLOEXEC before 3.14).
+//
+// The rdpmc path is used only in the thread and process that opened the
+// group (recorded at open); any other thread, or a forked child, reads
+// through read(2).
 class CounterGroup {
 public:
     CounterGroup(std::vector<EventSpec> events, const GroupOptions& options);
@@ -72,12 +79,16 @@ public:
     const std::vector<EventSpec>& events() const noexcept { return events_; }
     const std::vector<int>& fds() const noexcept { return fds_; }
     bool grouped() const noexcept { return grouped_; }
-    bool rdpmc_enabled() const noexcept { return use_rdpmc_; }
+    // Whether reads from the calling thread go through rdpmc.
+    bool rdpmc_enabled() const noexcept { return use_rdpmc_ && owner(); }
     // Whether every event's mmap page currently offers rdpmc (cap_user_rdpmc and index != 0).
     bool rdpmc_available() const noexcept;
 
 private:
-    void open_all(bool as_group);
+    // False when the kernel refused the leader's PERF_FORMAT_GROUP with inherit.
+    bool open_all(bool as_group);
+    // Whether the calling thread is the one that opened the group (in this process).
+    bool owner() const noexcept;
     void map_pages();
     // ioctl REQUEST on the group leader (PERF_IOC_FLAG_GROUP) or on each fd;
     // NAME is the request's name for the error message.
@@ -90,6 +101,8 @@ private:
     std::vector<uint64_t> buffer_;
     bool grouped_ = true;
     bool use_rdpmc_ = false;
+    uint64_t owner_token_ = 0;  // this_thread_token() of the opening thread
+    pid_t owner_pid_ = 0;
 };
 
 // One event's count over an interval (two snapshots), scaled for multiplexing.
@@ -151,6 +164,13 @@ private:
     Snapshot after_;
     size_t depth_ = 0;
 };
+
+// An identity of the calling thread that no other thread of this process
+// shares, past or present, and that changes in a forked child. (Thread idents
+// such as pthread_self() / PyThread_get_thread_ident() are recycled: glibc
+// reuses an exited thread's descriptor for the next thread.) Cheap: a
+// thread_local and an atomic load.
+uint64_t this_thread_token() noexcept;
 
 // Throws perfcount::Error with the cause and the fix for a failed
 // perf_event_open of `event` (errno `err`).

@@ -30,6 +30,12 @@ class Group:
     seqlock loop) is used only when every event is a hardware event, the
     group counts the calling thread without ``inherit``, and the kernel
     offers it (cap_user_rdpmc, index != 0, cap_user_time); else read(2).
+    rdpmc is only ever used by the thread (and process) that opened the
+    group: from any other thread, or in a forked child, reads go through
+    read(2) (``rdpmc``/``rdpmc_available()``/``read_rdpmc()`` answer for the
+    calling thread). A member the kernel refuses (the group does not fit on
+    the PMU) raises InvalidArgument; only the pre-4.13 refusal of inherit with
+    a group read falls back to one fd per event.
     """
 
     def __init__(
@@ -76,7 +82,7 @@ class Group:
     def grouped(self) -> bool: ...
     @property
     def rdpmc(self) -> bool:
-        """Whether reads go through rdpmc."""
+        """Whether reads from the calling thread go through rdpmc."""
     def rdpmc_available(self) -> bool: ...
     def __len__(self) -> int: ...
     def __enter__(self) -> Group: ...
@@ -141,13 +147,22 @@ def run_counted(
     ``stdin_mode``: "pipe" (feed ``stdin``), "devnull" or "inherit";
     ``capture=False`` shares this process's stdout/stderr. ``env``: "K=V"
     strings (a bare program name is then looked up on that PATH), None for
-    this environment. A timeout sends SIGTERM to the process
-    group, SIGKILL after ``kill_grace`` s. If descendants keep the output pipes
-    open ``linger`` s after the command exited, the group is killed.
-    Returns pid, values, scaled, not_counted (as Group.end), returncode
-    (-N for signal N), signal, wall_ns, max_rss (bytes), user_ns, system_ns,
-    stdout, stderr, stdout_truncated, stderr_truncated, timed_out,
-    killed_lingering, stdin_written. Exec/chdir failures raise CandidateError.
+    this environment. The child leads its own process group, except when it
+    shares the terminal (``stdin_mode="inherit"`` or ``capture=False``) that
+    this process is in the foreground of: then it stays in ours, like under
+    ``perf stat``. A timeout (also while waiting for the exec) sends SIGTERM
+    (+ SIGCONT) to the child's group (or the child), SIGKILL after
+    ``kill_grace`` s. If descendants keep the output pipes open ``linger`` s
+    after the command exited, the group is killed. ``timeout``,
+    ``kill_grace`` and ``linger`` must be finite and at most 1e9 s. The child
+    is reaped last, so its pid and group id are never signalled after reuse.
+    Returns pid, values, scaled, not_counted (as Group.end; all not counted
+    when the timeout ran out before exec), returncode (-N for signal N; None
+    when something else reaped the child), signal, wall_ns, max_rss (bytes),
+    user_ns, system_ns, stdout, stderr, stdout_truncated, stderr_truncated,
+    timed_out, killed_lingering, stdin_written, execed, own_group,
+    reaped_elsewhere. Exec/chdir failures, and a stop on SIGTTIN/SIGTTOU (the
+    child touched the terminal from a background group), raise CandidateError.
     """
 
 # ---- callgrind client requests (native/bind_callgrind.cpp over callgrind.hpp) ----
@@ -179,9 +194,17 @@ class NvmlSampler:
 
     ``library``: path of libnvidia-ml (else $PERFCOUNT_NVML_LIBRARY, else
     "libnvidia-ml.so.1"); ``devices``: an index, a UUID (or unique UUID prefix),
-    or an iterable of them; None means $CUDA_VISIBLE_DEVICES if set, else all
-    GPUs. ``interval_ms`` in [0.1, 60000]. Raises GpuError (no library, init
-    failure, no/unknown GPU) or InvalidArgument (malformed arguments).
+    or an iterable of them (not bytes); None means $CUDA_VISIBLE_DEVICES if
+    set, else all GPUs. A MIG device UUID selects its GPU. A GPU whose handle
+    answers NVML_ERROR_NO_PERMISSION is left out of "all" and of
+    CUDA_VISIBLE_DEVICES (see ``skipped``); naming it explicitly raises
+    GpuError. ``interval_ms`` in [0.1, 60000]. Raises GpuError (no library,
+    init failure, no/unknown/inaccessible GPU) or InvalidArgument (malformed
+    arguments). Power samples come from NVML_FI_DEV_POWER_INSTANT where the
+    driver has it, else nvmlDeviceGetPowerUsage (``power_source`` per device);
+    ``avg_power_w`` from the energy counter when it counted the window.
+    In a forked child an inherited sampler is inert: start/stop raise, close
+    releases nothing (no nvmlShutdown, no dlclose).
     """
 
     def __init__(
@@ -206,6 +229,9 @@ class NvmlSampler:
     @property
     def selection(self) -> str:
         """'explicit', 'CUDA_VISIBLE_DEVICES' or 'all'."""
+    @property
+    def skipped(self) -> list[dict[str, Any]]:
+        """GPUs left out because this user may not query them: index, reason."""
     @property
     def interval_ms(self) -> float: ...
     @property

@@ -100,9 +100,15 @@ class GpuSampler:
         ``duration_ns``, ``samples`` (ticks, including one at start and one at
         stop), ``interval_ms``, ``selection``, ``driver_version``. Each device
         adds ``index``, ``uuid``, ``name``, ``energy_counter_mj`` (raw counter
-        delta), ``power_integrated_mj``, ``mem_total_bytes`` and
-        ``unsupported`` (metric → why). Raises :class:`GpuError` when NVML
-        failed during the window (e.g. the GPU was lost).
+        delta), ``power_integrated_mj``, ``mem_total_bytes``, ``power_source``
+        (``"instant"``: the NVML_FI_DEV_POWER_INSTANT field; ``"power_usage"``:
+        nvmlDeviceGetPowerUsage, a 1 s average on Ampere except GA100, Hopper
+        and newer; None without power samples) and ``unsupported`` (metric →
+        why). ``avg_power_w`` is the energy counter's delta over the duration
+        whenever the counter counted the window, else the integrated power.
+        ``skipped`` lists the GPUs left out because this user may not query
+        them (``index``, ``reason``). Raises :class:`GpuError` when NVML failed
+        during the window (e.g. the GPU was lost).
         """
         return self._native.stop()
 
@@ -128,6 +134,11 @@ class GpuSampler:
     def selection(self) -> str:
         """How devices were chosen: ``explicit``, ``CUDA_VISIBLE_DEVICES`` or ``all``."""
         return self._native.selection
+
+    @property
+    def skipped(self) -> list[dict[str, Any]]:
+        """GPUs NVML lists that this user may not query (``index``, ``reason``), left out."""
+        return self._native.skipped
 
     @property
     def interval_ms(self) -> float:
@@ -291,8 +302,9 @@ def inventory() -> dict[str, Any]:
     "cuda_driver_version", "gpus": [{"index", "name", "uuid",
     "mem_total_bytes", "energy_counter", "power_limit_w"}]}`` where
     ``energy_counter`` is True/False (or None when the probe failed otherwise)
-    and unknown values are None; ``{"available": False, "reason": ...}`` when
-    pynvml, the driver or a GPU is missing.
+    and unknown values are None; a GPU this user may not query has None
+    values and a ``reason``. ``{"available": False, "reason": ...}`` when
+    pynvml, the driver or a (queryable) GPU is missing.
     """
     try:
         import pynvml
@@ -357,7 +369,23 @@ def _inventory(pynvml: Any) -> dict[str, Any]:
         if count == 0:
             out["reason"] = "NVML reports no GPU on this machine; check that nvidia-smi lists one"
         for index in range(count):
-            handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+            try:
+                handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+            except pynvml.NVMLError as exc:
+                # e.g. NO_PERMISSION for one GPU this user may not open: that
+                # GPU has a reason, the others are still listed
+                out["gpus"].append(
+                    {
+                        "index": index,
+                        "name": None,
+                        "uuid": None,
+                        "mem_total_bytes": None,
+                        "energy_counter": None,
+                        "power_limit_w": None,
+                        "reason": _pynvml_reason(pynvml, exc),
+                    }
+                )
+                continue
             memory = _memory_info(pynvml, handle, ask)
             limit = ask(pynvml.nvmlDeviceGetPowerManagementLimit, handle)
             try:
@@ -375,6 +403,9 @@ def _inventory(pynvml: Any) -> dict[str, Any]:
                     "power_limit_w": None if limit is None else limit / 1000.0,
                 }
             )
+        if count and all("reason" in g for g in out["gpus"]):
+            out["available"] = False
+            out["reason"] = "this user may query none of the GPUs: " + out["gpus"][0]["reason"]
         return out
     finally:
         ask(pynvml.nvmlShutdown)

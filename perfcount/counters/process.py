@@ -7,6 +7,15 @@ included — and perfcount's own setup is not. Output is captured up to a bound
 (truncation is flagged), stdin is fed without deadlock, the child runs in its
 own process group and a timeout kills that whole group (SIGTERM, then SIGKILL
 after ``kill_grace`` seconds). The GIL is released while waiting.
+
+With ``capture=False`` from the foreground of a terminal the child stays in
+perfcount's process group instead, as under ``perf stat``: it can read the
+terminal (interactive programs, pagers, editors) and Ctrl-C/Ctrl-Z reach it;
+a timeout then signals the command itself, not its descendants. A child that
+is stopped for touching the terminal from a background group (SIGTTIN /
+SIGTTOU) is killed and reported as a :class:`CandidateError` instead of
+hanging. The child is reaped only once everything is done, so no signal can
+reach an unrelated process that reused its pid.
 """
 
 from __future__ import annotations
@@ -30,13 +39,19 @@ __all__ = ["DEFAULT_MAX_OUTPUT", "ProcessResult", "run", "run_callgrind"]
 #: bytes of stdout and of stderr kept by default (the rest is read and dropped)
 DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024
 
+# the longest timeout / kill grace the native side accepts (deadlines are int64 ns)
+_MAX_SECONDS = 1e9
+
 
 @dataclass(frozen=True)
 class ProcessResult:
     """What one counted run of a command did.
 
     ``returncode`` is the exit status, or ``-N`` when killed by signal ``N``
-    (then ``signal`` is ``N``). ``wall_ns`` runs from the go signal (just
+    (then ``signal`` is ``N``); ``None`` when the status was lost because
+    something else reaped the child (``SIGCHLD`` ignored, a ``waitpid(-1)``
+    elsewhere) — the counts are still valid, ``max_rss``/``user_ns``/
+    ``system_ns`` are then 0. ``wall_ns`` runs from the go signal (just
     before exec) to the exit being reaped; ``max_rss`` is the peak resident
     set in bytes (``wait4``); ``user_ns``/``system_ns`` are CPU times of the
     process and its reaped descendants.
@@ -171,16 +186,24 @@ def run(
         )
     used, reason, parsed = _resolve(events, backend)
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not 0 < timeout <= _MAX_SECONDS
     ):
         raise InvalidArgument(
-            f"timeout must be a positive number of seconds, got {timeout!r}",
+            f"timeout must be a positive, finite number of seconds, got {timeout!r}",
             hint="pass e.g. timeout=10, or None for no limit",
         )
     if isinstance(max_output, bool) or not isinstance(max_output, int) or max_output < 0:
         raise InvalidArgument(f"max_output must be an int >= 0, got {max_output!r}")
-    if not isinstance(kill_grace, (int, float)) or kill_grace < 0:
-        raise InvalidArgument(f"kill_grace must be >= 0 seconds, got {kill_grace!r}")
+    if (
+        isinstance(kill_grace, bool)
+        or not isinstance(kill_grace, (int, float))
+        or not 0 <= kill_grace <= _MAX_SECONDS
+    ):
+        raise InvalidArgument(
+            f"kill_grace must be a finite number of seconds >= 0, got {kill_grace!r}"
+        )
     data: bytes | None
     if stdin is None:
         data = None
@@ -200,40 +223,44 @@ def run(
     mode = "inherit" if not capture else ("pipe" if data is not None else "devnull")
     cwd_s = None if cwd is None else os.fspath(cwd)
 
-    sampler = None
+    # GPU metrics with GpuMeter's policy: gpu=True gives a reason instead of
+    # metrics (no GPU, a failed start, the GPU lost mid-run) and the child's
+    # results stand; "required" raises GpuError.
+    meter = None
     gpu_data: dict[str, Any] | None = None
     gpu_reason: str | None = None
     if gpu:
         try:
-            from perfcount.counters.gpu import sampler_for
+            from perfcount.counters.gpu import GpuMeter
         except ImportError:
             gpu_reason = "GPU support is not available in this build"
         else:
-            sampler, gpu_reason = sampler_for(gpu)
+            meter = GpuMeter(gpu)  # "required" without a usable GPU raises here
+            if meter.sampler is None:
+                gpu_reason = meter.reason
+                meter = None
     from perfcount import _native
 
     try:
-        if sampler is not None:
-            sampler.start()
-        try:
-            raw = _native.run_counted(
-                parts,
-                [e.native() for e in parsed],
-                stdin=data,
-                stdin_mode=mode,
-                capture=capture,
-                timeout=None if timeout is None else float(timeout),
-                cwd=cwd_s,
-                env=_env(env),
-                max_output=max_output,
-                kill_grace=float(kill_grace),
-            )
-        finally:
-            if sampler is not None:
-                gpu_data = dict(sampler.stop())
+        if meter is not None:
+            meter.start()
+        raw = _native.run_counted(
+            parts,
+            [e.native() for e in parsed],
+            stdin=data,
+            stdin_mode=mode,
+            capture=capture,
+            timeout=None if timeout is None else float(timeout),
+            cwd=cwd_s,
+            env=_env(env),
+            max_output=max_output,
+            kill_grace=float(kill_grace),
+        )
+        if meter is not None:
+            gpu_data, gpu_reason = meter.stop()
     finally:
-        if sampler is not None:
-            sampler.close()
+        if meter is not None:
+            meter.close()
 
     names = [e.name for e in parsed]
     values = {n: v for n, v in zip(names, raw["values"]) if v is not None}

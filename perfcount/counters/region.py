@@ -24,6 +24,7 @@ while it runs), so join the threads you start inside the region.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import math
@@ -235,13 +236,52 @@ class _Entry:
         self.subtract = tuple((n, o) for n, o in self.overhead.items() if o)
 
 
+class _CloseAtThreadExit:
+    """Closes a thread's cached groups when the thread's locals are dropped (it exited).
+
+    A measure object used in that thread still references its group; closed,
+    the group makes the object rebind in whatever thread uses it next instead
+    of keeping the dead thread's counter fds open.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: dict[tuple[Any, ...], _Entry]) -> None:
+        self.entries = entries
+
+    def __del__(self) -> None:
+        for entry in self.entries.values():
+            with contextlib.suppress(Exception):  # interpreter shutdown: nobody to tell
+                entry.group.close()
+
+
 class _Groups(threading.local):
     def __init__(self) -> None:
         self.entries: dict[tuple[Any, ...], _Entry] = {}
+        self.closer = _CloseAtThreadExit(self.entries)
 
 
 _groups = _Groups()
-_get_ident = threading.get_ident
+
+
+class _ThreadToken(threading.local):
+    """A per-thread object, held by the regions bound in that thread.
+
+    Thread idents are recycled (glibc reuses an exited thread's descriptor),
+    so the twin compares this object's identity instead; a region holding it
+    keeps it alive, so its ``id`` cannot be reused either. Replaced in a
+    forked child.
+    """
+
+    def __init__(self) -> None:
+        self.token = object()
+
+
+_thread_tokens = _ThreadToken()
+
+
+def _thread_token() -> object:
+    return _thread_tokens.token
 
 
 def _forget_groups_after_fork() -> None:
@@ -251,6 +291,7 @@ def _forget_groups_after_fork() -> None:
     for entry in _groups.entries.values():
         entry.group.close()
     _groups = _Groups()
+    _thread_tokens.token = object()
 
 
 os.register_at_fork(after_in_child=_forget_groups_after_fork)
@@ -367,7 +408,7 @@ class _PyRegion:
     _raw: Any
     _slow: bool
     _pyr_group: Any
-    _pyr_tid: int
+    _pyr_tid: object  # _thread_token() of the binding thread
     _pyr_tokens: list[int]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -376,7 +417,7 @@ class _PyRegion:
         self._raw = None
         self._slow = False
         self._pyr_group = None
-        self._pyr_tid = 0
+        self._pyr_tid = None
         self._pyr_tokens = []
         return self
 
@@ -389,7 +430,7 @@ class _PyRegion:
         if self._pyr_tokens and group is not self._pyr_group:
             raise RuntimeError("cannot rebind the group of an open region")
         self._pyr_group = group
-        self._pyr_tid = _get_ident()
+        self._pyr_tid = _thread_token()
 
     @property
     def _depth(self) -> int:
@@ -406,7 +447,7 @@ class _PyRegion:
 
     def _begin(self) -> None:
         g = self._pyr_group
-        if g is None or self._pyr_tid != _get_ident() or g.closed:
+        if g is None or self._pyr_tid is not _thread_token() or g.closed:
             self._bind()
             g = self._pyr_group
         self._pyr_tokens.append(g.begin())
@@ -471,9 +512,9 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         "_gpu_reason",
         "_inherit",
         "_key",
+        "_meter",
         "_private_group",
         "_reason",
-        "_sampler",
         "_subtract",
         "_vg_depth",
     )
@@ -497,7 +538,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._key: tuple[Any, ...] | None = _group_key(self._events, self._inherit)
         self._slow = bool(self._gpu) or self._backend == "valgrind"
         self._entry: _Entry | None = None
-        self._sampler: Any = None
+        self._meter: Any = None  # the outermost region's GpuMeter while it runs
         self._private_group = False
         self._gpu_data: dict[str, Any] | None = None
         self._gpu_reason: str | None = None
@@ -514,7 +555,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._slow = False
         self._entry = entry
         self._group = entry.group
-        self._sampler = None
+        self._meter = None
         self._private_group = False
         self._gpu_data = None
         self._gpu_reason = None
@@ -536,12 +577,16 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
     def _enter_slow(self) -> measure:
         if self._backend == "valgrind":
             return self._enter_valgrind()
-        self._start_gpu()
+        # the GPU window belongs to the outermost region of this object (a
+        # decorated recursive function re-enters it)
+        outer = not self._depth
+        if outer:
+            self._start_gpu()
         try:
             self._begin()
         except BaseException:
-            if self._sampler is not None:
-                self._stop_gpu()
+            if outer:
+                self._discard_gpu()
             raise
         return self
 
@@ -552,11 +597,8 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         try:
             self._end()
         finally:
-            if self._sampler is not None:
-                try:
-                    self._stop_gpu()
-                finally:
-                    self._close_private_group()
+            if not self._depth:
+                self._stop_gpu()
 
     def __call__(self, fn: F) -> F:
         """Decorate ``fn``: each call is measured; ``wrapper.counts`` is the last call's."""
@@ -638,32 +680,43 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         )
 
     # -- GPU ---------------------------------------------------------------
+    # The failure policy is GpuMeter's: gpu=True gives a reason instead of
+    # metrics when there is no GPU, or NVML fails at the start or during the
+    # region (e.g. the GPU is lost), and the counts stand; "required" raises.
     def _start_gpu(self) -> None:
         self._gpu_data = None
         self._gpu_reason = None
         try:
-            from perfcount.counters.gpu import sampler_for
+            from perfcount.counters.gpu import GpuMeter
         except ImportError:
             self._gpu_reason = "GPU support is not available in this build"
             return
-        if self._sampler is None:
-            sampler, reason = sampler_for(self._gpu)
-            if sampler is None:
-                self._gpu_reason = reason
-                return
-            self._sampler = sampler
-            if not self._depth and self._backend != "valgrind":
+        meter = GpuMeter(self._gpu)  # "required" without a usable GPU raises here
+        if meter.sampler is None:
+            self._gpu_reason = meter.reason
+            return
+        try:
+            if self._backend != "valgrind":
                 # inherit=1 follows only threads created after the group is
                 # attached: open a private group now that the sampler's thread
                 # exists, so its sampling is not counted as the region's work
                 self._open_private_group()
-        self._sampler.start()
+            meter.start()  # True: a failure becomes this window's reason
+        except BaseException:
+            meter.close()
+            self._close_private_group()
+            raise
+        self._meter = meter
 
     def _open_private_group(self) -> None:
         key = _group_key(self._events, self._inherit)
         group = _native_module().Group(list(key[0]), inherit=self._inherit)
         entry = _Entry(group, tuple(e.name for e in self._events))
-        entry.calibrate()
+        try:
+            entry.calibrate()
+        except BaseException:
+            group.close()
+            raise
         self._entry = entry
         self._group = entry.group
         self._private_group = True
@@ -677,11 +730,25 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
                 group.close()
 
     def _stop_gpu(self) -> None:
-        sampler, self._sampler = self._sampler, None
+        meter, self._meter = self._meter, None
+        if meter is None:
+            return
         try:
-            self._gpu_data = dict(sampler.stop())
+            self._gpu_data, reason = meter.stop()  # "required": a failure raises
+            if reason is not None:
+                self._gpu_reason = reason
         finally:
-            sampler.close()
+            meter.close()
+            self._close_private_group()
+
+    def _discard_gpu(self) -> None:
+        """The region did not start: release the sampler and the private group."""
+        meter, self._meter = self._meter, None
+        try:
+            if meter is not None:
+                meter.close()
+        finally:
+            self._close_private_group()
 
     # -- valgrind (in-process, only under callgrind) -------------------------
     def _enter_valgrind(self) -> measure:

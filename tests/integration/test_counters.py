@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,7 +239,6 @@ def test_counts_in_other_threads_and_after_fork() -> None:
         with m:
             busy(50_000)
         results.append(m.counts["task-clock"])
-        close_groups()
 
     t = threading.Thread(target=other)
     t.start()
@@ -259,6 +259,81 @@ def test_counts_in_other_threads_and_after_fork() -> None:
     os.close(r)
     os.waitpid(pid, 0)
     assert float(data) > 0
+
+
+def _threads_one_after_another(region: Callable[[], float], n: int = 10) -> list[float]:
+    """``region()`` in N threads started one after another (their idents get recycled)."""
+    results: list[float] = []
+    idents: set[int] = set()
+
+    def worker() -> None:
+        idents.add(threading.get_ident())
+        results.append(region())
+
+    for _ in range(n):
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert len(results) == n
+    return results
+
+
+def test_one_measure_object_in_threads_started_one_after_another() -> None:
+    # glibc reuses an exited thread's stack and descriptor: the next thread
+    # usually gets the same ident, and a region bound by ident would keep
+    # reading the dead thread's group (zeros)
+    m = measure(["task-clock"])
+    before = perf_fds()
+
+    def region() -> float:
+        with m:
+            busy(30_000)
+        return m.counts["task-clock"]
+
+    results = _threads_one_after_another(region)
+    assert all(v > 0 for v in results), results
+    # a dead thread's cached group is closed with the thread, even though m
+    # still references it: no counter fds kept alive by the measure object
+    assert perf_fds() == before
+    with m:  # and the object still works in this thread
+        busy(30_000)
+    assert m.counts["task-clock"] > 0
+
+
+def test_python_twin_of_the_region_rebinds_in_a_new_thread() -> None:
+    from perfcount.counters import region as region_module
+    from perfcount.counters.events import parse_events
+
+    events = parse_events("task-clock")
+
+    class Twin(region_module._PyRegion):
+        __slots__ = ()
+
+        def _bind(self) -> None:
+            self._group = region_module._entry_for(events, True).group
+
+    twin = Twin()
+
+    def region() -> float:
+        with twin:
+            busy(30_000)
+        return twin._raw[0][0]
+
+    results = _threads_one_after_another(region)
+    assert all(v > 0 for v in results), results
+
+
+def test_a_cycle_through_the_native_region_fields_is_collected() -> None:
+    import weakref
+
+    m = measure(["task-clock"])
+    with m:
+        pass
+    m._counts = [m]  # a cycle through a C-level field of the native base
+    ref = weakref.ref(m)
+    del m
+    gc.collect()
+    assert ref() is None, "the region's C fields are not traversed by the GC"
 
 
 def test_group_reuse_has_no_fd_leak() -> None:
@@ -408,6 +483,222 @@ def _open(spec: str) -> str:
         return "opened"
 
 
+# --- kernels this machine is not: emulated with seccomp filters ---------------------
+#
+# A seccomp filter installed in a forked child makes its system calls answer
+# the way another kernel (or PMU) would, so the real code paths run against
+# that answer. x86-64 only (system call numbers and seccomp_data offsets).
+
+NR_IOCTL, NR_PERF_EVENT_OPEN, NR_SECCOMP = 16, 298, 317
+PERF_EVENT_IOC_ENABLE = 0x2400
+PERF_FLAG_FD_CLOEXEC = 8
+EINVAL, EPERM = 22, 1
+_LD_ABS, _JEQ, _JSET, _RET = 0x20, 0x15, 0x45, 0x06
+_ALLOW, _ERRNO, _USER_NOTIF = 0x7FFF0000, 0x00050000, 0x7FC00000
+_AUDIT_ARCH_X86_64 = 0xC000003E
+
+
+def _arg_low(i: int) -> int:
+    """Offset of the low 32 bits of system call argument I in struct seccomp_data."""
+    return 16 + 8 * i
+
+
+def _seccomp(body: list[tuple[int, int, int, int]], *, listener: bool = False) -> int:
+    """Install a filter: arch check, then BODY (BPF over seccomp_data), default allow."""
+    import ctypes
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [
+            ("code", ctypes.c_uint16),
+            ("jt", ctypes.c_uint8),
+            ("jf", ctypes.c_uint8),
+            ("k", ctypes.c_uint32),
+        ]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(SockFilter))]
+
+    program = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, _AUDIT_ARCH_X86_64), (_RET, 0, 0, _ALLOW)]
+    program += [*body, (_RET, 0, 0, _ALLOW)]
+    filters = (SockFilter * len(program))(*(SockFilter(*insn) for insn in program))
+    prog = SockFprog(len(program), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    flags = 8 if listener else 0  # SECCOMP_FILTER_FLAG_NEW_LISTENER
+    fd = libc.syscall(
+        ctypes.c_long(NR_SECCOMP), ctypes.c_long(1), ctypes.c_long(flags), ctypes.byref(prog)
+    )
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), "seccomp(SECCOMP_SET_MODE_FILTER)")
+    return int(fd)
+
+
+def _when_syscall(
+    nr: int, then: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """BPF: if the system call is NR run THEN (which must return), else fall through to allow."""
+    return [(_LD_ABS, 0, 0, 0), (_JEQ, 0, len(then), nr), *then]
+
+
+def _errno(err: int) -> tuple[int, int, int, int]:
+    return (_RET, 0, 0, _ERRNO | err)
+
+
+needs_x86_64 = pytest.mark.skipif(
+    os.uname().machine != "x86_64", reason="the seccomp programs here are x86-64 ones"
+)
+
+
+def _perf_fd_count() -> int:
+    return len(perf_fds())
+
+
+@needs_x86_64
+def test_enable_failing_in_the_constructor_leaks_no_fds() -> None:
+    # PERF_EVENT_IOC_ENABLE refused (as a seccomp profile may): the
+    # constructor throws after opening the fds, and must close them
+    def body() -> str:
+        rule = [(_LD_ABS, 0, 0, _arg_low(1)), (_JEQ, 0, 1, PERF_EVENT_IOC_ENABLE), _errno(EPERM)]
+        rule.append((_RET, 0, 0, _ALLOW))
+        _seccomp(_when_syscall(NR_IOCTL, rule))
+        before = _perf_fd_count()
+        try:
+            _native.Group([parse_event(n).native() for n in ("task-clock", "page-faults")])
+        except PerfcountError as exc:
+            return f"{type(exc).__name__}: {exc} | leaked {_perf_fd_count() - before}"
+        return "opened"
+
+    text = _in_child(body)
+    assert text.startswith("BackendError: PERF_EVENT_IOC_ENABLE failed"), text
+    assert text.endswith("| leaked 0"), text
+
+
+@needs_x86_64
+def test_a_member_the_kernel_refuses_is_an_error_not_a_silent_split() -> None:
+    # x86 validate_group refuses a member that cannot be scheduled with its
+    # group (EINVAL, group_fd != -1); splitting the group into independent,
+    # separately multiplexed events would silently break ratios such as IPC
+    def body() -> str:
+        rule = [(_LD_ABS, 0, 0, _arg_low(3)), (_JEQ, 1, 0, 0xFFFFFFFF), _errno(EINVAL)]
+        rule.append((_RET, 0, 0, _ALLOW))
+        _seccomp(_when_syscall(NR_PERF_EVENT_OPEN, rule))
+        before = _perf_fd_count()
+        try:
+            g = _native.Group([parse_event(n).native() for n in ("task-clock", "page-faults")])
+        except PerfcountError as exc:
+            return f"{type(exc).__name__}: {exc} | leaked {_perf_fd_count() - before}"
+        return f"opened, grouped={g.grouped}"
+
+    text = _in_child(body)
+    assert text.startswith("InvalidArgument: cannot add perf event 'page-faults'"), text
+    assert text.endswith("| leaked 0"), text
+
+
+@needs_x86_64
+def test_kernels_without_perf_flag_fd_cloexec_get_close_on_exec_fds() -> None:
+    # before 3.14 the kernel refuses the unknown flag with EINVAL
+    def body() -> str:
+        import fcntl
+
+        rule = [(_LD_ABS, 0, 0, _arg_low(4)), (_JSET, 0, 1, PERF_FLAG_FD_CLOEXEC), _errno(EINVAL)]
+        rule.append((_RET, 0, 0, _ALLOW))
+        _seccomp(_when_syscall(NR_PERF_EVENT_OPEN, rule))
+        try:
+            with _native.Group(
+                [parse_event(n).native() for n in ("task-clock", "page-faults")]
+            ) as g:
+                cloexec = [bool(fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC) for fd in g.fds]
+                t = g.begin()
+                busy(20_000)
+                values = g.end(t)[0]
+        except PerfcountError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return f"cloexec={cloexec} counted={values[0] > 0}"
+
+    assert _in_child(body) == "cloexec=[True, True] counted=True"
+
+
+def _supervise_perf_event_open(listener: int, decide: Callable[[bytes], int]) -> int:
+    """Fork a supervisor answering this process's perf_event_open notifications.
+
+    DECIDE gets the first 48 bytes of the perf_event_attr and returns an errno
+    to fail the call with, or 0 to let the kernel run it. Returns its pid.
+    """
+    import fcntl
+    import struct
+
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        while True:
+            notif = bytearray(80)  # struct seccomp_notif, zeroed for each receive
+            fcntl.ioctl(listener, 0xC0502100, notif)  # SECCOMP_IOCTL_NOTIF_RECV
+            ident, tid = struct.unpack_from("=QI", notif, 0)
+            attr_addr = struct.unpack_from("=Q", notif, 16 + 16)[0]  # data.args[0]
+            with open(f"/proc/{tid}/mem", "rb") as mem:
+                mem.seek(attr_addr)
+                attr = mem.read(48)
+            err = decide(attr)
+            flags = 0 if err else 1  # SECCOMP_USER_NOTIF_FLAG_CONTINUE
+            resp = bytearray(struct.pack("=QqiI", ident, 0, -err, flags))
+            fcntl.ioctl(listener, 0xC0182101, resp)  # SECCOMP_IOCTL_NOTIF_SEND
+    finally:
+        os._exit(0)
+
+
+def _before_4_13(attr: bytes) -> int:
+    """What kernels before 4.13 answer: EINVAL for inherit with PERF_FORMAT_GROUP."""
+    import struct
+
+    read_format, bits = struct.unpack_from("=QQ", attr, 32)
+    inherit = bits >> 1 & 1
+    return EINVAL if inherit and read_format & 8 else 0  # PERF_FORMAT_GROUP
+
+
+@needs_x86_64
+def test_kernels_before_4_13_count_single_events_and_groups() -> None:
+    def body() -> str:
+        import signal
+
+        listener = _seccomp(
+            _when_syscall(NR_PERF_EVENT_OPEN, [(_RET, 0, 0, _USER_NOTIF)]), listener=True
+        )
+        supervisor = _supervise_perf_event_open(listener, _before_4_13)
+        out = []
+        try:
+            for names in (["task-clock"], ["task-clock", "page-faults"]):
+                try:
+                    with _native.Group([parse_event(n).native() for n in names]) as g:
+                        t = g.begin()
+                        busy(20_000)
+                        values = g.end(t)[0]
+                    out.append(f"{len(names)}: grouped={g.grouped} counted={values[0] > 0}")
+                except PerfcountError as exc:
+                    out.append(f"{len(names)}: {type(exc).__name__}: {exc}")
+            with measure(["task-clock"]) as m:
+                busy(20_000)
+            out.append(f"measure: {m.counts['task-clock'] > 0}")
+            from perfcount.counters.process import run
+
+            out.append(f"run: {run(['true'], events='task-clock').counts['task-clock'] > 0}")
+        except PerfcountError as exc:
+            out.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            os.kill(supervisor, signal.SIGKILL)
+            os.waitpid(supervisor, 0)
+        return "\n".join(out)
+
+    assert _in_child(body).splitlines() == [
+        "1: grouped=False counted=True",
+        "2: grouped=False counted=True",
+        "measure: True",
+        "run: True",
+    ]
+
+
 def test_permission_denied_names_paranoid_and_the_fix() -> None:
     paranoid = _native.perf_event_paranoid()
     if os.geteuid() != 0 or paranoid is None or paranoid < 2:
@@ -474,6 +765,15 @@ def test_bad_count_arguments_and_decorator_target() -> None:
         _ = measure(["task-clock"]).counts
     with pytest.raises(InvalidArgument, match="at least one event"):
         _native.Group([])
+    # out-of-range or malformed event tuples: InvalidArgument, not RuntimeError
+    for bad in (
+        ("x", 1, 2**64, False, True, True),
+        ("x", -1, 0, False, True, True),
+        ("x", 2**32, 0, False, True, True),
+        ("x", 1, 0),
+    ):
+        with pytest.raises(InvalidArgument, match="event #0"):
+            _native.Group([bad])
 
 
 def test_public_api_and_errors_are_perfcount_errors() -> None:
@@ -513,6 +813,65 @@ def test_rdpmc_agrees_with_read() -> None:
         busy(100_000)
         values, _scaled, not_counted = g.end(t)
         assert values[0] > 100_000 and not_counted == 0
+
+
+@pytest.mark.needs_pmu
+def test_rdpmc_is_only_used_by_the_opening_thread() -> None:
+    # the event counts its opener; rdpmc in another thread would read the
+    # counter of whatever runs on that CPU: read(2) there, by construction
+    spec = [parse_event(n).native() for n in ("instructions", "cycles")]
+    with _native.Group(spec, inherit=False) as g:
+        if not g.rdpmc_available():
+            pytest.skip("the kernel does not offer rdpmc for these events here")
+        seen: dict[str, Any] = {}
+
+        def other() -> None:
+            seen["rdpmc"] = g.rdpmc
+            seen["available"] = g.rdpmc_available()
+            seen["read_rdpmc"] = g.read_rdpmc()
+            seen["read"] = g.read()[0]
+            seen["syscall"] = g.read_syscall()[0]
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert seen["rdpmc"] is False and seen["available"] is False
+        assert seen["read_rdpmc"] is None
+        # read() went through read(2): the owner's counts so far, not another CPU's
+        assert 0 <= seen["syscall"][0] - seen["read"][0] < 1_000_000
+        assert g.rdpmc and g.read_rdpmc() is not None  # the owner still uses it
+
+
+@pytest.mark.needs_pmu
+def test_an_rdpmc_group_survives_fork() -> None:
+    # the mmap page is not copied into a child (VM_DONTCOPY): reading or
+    # closing the inherited group there must not touch it
+    spec = [parse_event(n).native() for n in ("instructions", "cycles")]
+    g = _native.Group(spec, inherit=False)
+    try:
+        if not g.rdpmc_available():
+            pytest.skip("the kernel does not offer rdpmc for these events here")
+
+        def body() -> str:
+            values = g.read()[0]
+            rdpmc = g.read_rdpmc()
+            g.close()
+            return f"read={len(values)} rdpmc={rdpmc} rdpmc_on={g.rdpmc}"
+
+        assert _in_child(body) == "read=2 rdpmc=None rdpmc_on=False"
+        assert g.read_rdpmc() is not None  # the parent's page is intact
+    finally:
+        g.close()
+
+
+@pytest.mark.needs_pmu
+def test_a_group_too_big_for_the_pmu_is_refused_not_split() -> None:
+    # 16 instruction counters cannot be scheduled together (x86 validate_group)
+    spec = [parse_event("instructions").native()] * 16
+    with pytest.raises(InvalidArgument, match="cannot add perf event 'instructions' to the group"):
+        _native.Group(spec)
+    with _native.Group(spec, group=False) as g:  # asked for explicitly: multiplexed
+        assert not g.grouped
 
 
 @pytest.mark.needs_pmu
