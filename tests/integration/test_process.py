@@ -117,10 +117,16 @@ def test_work_scales_with_the_childs_work() -> None:
     def cost(s: float) -> float:
         return run([PY, "-c", BUSY.format(s=s)], events=["task-clock"]).counts["task-clock"]
 
-    base = cost(0.0)
-    one = cost(0.15) - base
-    two = cost(0.3) - base
-    assert 1.5 <= two / one <= 2.5, (base, one, two)
+    # interleaved rounds, the least-disturbed (minimum) of each: interpreter start-up
+    # varies with other load, which only ever adds CPU time
+    runs: dict[float, list[float]] = {0.0: [], 0.15: [], 0.3: []}
+    for _ in range(3):
+        for s, got in runs.items():
+            got.append(cost(s))
+    base = min(runs[0.0])
+    one = min(runs[0.15]) - base
+    two = min(runs[0.3]) - base
+    assert 1.5 <= two / one <= 2.5, runs
 
 
 def test_exec_failures_raise_candidate_error(tmp_path: Path) -> None:
