@@ -10,7 +10,7 @@ costs and how many DPS values differ (0 and 0 is the promise under a
 deterministic backend), and how many verbatim references did not get their
 own reference's score.
 
-    python benchmarks/reproducibility.py                      # 3 tasks, every path
+    python benchmarks/reproducibility.py                      # 3 tasks, every path (dask: pip install 'perfcount[dask]')
     python benchmarks/reproducibility.py --tasks kth_smallest --paths base,cwd,env,score
     python benchmarks/reproducibility.py --json               # machine-readable
 
@@ -31,7 +31,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TASKS = ("longest_increasing_subsequence", "course_schedule_order", "kth_smallest")
-PATHS = ("base", "cwd", "env", "cold_cache", "warm_cache", "score", "pool", "resume", "output")
+PATHS = (
+    "base",
+    "cwd",
+    "env",
+    "cold_cache",
+    "warm_cache",
+    "score",
+    "pool",
+    "resume",
+    "output",
+    "dask",
+)
 
 # The child: evaluate (or score) the samples and print {key: [cost, dps]} as JSON.
 _CHILD = r"""
@@ -52,8 +63,16 @@ else:
         lines = open(args["output"]).read().splitlines(True)
         cut = next(i for i, ln in enumerate(lines) if json.loads(ln).get("kind") == "task")
         open(args["output"], "w").writelines(lines[: cut + 1])
-    ev = perfcount.evaluate(rows, ds, backend=args["backend"], workers=args["workers"],
-                            output=args["output"], progress=False)
+    executor = None
+    if args.get("dask"):  # a local Dask cluster of one single-threaded worker process
+        from perfcount.integrations.dask import connect
+        ctx = connect("local:1")
+        executor = ctx.__enter__()
+    ev = perfcount.evaluate(rows, ds, backend=args["backend"],
+                            workers=None if executor else args["workers"],
+                            executor=executor, output=args["output"], progress=False)
+    if executor is not None:
+        ctx.__exit__(None, None, None)
     for s in ev.samples:
         out[s["key"]] = [s.get("cost"), s.get("dps")]
 print("RESULT " + json.dumps(out))
@@ -114,6 +133,8 @@ def run_path(
         args["workers"] = 2
     elif name == "resume":
         args["first"] = True
+    elif name == "dask":
+        args["dask"] = True
     elif name == "output":
         args["output"] = str(work / "elsewhere" / "with" / "another" / "name.jsonl")
     # base and warm_cache share a cache: the one that runs second finds it warm

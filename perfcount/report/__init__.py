@@ -109,6 +109,7 @@ def tasks_table(ev: Evaluation) -> Table:
     table.add_column("task", no_wrap=True)
     for name in ("samples", "pass@1", "profiled", "DPS", "min", "max", "DPS_norm", "refs", "warn"):
         table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("fragile", justify="right", no_wrap=True)
     table.add_column("why", no_wrap=True)
     failures = sample_failures(ev)
     for t in sorted(ev.tasks, key=lambda t: str(t["task_id"])):
@@ -126,6 +127,7 @@ def tasks_table(ev: Evaluation) -> Table:
             _num(t.get("dps_norm")),
             f"{measured}/{len(refs)}",
             str(len(warnings)) if warnings else "",
+            str(t["n_fragile"]) if t.get("n_fragile") else "",
             _why_summary(failures.get(str(t["task_id"]), [])),
         )
     return table
@@ -164,7 +166,8 @@ LEGEND = (
     "samples: samples of the task · pass@1: % of them correct · profiled: correct samples "
     "measured and scored · DPS, DPS_norm: mean over the profiled samples (min/max: their "
     "range) · refs: references measured on this machine / stored (the rest were not needed "
-    "to place any sample) · warn: warnings, printed below · why: samples that did not "
+    "to place any sample) · warn: warnings, printed below · fragile: scores within the "
+    "tie tolerance of a cluster boundary (noise could move them) · why: samples that did not "
     "score, by status (--show-failures lists each with its reason) · – : nothing to show "
     "(no profiled sample). Summary: means over the tasks scored; its min/max are the means of "
     "the per-task minima and maxima; the CI is a bootstrap over tasks."
