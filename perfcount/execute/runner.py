@@ -558,7 +558,8 @@ def server_environment() -> dict[str, str]:
 
     An allowlist, not a copy of ``os.environ``: ``PATH``, a UTF-8 C locale,
     ``PYTHONHASHSEED=0`` (deterministic string hashing),
-    ``PYTHONDONTWRITEBYTECODE``, and ``PYTHONPATH`` set to a fixed-length link
+    ``PYTHONDONTWRITEBYTECODE``, ``LD_LIBRARY_PATH``/``PYTHONHOME`` when set (the
+    interpreter may need them to start), and ``PYTHONPATH`` set to a fixed-length link
     to the folder perfcount is imported from (so an editable checkout and a
     wheel give the server the same path lengths). ``PERFCOUNT_ENV_PAD`` fills
     the block to :data:`SERVER_ENV_SIZE` bytes, so the initial stack is at the
@@ -573,6 +574,11 @@ def server_environment() -> dict[str, str]:
         "PYTHONNOUSERSITE": "1",
         "PYTHONPATH": _source_link(),
     }
+    # what the interpreter itself may need to start (a relocated build, a libpython
+    # outside the loader's path); never anything else of the caller's
+    for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     used = sum(len(k) + len(v) + 2 for k, v in env.items()) + len("PERFCOUNT_ENV_PAD=") + 1
     env["PERFCOUNT_ENV_PAD"] = "x" * max(0, SERVER_ENV_SIZE - used)
     return env
