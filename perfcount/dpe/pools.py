@@ -1,6 +1,6 @@
 """Curation pools: validating pool rows, and task folders -> pool rows.
 
-A pool row is one task of a curation pool (DESIGN.md "Curation input"): its
+A pool row is one task of a curation pool (docs/formats.md, "Pools"): its
 solutions, how to call or run them, the tests and the workload. There are two
 kinds of row, validated here: a **Python** row (:func:`validate_python_row`:
 solutions define ``entry_point``) and a **command** row

@@ -92,7 +92,7 @@ _COUNTED_BACKENDS = frozenset({"valgrind", "perf"})
 
 
 def validate_pool_row(row: Any, *, path: str = "<pool>", line: int | None = None) -> dict[str, Any]:
-    """Check one pool row (DESIGN.md "Curation input") and return a normalised copy.
+    """Check one pool row (docs/formats.md, "Pools") and return a normalised copy.
 
     Python rows and command rows (``run`` given or a non-Python ``language``)
     are validated by their kind. Raises ``DatasetError`` naming
@@ -405,7 +405,7 @@ def curate(
     """Turn a pool of correct solutions into a dataset of reference clusters.
 
     ``pool`` is a pool JSONL path, a directory of task folders, or an iterable
-    of pool rows (DESIGN.md "Curation input"); Python and command tasks may
+    of pool rows (docs/formats.md, "Pools"); Python and command tasks may
     be mixed. ``min_cost``/``max_cost`` are in the chosen backend's metric
     (instructions for ``valgrind``/``perf``, nanoseconds of task-clock for
     ``software``). ``time_wall`` (seconds) and ``memory_wall_mb`` bound each

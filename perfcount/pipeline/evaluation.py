@@ -1,6 +1,6 @@
 """DPE end to end: ``score()`` one solution, ``evaluate()`` a samples file.
 
-The path of one candidate (DESIGN.md, "The data path"):
+The path of one candidate (docs/design.md, "The data path"):
 
 1. **correctness first** — the runner's ``check`` on the task's ``tests`` against its
    stored ``expected`` outputs. A task without tests (EvalPerf files) is
@@ -10,13 +10,14 @@ The path of one candidate (DESIGN.md, "The data path"):
 3. **references, lazily** — the task's references are re-profiled on this
    machine with the same backend, from the fastest to the slowest, only as far
    as the candidate needs: the scan stops at the first (fastest) reference
-   that is slower than the candidate, which decides the score. Costs are
-   cached on disk per machine/backend (``perfcount.dpe.refcache``).
+   the candidate matches, which decides the score. Costs are cached on disk
+   per machine/backend (``perfcount.dpe.refcache``), with the references'
+   outputs on the performance input, which every candidate is held to.
 4. **score** — ``DPS = scores[j]`` and ``DPS_norm = 100·(j+1)/m`` for that
-   reference ``j`` (0-based, slow→fast; ``cluster = j``), 0 and ``-1`` when
-   every reference is as fast or faster. This is DESIGN.md's ``max({0} ∪ {r_i
-   : t_i > t*})``: the strict ``>`` means a candidate exactly as costly as a
-   reference gets no credit for it.
+   reference ``j`` (0-based, slow→fast; ``cluster = j``; ``Score.at``), 0 and
+   ``-1`` when no reference matches: ``max({0} ∪ {r_i : t_i ≥ t* − tol})``,
+   inclusive as EvalPlus (``match="strict"``: ``t_i > t* + tol``, the paper's
+   formula); docs/design.md §7.
 
 A task with a ``baseline`` source (and an ``expert`` one) also gets
 PerfCodeBench-style fields on each profiled sample: ``speedup_vs_baseline``,
