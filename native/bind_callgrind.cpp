@@ -23,6 +23,10 @@ void register_callgrind(py::module_& m) {
         "switch instrumentation off.");
     m.def(
         "callgrind_zero", [] { callgrind_zero(); }, "Zero callgrind's counters.");
+    m.def(
+        "callgrind_begin_candidate", [] { return callgrind_begin_candidate(); },
+        "Instrumentation on and counters zeroed, once per process (the fork server's "
+        "child, right before a candidate); False when this process already began.");
 }
 
 }  // namespace perfcount

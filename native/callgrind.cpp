@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <unistd.h>
+
 #include "errors.hpp"
 
 #if PERFCOUNT_HAVE_CALLGRIND
@@ -28,6 +30,20 @@ void callgrind_stop(const std::string& label) {
 
 void callgrind_zero() { CALLGRIND_ZERO_STATS; }
 
+namespace {
+// The process that began a candidate's count (a forked process inherits it).
+pid_t began_in = 0;
+}  // namespace
+
+bool callgrind_begin_candidate() {
+    if (began_in != 0) return false;
+    began_in = getpid();
+    CALLGRIND_START_INSTRUMENTATION;
+    CALLGRIND_ZERO_STATS;
+    return true;
+}
+
+
 #else  // built without valgrind's client-request headers
 
 namespace {
@@ -45,6 +61,7 @@ int running_on_valgrind() noexcept { return 0; }
 void callgrind_start() { no_requests(); }
 void callgrind_stop(const std::string&) { no_requests(); }
 void callgrind_zero() { no_requests(); }
+bool callgrind_begin_candidate() { no_requests(); }
 
 #endif
 

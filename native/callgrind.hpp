@@ -29,5 +29,10 @@ void callgrind_start();
 void callgrind_stop(const std::string& label);
 // Zero callgrind's counters.
 void callgrind_zero();
+// The fork server's child, right before a candidate's code: instrumentation on
+// and counters zeroed, once per process (later calls in the same process do
+// nothing, so a candidate cannot restart its own count through this call).
+// True when this call did it.
+bool callgrind_begin_candidate();
 
 }  // namespace perfcount

@@ -111,14 +111,17 @@ struct EventDelta {
     Kind kind = Exact;
     uint64_t exact = 0;   // Exact: the raw difference
     double scaled = 0.0;  // Scaled: difference x enabled / running (the event was multiplexed)
-};                        // NotCounted: the event never ran during the interval
+};                        // NotCounted: the event never ran (or was reset) in the interval
 
 inline EventDelta event_delta(const Snapshot& before, const Snapshot& after, size_t i) noexcept {
     const uint64_t dv = after.value[i] - before.value[i];
     const uint64_t de = after.enabled[i] - before.enabled[i];
     const uint64_t dr = after.running[i] - before.running[i];
     EventDelta d;
-    if (dr == 0 && de != 0) {
+    // a counter that went backwards was reset (PERF_EVENT_IOC_RESET) inside the
+    // interval: its difference means nothing, so the event reads as not counted
+    // rather than as an unsigned wrap to ~1.8e19
+    if (after.value[i] < before.value[i] || (dr == 0 && de != 0)) {
         d.kind = EventDelta::NotCounted;
     } else if (dr < de) {
         d.kind = EventDelta::Scaled;

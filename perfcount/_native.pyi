@@ -185,6 +185,9 @@ def callgrind_stop(label: str) -> None:
 def callgrind_zero() -> None:
     """Zero callgrind's counters."""
 
+def callgrind_begin_candidate() -> bool:
+    """Instrumentation on and counters zeroed, once per process; False if already begun."""
+
 # ---- NVML (native/bind_nvml.cpp over nvml.hpp) --------------------------------
 # GpuError raised by NVML failures carries the nvmlReturn_t in ``errno``
 # (12 when libnvidia-ml cannot be loaded, 13 for a missing symbol).

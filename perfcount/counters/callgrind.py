@@ -1,19 +1,19 @@
 """Everything perfcount knows about callgrind, in one place.
 
 - how valgrind is started: :func:`server_argv` (a fork server whose children
-  switch instrumentation on around their calls) and :func:`tree_argv` (a whole
+  switch instrumentation on for a candidate's whole life; :func:`log_count`
+  reads a child's count off valgrind's log) and :func:`tree_argv` (a whole
   process tree, ``--trace-children=yes``), both with address-space
   randomisation off (``setarch -R``) so that repeated runs count the same;
 - how a dump is read: :func:`dump_totals` and :func:`dump_label` (the
   ``totals:`` line is callgrind's ``Ir``; ``summary:`` is unreliable in
-  valgrind 3.19), :func:`read_labelled_dumps` for a fork server's children and
-  :func:`read_own_dump` for a region in a process that runs under callgrind;
+  valgrind 3.19), :func:`read_own_dump` for a region in a process that runs
+  under callgrind;
 - :data:`TIMEOUT_FACTOR`: how much longer code takes under callgrind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import os
 import re
@@ -29,9 +29,9 @@ __all__ = [
     "TIMEOUT_FACTOR",
     "dump_label",
     "dump_totals",
+    "log_count",
     "no_aslr",
     "read_dump_file",
-    "read_labelled_dumps",
     "read_own_dump",
     "require_valgrind",
     "server_argv",
@@ -63,19 +63,72 @@ def no_aslr() -> list[str]:
     return [setarch, os.uname().machine, "-R"] if setarch else []
 
 
-def server_argv(out_dir: Path, log_dir: Path, argv: Sequence[str]) -> list[str]:
-    """``argv`` (a fork server) under callgrind with instrumentation off until a child asks."""
+def server_argv(log_dir: Path, argv: Sequence[str]) -> list[str]:
+    """``argv`` (a fork server) under callgrind with instrumentation off until a child asks.
+
+    Nothing is dumped to a file (``/dev/null``): a child's count is read from
+    valgrind's log of that process (``-v``: every client request that changes
+    the count is logged, and the total collected at exit), which valgrind
+    writes as root, through a descriptor the candidate cannot use.
+    """
     return [
         *no_aslr(),
         require_valgrind(),
         "--tool=callgrind",
+        "-v",
         "--instr-atstart=no",
-        f"--callgrind-out-file={out_dir}/cg.%p",
+        "--callgrind-out-file=/dev/null",
         "--dump-instr=no",
         "--dump-line=no",
         f"--log-file={log_dir}/valgrind.%p.log",
         *argv,
     ]
+
+
+_LOG_COLLECTED = re.compile(r"^==(\d+)== Collected : (\d+)\s*$", re.M)
+_LOG_SWITCH = re.compile(r"^--(\d+)-- .*instrumentation switched (ON|OFF)", re.M)
+_LOG_ZERO = re.compile(r"^--(\d+)--\s+Zeroing costs\.\.\.", re.M)
+_LOG_DUMP = re.compile(r"^--(\d+)-- Start dumping at BB \d+ \((.*)\)\.\.\.", re.M)
+_LOG_CLIENT_PRINT = re.compile(r"^\*\*\d+\*\*", re.M)
+
+
+def log_count(text: str, pid: int, *, began_here: bool) -> tuple[int | None, str, bool]:
+    """The instructions one process of a candidate ran, from valgrind's log of it.
+
+    ``began_here``: the process in which the harness switched the count on
+    (once, then zeroed); every other process is one the candidate forked (its
+    inherited costs zeroed once, at the fork). Returns ``(count, "", False)``,
+    or ``(None, why, True)`` when the log shows the count was tampered with —
+    the candidate zeroed, dumped or switched its count, printed into valgrind's
+    log — or ``(None, why, False)`` when the process did not end under valgrind
+    (it was killed, or exec'd a program callgrind does not follow).
+    """
+    own = [m for m in _LOG_COLLECTED.finditer(text) if int(m.group(1)) == pid]
+    switches = [m.group(2) for m in _LOG_SWITCH.finditer(text)]
+    zeros = len(_LOG_ZERO.findall(text))
+    dumps = [m.group(2) for m in _LOG_DUMP.finditer(text)]
+    if _LOG_CLIENT_PRINT.search(text):
+        return None, "it wrote into valgrind's log (a VALGRIND_PRINTF client request)", True
+    expected_switches = ["ON"] if began_here else []
+    if switches != expected_switches:
+        why = (
+            f"it switched callgrind's instrumentation {'/'.join(switches) or 'never'} "
+            "(a callgrind client request)"
+        )
+        return None, why, True
+    if zeros > 1 or (began_here and zeros != 1):
+        return None, f"it zeroed callgrind's counters ({zeros} times; a client request)", True
+    if dumps != ["Prg.Term."] or not own:
+        if not own and dumps == []:
+            why = (
+                f"process {pid} did not end under valgrind (it ran another program, which "
+                "callgrind does not follow, or it was killed), so its work was not counted"
+            )
+            return None, why, False
+        return None, f"it dumped callgrind's counters itself ({', '.join(dumps) or 'none'})", True
+    if len(own) != 1 or len(_LOG_COLLECTED.findall(text)) != 1:
+        return None, "valgrind's log of it holds more than one total", True
+    return int(own[0].group(2)), "", False
 
 
 def tree_argv(out_dir: Path, argv: Sequence[str]) -> list[str]:
@@ -133,28 +186,6 @@ def read_dump_file(path: Path, max_bytes: int = MAX_DUMP_BYTES) -> bytes | None:
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
-def read_labelled_dumps(out_dir: Path, pid: int, label: str) -> list[int]:
-    """``totals:`` of every dump of ``pid`` labelled ``label``, in dump order; removes that pid's files."""
-    found: list[tuple[int, int]] = []
-    want = label.encode()
-    for f in out_dir.glob(f"cg.{pid}*"):
-        name = f.name
-        if name != f"cg.{pid}" and not name.startswith(f"cg.{pid}."):
-            continue
-        try:
-            data = read_dump_file(f)
-        finally:
-            with contextlib.suppress(OSError):
-                f.unlink()
-        if data is None:
-            continue
-        totals = dump_totals(data)
-        if totals and dump_label(data) == want:
-            part = name.rsplit(".", 1)[-1] if name.count(".") >= 2 else "0"
-            found.append((int(part) if part.isdigit() else 0, totals[0]))
-    return [t for _, t in sorted(found)]
 
 
 def read_own_dump(label: str) -> int:

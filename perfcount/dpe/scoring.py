@@ -145,14 +145,21 @@ def check_match(match: Any) -> str:
 BACKEND_TOLERANCE: Mapping[str, float] = {"valgrind": 0.0, "perf": 300.0, "software": 0.0}
 
 
+#: the most spread a software (task-clock) measurement may claim as its tie tolerance:
+#: a candidate chooses its own spread (one slow repeat out of five makes the CV ~1.5, and
+#: everything would tie), so it is capped
+MAX_SOFTWARE_CV = 0.10
+
+
 def default_tolerance(backend: str, *, cost: float | None = None, cv: float | None = None) -> float:
     """The tie tolerance for a cost measured with ``backend``.
 
     For ``software`` (task-clock) it is the measured spread of the repeats,
-    ``cv × cost``, when both are known; else the backend's fixed value.
+    ``cv × cost``, when both are known, with the CV capped at
+    :data:`MAX_SOFTWARE_CV`; else the backend's fixed value.
     """
     if backend == "software" and cost is not None and cv is not None:
-        return float(abs(cv) * abs(cost))
+        return float(min(abs(cv), MAX_SOFTWARE_CV) * abs(cost))
     return float(BACKEND_TOLERANCE.get(backend, 0.0))
 
 

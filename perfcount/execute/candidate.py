@@ -72,6 +72,8 @@ class Profile:
     stdout: str = ""
     max_rss_kb: int | None = None
     sandbox: str = ""
+    #: CPU time of the candidate's processes (user + system, median over repeats), seconds
+    cpu_s: float | None = None
 
     @property
     def ok(self) -> bool:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import itertools
 import logging
@@ -110,7 +111,6 @@ class _Server:
     ) -> None:
         self.kind = kind
         self.work_root = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=root))
-        self.out_dir = self.work_root  # callgrind dumps land here too
         argv = [
             sys.executable,
             "-c",
@@ -120,7 +120,9 @@ class _Server:
             str(memory_cgroup or ""),
         ]
         if kind == "valgrind":
-            argv = callgrind.server_argv(self.out_dir, self.work_root, argv)
+            argv = callgrind.server_argv(self.work_root, argv)
+        #: what an empty candidate costs, per backend spec (the harness's share of a count)
+        self.overhead: dict[str, dict[str, float]] = {}
         self.log_path = self.work_root / "server.log"
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(
@@ -340,25 +342,14 @@ class Runner(RunnerBase):
         limits = _scaled(self._limits(timeout), b.timeout_factor * max(1, b.repeats) + warmup)
         base = {"backend": self.backend, "metric": self.metric, "reason": self.reason}
         with self._lock:
-            seq = next(self._seq)
-            # dumps are found by the child's pid; a constant label keeps every
-            # request byte-identical for identical candidates (repeatable counts)
-            label = "perfcount"
-            req = {
-                "op": "run",
-                "id": seq,
-                "mode": "profile",
-                "source": solution,
-                "entry_point": entry_point,
-                "inputs": encoded,
-                "warmup": warmup,
-                "backend": b.spec(),
-                "label": label,
-                "limits": limits.to_dict(),
-            }
-            done, server = self._run(b.server, req, limits)
+            try:
+                overhead = self._overhead(b)
+            except PerfcountError as exc:
+                return Profile(status="crashed", error=f"measurement failed: {exc}", **base)
+            done, _server = self._profile_request(solution, entry_point, encoded, warmup, limits)
             status, error = classify(done, limits)
             result = done.get("result") or {}
+            runs = done.get("runs") or []
             common = {
                 **base,
                 "stdout": done.get("stdout", ""),
@@ -366,29 +357,37 @@ class Runner(RunnerBase):
                 "sandbox": "; ".join(result.get("sandbox") or ()),
             }
             if status == "ok":
-                bad = _malformed(result, len(encoded), regions=True)
+                bad = _malformed(result, len(encoded), regions=False)
                 if bad:
                     status, error = "failed", bad
+                elif done.get("count_error"):
+                    status, error = "crashed", f"measurement failed: {done['count_error']}"
+                elif any(r.get("different_outputs") for r in runs):
+                    status, error = (
+                        "failed",
+                        (
+                            "the candidate returned different outputs in different repeats "
+                            "(every repeat is a fresh process on fresh inputs)"
+                        ),
+                    )
             if status != "ok":
-                if b.server == "valgrind":
-                    _drop_dumps(server.out_dir, done.get("pid"))
+                # a run that ended badly because its count was tampered with says so
+                tampered = _tampered(b, runs)
+                if tampered:
+                    status, error = "failed", tampered
                 return Profile(status=status, error=error, **common)
             try:
-                summary = b.summarise(
-                    result.get("regions", []),
-                    pid=int(done["pid"]),
-                    label=label,
-                    out_dir=server.out_dir,
-                )
+                summary = b.summarise(runs, overhead=overhead)
             except CandidateError as exc:
                 return Profile(status="failed", error=str(exc), **common)
             except (ValueError, TypeError, KeyError) as exc:
                 return Profile(
-                    status="failed", error=f"{_MALFORMED}: unusable regions ({exc})", **common
+                    status="failed", error=f"{_MALFORMED}: unusable counts ({exc})", **common
                 )
             except PerfcountError as exc:
                 return Profile(status="crashed", error=f"measurement failed: {exc}", **common)
-            walls = sorted(result.get("wall_ns", []))
+            walls = sorted(w for r in runs for w in [r.get("elapsed_ns")] if w is not None)
+            cpus = sorted(float(r["cpu_s"]) for r in runs if r.get("cpu_s") is not None)
             return Profile(
                 status="ok",
                 cost=summary.cost,
@@ -397,8 +396,62 @@ class Runner(RunnerBase):
                 wall_ns=walls[len(walls) // 2] if walls else None,
                 repeats=summary.repeats,
                 cv=summary.cv,
+                cpu_s=cpus[len(cpus) // 2] if cpus else None,
                 **common,
             )
+
+    #: the empty candidate whose count is the harness's own share of every count
+    _EMPTY = ("def _perfcount_empty(*args):\n    return None\n", "_perfcount_empty")
+
+    def _profile_request(
+        self,
+        solution: str,
+        entry_point: str,
+        encoded: list[Any],
+        warmup: int,
+        limits: Limits,
+    ) -> tuple[dict[str, Any], _Server]:
+        b = self._backend
+        req = {
+            "op": "run",
+            "id": next(self._seq),
+            "mode": "profile",
+            "source": solution,
+            "entry_point": entry_point,
+            "inputs": encoded,
+            "warmup": warmup,
+            "backend": b.spec(),
+            "limits": limits.to_dict(),
+        }
+        return self._run(b.server, req, limits)
+
+    def _overhead(self, b: Backend) -> dict[str, float]:
+        """What the harness adds to every count on this runner's server (measured once per server).
+
+        An empty candidate (no module code, no calls) measured exactly like a real
+        one: the share of a whole-life count that is the harness's own (being let
+        go, encoding and writing the result, exit). For the deterministic
+        backends it is one exact number per server; for software events it is
+        the median of the repeats.
+        """
+        server = self._server(b.server)
+        key = repr(sorted(b.spec().items()))
+        got = server.overhead.get(key)
+        if got is not None:
+            return got
+        limits = _scaled(self.limits, b.timeout_factor * max(1, b.repeats))
+        source, entry = self._EMPTY
+        done, server = self._profile_request(source, entry, [], 0, limits)
+        status, error = classify(done, limits)
+        if status != "ok" or done.get("count_error"):
+            raise BackendError(
+                "the harness could not count an empty candidate: "
+                + (done.get("count_error") or error or status),
+                hint="run `python -m perfcount info` to see what this machine can count",
+            )
+        values = dict(b.summarise(done.get("runs") or []).counts.items())
+        server.overhead[key] = values
+        return values
 
     def check(
         self,
@@ -436,7 +489,6 @@ class Runner(RunnerBase):
                 "source": solution,
                 "entry_point": entry_point,
                 "inputs": encoded,
-                "label": "",
                 "limits": limits.to_dict(),
             }
             done, _ = self._run("native", req, limits)
@@ -523,6 +575,46 @@ class Runner(RunnerBase):
 
 
 # -- helpers ---------------------------------------------------------------------
+#: the code that decides what a candidate's count is: a change in any of it may change
+#: counts, so cached reference costs are keyed by it (see :func:`harness_digest`)
+_HARNESS_FILES = (
+    "execute/server.py",
+    "execute/runner.py",
+    "execute/sandbox.py",
+    "execute/seccomp.py",
+    "execute/commands.py",
+    "counters/callgrind.py",
+    "counters/process.py",
+    "counters/backends/__init__.py",
+    "counters/backends/base.py",
+    "counters/backends/perf.py",
+    "counters/backends/software.py",
+    "counters/backends/valgrind.py",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def harness_digest() -> str:
+    """A digest of the measuring code (the fork server, the sandbox, the backends, the native module).
+
+    Part of every reference-cache key: costs measured by one version of the
+    harness are never mixed with another's (a verbatim reference must score as
+    that reference on every path).
+    """
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for rel in _HARNESS_FILES:
+        with contextlib.suppress(OSError):
+            h.update(rel.encode() + b"\0" + (root / rel).read_bytes())
+    try:
+        from perfcount import _native
+
+        h.update(Path(_native.__file__).read_bytes())
+    except (ImportError, OSError, TypeError):
+        h.update(b"no native module")
+    return h.hexdigest()[:16]
+
+
 _open_runners: weakref.WeakSet[Runner] = weakref.WeakSet()
 
 
@@ -652,13 +744,16 @@ def _short_input(args: Any) -> str:
     return text if len(text) <= _SHOWN_INPUT else text[: _SHOWN_INPUT - 3] + "..."
 
 
-def _drop_dumps(out_dir: Path, pid: Any) -> None:
-    if pid is None:
-        return
-    for f in out_dir.glob(f"cg.{pid}*"):
-        if f.name == f"cg.{pid}" or f.name.startswith(f"cg.{pid}."):
-            with contextlib.suppress(OSError):
-                f.unlink()
+def _tampered(b: Backend, runs: list[dict[str, Any]]) -> str:
+    """Why the count of one of ``runs`` cannot be trusted ('' when no run shows tampering)."""
+    for run in runs:
+        try:
+            b.run_values(run)
+        except CandidateError as exc:
+            return str(exc)
+        except (PerfcountError, ValueError, TypeError, KeyError):
+            continue
+    return ""
 
 
 _MALFORMED = (

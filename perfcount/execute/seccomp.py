@@ -16,9 +16,11 @@ sandbox or open channels between candidates:
 - ``ptrace`` and ``process_vm_readv/writev``;
 - the mount family, ``pivot_root``, ``open_by_handle_at``/``name_to_handle_at``;
 - module loading, ``kexec``, ``reboot``, ``swapon``/``swapoff``, ``acct``;
-- ``perf_event_open`` when the harness counts from outside the candidate
-  (``deny_perf_events=True``): a candidate then cannot open, read or disable
-  counters of its own.
+- ``perf_event_open`` (``deny_perf_events=True``, always for candidates: the
+  harness counts from outside them), so a candidate cannot open, read or
+  disable counters of its own;
+- new processes (``deny_processes=True``, the valgrind backend, whose count is
+  per process): ``fork``, ``vfork`` and ``clone`` without ``CLONE_THREAD``.
 
 Denied calls fail with ``EPERM`` (``ENOSYS`` for ``clone3``). The filter is
 built with libseccomp (``libseccomp.so.2``, Debian's ``libseccomp2``) through
@@ -135,8 +137,17 @@ def available() -> tuple[bool, str]:
     return True, "libseccomp filter"
 
 
-def install(*, deny_perf_events: bool = False) -> str | None:
-    """Install the filter in this process (irrevocably); ``None``, or why it was not installed."""
+#: CLONE_THREAD: a clone without it makes a new process
+CLONE_THREAD = 0x00010000
+
+
+def install(*, deny_perf_events: bool = False, deny_processes: bool = False) -> str | None:
+    """Install the filter in this process (irrevocably); ``None``, or why it was not installed.
+
+    ``deny_processes``: no new processes (``fork``, ``vfork``, ``clone`` without
+    ``CLONE_THREAD``; threads still work) — for a candidate whose count is
+    per process and could not follow a child (the valgrind backend).
+    """
     lib = _lib()
     if lib is None:
         return available()[1]
@@ -146,6 +157,8 @@ def install(*, deny_perf_events: bool = False) -> str | None:
     try:
         eperm = _act_errno(errno.EPERM)
         names = list(DENIED) + (["perf_event_open"] if deny_perf_events else [])
+        if deny_processes:
+            names += ["fork", "vfork"]
         for name in names:
             nr = lib.seccomp_syscall_resolve_name(name.encode())
             if nr < 0:  # not a call on this architecture
@@ -159,6 +172,11 @@ def install(*, deny_perf_events: bool = False) -> str | None:
             rc = lib.seccomp_rule_add_array(ctx, eperm, clone, 1, cmp)
             if rc < 0:
                 return f"seccomp_rule_add(clone & {flag:#x}) failed: {errno.errorcode.get(-rc, rc)}"
+        if deny_processes:
+            cmp = (_ArgCmp * 1)(_ArgCmp(0, _SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0))
+            rc = lib.seccomp_rule_add_array(ctx, eperm, clone, 1, cmp)
+            if rc < 0:
+                return f"seccomp_rule_add(clone without CLONE_THREAD) failed: {errno.errorcode.get(-rc, rc)}"
         clone3 = lib.seccomp_syscall_resolve_name(b"clone3")
         if clone3 >= 0:
             rc = lib.seccomp_rule_add_array(ctx, _act_errno(errno.ENOSYS), clone3, 0, None)

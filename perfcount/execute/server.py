@@ -61,6 +61,30 @@ from perfcount.execute.sandbox import (
     kill_group,
 )
 
+#: standard modules imported by the server before it forks its zygote: a candidate's
+#: ``import`` of one of them is a dictionary lookup, the same cost on every machine and
+#: run path, rather than a search of the disk (the modules the shipped references use,
+#: and their common neighbours)
+PREIMPORTED: tuple[str, ...] = (
+    "array",
+    "bisect",
+    "collections",
+    "copy",
+    "dataclasses",
+    "decimal",
+    "fractions",
+    "functools",
+    "heapq",
+    "itertools",
+    "math",
+    "operator",
+    "random",
+    "re",
+    "statistics",
+    "string",
+    "typing",
+)
+
 #: the frame header of every protocol message: the body's length, 8 bytes big-endian
 HEADER = struct.Struct(">Q")
 _INTERPRETER_READABLE = True
@@ -105,7 +129,7 @@ def read_message(fd: int) -> dict[str, Any] | None:
 
 
 # -- server --------------------------------------------------------------------
-_STARTED = struct.Struct(">q")  # zygote -> server: child pid (+ the result pipe's read end)
+_STARTED = struct.Struct(">q")  # zygote -> server: child pid (+ its result and start pipes)
 _EXITED = struct.Struct(">qqqdd")  # pid, wait status, max rss (KiB), user s, system s
 
 
@@ -150,10 +174,10 @@ class Server:
         global _INTERPRETER_READABLE
         # computed once, before the zygote forks: children inherit the answer
         _INTERPRETER_READABLE = interpreter_readable_by(CANDIDATE_UID_BASE)
-        if self.valgrind and os.geteuid() == 0:
-            # candidates run as their own uid, and callgrind writes their dumps from inside
-            # them: let them create (not list, not delete others') files here
-            os.chmod(work_root, 0o1733)
+        # nothing of a candidate is written here: callgrind's dumps go to /dev/null (the
+        # count is read from valgrind's own log, which valgrind writes as root) and the
+        # candidate's work folder is a tmpfs of its own; it may only pass through
+        os.chmod(work_root, 0o711)
         # pre-import what every child needs, so children start identical and cheap
         import ctypes  # noqa: F401 - used by sandbox.isolate in every child
 
@@ -164,6 +188,7 @@ class Server:
         with contextlib.suppress(ImportError):
             import perfcount._native
             import perfcount.counters.events  # noqa: F401
+        _prepare_imports()
 
         self.go_r, self.go_w = os.pipe()
         self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -181,10 +206,12 @@ class Server:
         # two throw-away rounds bring the zygote's allocator to its steady state
         for _ in range(2):
             self._write_request({"op": "noop"})
-            pid, r = self._fork()
+            _pid, r, gw = self._fork()
             os.close(r)
+            os.close(gw)
             self._exited()
-            self._drop_dumps(pid)
+        # what belongs to the server itself; anything else in the folder is a candidate's
+        self._own_files = {p.name for p in work_root.iterdir()} | {"request.json"}
 
     def _write_request(self, req: dict[str, Any]) -> None:
         # whole or not at all: a child never reads a half-written request (no fsync: the
@@ -196,18 +223,18 @@ class Server:
         data = json.dumps(req, separators=(",", ":"), allow_nan=False)
         write_atomic(self.request_path, data, mode=0o600, durable=False)
 
-    def _fork(self) -> tuple[int, int]:
-        """Have the zygote fork a child; its pid and the read end of its result pipe."""
+    def _fork(self) -> tuple[int, int, int]:
+        """Have the zygote fork a child: its pid, its result pipe's read end, its start pipe's write end."""
         try:
             os.write(self.go_w, b"g")
-            msg, fds, _flags, _addr = socket.recv_fds(self.sock, _STARTED.size, 1)
+            msg, fds, _flags, _addr = socket.recv_fds(self.sock, _STARTED.size, 2)
         except OSError as exc:
             raise ZygoteDied(str(exc)) from exc
-        if len(msg) != _STARTED.size or len(fds) != 1:
+        if len(msg) != _STARTED.size or len(fds) != 2:
             for fd in fds:
                 os.close(fd)
             raise ZygoteDied("the zygote went away")
-        return _STARTED.unpack(msg)[0], fds[0]
+        return _STARTED.unpack(msg)[0], fds[0], fds[1]
 
     def _exited(self) -> tuple[int, int, int, float, float]:
         data = b""
@@ -217,14 +244,6 @@ class Server:
                 raise ZygoteDied("the zygote went away")
             data += chunk
         return _EXITED.unpack(data)
-
-    def _drop_dumps(self, pid: int) -> None:
-        # a finished child's callgrind writes a final (empty) dump at exit
-        # (and valgrind a log file per process): do not let them pile up
-        if self.valgrind:
-            for name in (f"cg.{pid}", f"valgrind.{pid}.log"):
-                with contextlib.suppress(OSError):
-                    (self.work_root / name).unlink()
 
     def serve(self) -> None:
         write_message(
@@ -253,34 +272,58 @@ class Server:
             if not self.run(msg):
                 return  # the zygote is gone: exit, the runner starts a fresh server
 
-    def _sweep_candidate_files(self) -> None:
-        """Remove what earlier candidates left in the (valgrind) dump folder.
+    def _sweep_candidate_files(self) -> list[str]:
+        """Remove (and return the names of) what is not the server's own in its folder.
 
-        Under valgrind candidates may create files here (their callgrind dumps
-        are written from inside them). The runner has read the previous
-        candidate's dumps before it sends the next request, so anything a
-        candidate uid owns, and every dump, goes before the next child starts:
-        no candidate can plant a dump for a later one.
+        Only valgrind's per-process logs of the last candidate are expected here
+        (written by valgrind as root, when the candidate's processes forked);
+        the caller reads them first.
         """
+        gone = []
         for entry in self.work_root.iterdir():
-            try:
-                st = entry.lstat()
-            except OSError:
+            if entry.name in self._own_files:
                 continue
-            if st.st_uid >= CANDIDATE_UID_BASE or entry.name.startswith("cg."):
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    with contextlib.suppress(OSError):
-                        entry.unlink()
+            gone.append(entry.name)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+        return gone
+
+    def _valgrind_logs(self) -> dict[str, str]:
+        """valgrind's logs of the processes of the candidate that just ended (then removed).
+
+        valgrind opens a process's log when the process starts or forks (as root,
+        before the candidate drops its uid) and writes it through a descriptor
+        the candidate cannot reach, so it is the harness's record of the count.
+        """
+        logs: dict[str, str] = {}
+        for entry in sorted(self.work_root.iterdir()):
+            name = entry.name
+            if name in self._own_files:
+                continue
+            if name.startswith("valgrind.") and name.endswith(".log") and len(logs) < MAX_LOGS:
+                data = callgrind_log_bytes(entry)
+                logs[name[len("valgrind.") : -len(".log")]] = (
+                    data.decode("utf-8", "replace") if data is not None else ""
+                )
+            else:
+                logs.setdefault("unexpected", "")
+                logs["unexpected"] += name + "\n"
+        if len(logs) >= MAX_LOGS:
+            logs["too_many"] = ""
+        self._sweep_candidate_files()
+        return logs
 
     def run(self, req: dict[str, Any]) -> bool:
         limits = Limits(**req["limits"])
         rid = f"{int(req['id']):012d}"  # fixed width: paths the child sees keep their length
-        if self.valgrind:
-            self._sweep_candidate_files()
+        self._sweep_candidate_files()
+        profile = req.get("mode") == "profile"
+        spec = req.get("backend") or {}
+        repeats = max(1, int(spec.get("repeats") or 1)) if profile else 1
         workdir = self.work_root / f"w{rid}"
-        workdir.mkdir()
         capture = self.work_root / f"out{rid}"
         cg_path: Path | None = None
         cg_error = None
@@ -309,23 +352,32 @@ class Server:
             capture=str(capture),
             cgroup=str(cg_path or ""),
             memcg=str(mem_path or ""),
-            dump_dir=str(self.work_root) if self.valgrind else "",
+            valgrind=1 if self.valgrind else 0,
         )
         self._write_request(req)
-        start = time.monotonic()
+        counter = None
+        if profile and not self.valgrind:
+            counter = _Counter(spec)
         alive = True
-        try:
-            pid, r = self._fork()
-        except ZygoteDied as exc:
-            done: dict[str, Any] = {"event": "done", "pid": None, "server_died": str(exc)}
-            alive = False
-        else:
-            write_message(
-                self.resp,
-                {"event": "started", "pid": pid, "cgroup": str(cg_path) if cg_path else None},
-            )
+        runs: list[dict[str, Any]] = []
+        first_outputs: Any = None
+        done: dict[str, Any] = {}
+        for repeat in range(repeats):
+            workdir.mkdir()
+            start = time.monotonic()
             try:
-                done = self._wait(pid, r, limits, start, cg_path)
+                pid, r, gw = self._fork()
+            except ZygoteDied as exc:
+                done = {"event": "done", "pid": None, "server_died": str(exc)}
+                alive = False
+                break
+            if repeat == 0:
+                write_message(
+                    self.resp,
+                    {"event": "started", "pid": pid, "cgroup": str(cg_path) if cg_path else None},
+                )
+            try:
+                done = self._wait(pid, r, gw, limits, start, cg_path, counter)
             except ZygoteDied:
                 self._kill_everything(pid, cg_path)
                 done = {
@@ -337,22 +389,50 @@ class Server:
                 alive = False
             finally:
                 os.close(r)
-            self._drop_dumps(pid)
+                os.close(gw)
+            done["stdout"] = _tail(capture, 4096)
+            with contextlib.suppress(OSError):
+                capture.unlink()
+            shutil.rmtree(workdir, ignore_errors=True)
+            if not profile:
+                break
+            run = {
+                "pid": pid,
+                "values": done.pop("values", None),
+                "cpu_s": done.get("cpu_s"),
+                "elapsed_ns": done.get("elapsed_ns"),
+            }
+            if self.valgrind:
+                run["logs"] = self._valgrind_logs()
+            result = done.get("result")
+            outputs = result.get("outputs") if isinstance(result, dict) else None
+            if repeat == 0:
+                first_outputs = outputs
+            elif outputs != first_outputs:
+                run["different_outputs"] = True
+            runs.append(run)
+            if not alive or not _clean(done) or run.get("different_outputs"):
+                break
+        if profile:
+            done["runs"] = runs
         done["cgroup_error"] = cg_error
         if mem_path is not None:
             done["oom_killed"] = MemoryCgroup.oom_killed(mem_path)
             MemoryCgroup.remove(mem_path)
-        done["stdout"] = _tail(capture, 4096)
-        with contextlib.suppress(OSError):
-            capture.unlink()
-        shutil.rmtree(workdir, ignore_errors=True)
         if cg_path is not None:
             PidsCgroup.remove(cg_path)
         write_message(self.resp, done)
         return alive
 
     def _wait(
-        self, pid: int, r: int, limits: Limits, start: float, cg_path: Path | None
+        self,
+        pid: int,
+        r: int,
+        gw: int,
+        limits: Limits,
+        start: float,
+        cg_path: Path | None,
+        counter: _Counter | None,
     ) -> dict[str, Any]:
         max_bytes = limits.output_mb << 20
         data = bytearray()
@@ -362,6 +442,11 @@ class Server:
         status: tuple[int, int, int, float, float] | None = None
         left: list[int] = []
         eof = False
+        # a profiled child says "R" once it is set up and its candidate compiled; the count
+        # starts (from out here) before it is told to go on
+        waiting_ready = True
+        attached = False
+        count_error = None
         zfd = self.sock.fileno()
         os.set_blocking(r, False)
         while status is None or not eof:
@@ -397,6 +482,12 @@ class Server:
                         if not chunk:
                             eof = True
                             break
+                        if waiting_ready:
+                            waiting_ready = False
+                            if chunk[:1] == b"R":
+                                chunk = chunk[1:]
+                                count_error = self._go(pid, gw, counter)
+                                attached = count_error is None
                         if not too_large:
                             data += chunk
                             if len(data) > max_bytes:
@@ -410,14 +501,16 @@ class Server:
                 # was left behind to work where no count or limit follows it
                 left = _left_behind(cg_path, pid) if cg_path else []
         end = time.monotonic()
-        # anything left in the group or cgroup (daemonised grandchildren) dies now
+        # anything left in the group or cgroup (daemonised grandchildren) dies now: their
+        # counts are folded into the candidate's (inherited counters) as they exit
         self._kill_everything(pid, cg_path)
+        values = counter.read() if counter is not None and attached else None
         _, wstatus, maxrss, utime, stime = status
         result: dict[str, Any] | None = None
         parse_error = None
         if data and not too_large:
             result, parse_error = _parse_result(bytes(data))
-        return {
+        out = {
             "event": "done",
             "pid": pid,
             "exitcode": os.WEXITSTATUS(wstatus) if os.WIFEXITED(wstatus) else None,
@@ -430,13 +523,126 @@ class Server:
             "max_rss_kb": maxrss,
             "cpu_s": utime + stime,
             "left_behind": len(left),
+            "values": values,
         }
+        if count_error:
+            out["count_error"] = count_error
+        return out
+
+    def _go(self, pid: int, gw: int, counter: _Counter | None) -> str | None:
+        """Start counting ``pid`` (perf: a group opened on it here) and let it go on.
+
+        The child is let go only once it sleeps in its read of the start pipe:
+        had "go" arrived before it got there, its count would begin somewhere
+        else in its code (measured: ~250 instructions of difference under
+        callgrind), and the same candidate would not always cost the same.
+        """
+        _wait_asleep(pid)
+        error = None
+        if counter is not None:
+            try:
+                counter.attach(pid)
+            except Exception as exc:  # reported as the measurement's failure
+                error = f"cannot count the candidate: {exc}"
+        with contextlib.suppress(OSError):
+            os.write(gw, b"g" if error is None else b"x")
+        return error
 
     @staticmethod
     def _kill_everything(pid: int, cg_path: Path | None) -> None:
         kill_group(pid, signal.SIGKILL)
         if cg_path is not None:
             PidsCgroup.kill_all(cg_path, deadline=2.0)
+
+
+#: at most this many valgrind logs (processes) are read per candidate run
+MAX_LOGS = 256
+#: a log of one process is a few KiB; a candidate's own labels could make it longer
+MAX_LOG_BYTES = 256 << 10
+
+
+def callgrind_log_bytes(path: Path) -> bytes | None:
+    """A valgrind log, read safely (see :func:`perfcount.counters.callgrind.read_dump_file`)."""
+    from perfcount.counters.callgrind import read_dump_file
+
+    return read_dump_file(path, MAX_LOG_BYTES)
+
+
+def _clean(done: dict[str, Any]) -> bool:
+    """Whether a run ended as a successful candidate run should (so another repeat may follow)."""
+    result = done.get("result")
+    return (
+        not done.get("timed_out")
+        and not done.get("too_large")
+        and not done.get("server_died")
+        and not done.get("left_behind")
+        and not done.get("count_error")
+        and done.get("exitcode") == 0
+        and isinstance(result, dict)
+        and result.get("status") == "ok"
+    )
+
+
+class _Counter:
+    """The perf counter group of one profiled child, opened by the server on its pid.
+
+    ``inherit``: every thread and process the candidate starts is counted too.
+    No counter descriptor ever exists in the candidate's process, and it is
+    enabled before the child is told to go on, so nothing the candidate runs
+    (module code, calls, encoding, exit) is outside the count.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        from perfcount.counters.events import parse_events
+
+        self.events = parse_events(spec.get("events") or [])
+        self.names = [e.name for e in self.events]
+        self.native = [e.native() for e in self.events]
+        self.group: Any = None
+
+    def attach(self, pid: int) -> None:
+        from perfcount import _native
+
+        self.group = _native.Group(
+            list(self.native), pid=pid, inherit=True, start_enabled=True, rdpmc=False
+        )
+
+    def read(self) -> dict[str, Any] | None:
+        group, self.group = self.group, None
+        if group is None:
+            return None
+        try:
+            values, enabled, running = group.read()
+        finally:
+            group.close()
+        out: dict[str, float] = {}
+        scaled: list[str] = []
+        not_counted: list[str] = []
+        for name, v, en, ru in zip(self.names, values, enabled, running):
+            if ru == 0:
+                not_counted.append(name)
+                continue
+            if ru < en:
+                scaled.append(name)
+                out[name] = float(v) * en / ru
+            else:
+                out[name] = float(v)
+        return {"values": out, "scaled": scaled, "not_counted": not_counted}
+
+
+def _wait_asleep(pid: int, limit: float = 2.0) -> None:
+    """Wait (up to ``limit`` seconds) until process ``pid`` sleeps (state S) in a system call."""
+    deadline = time.monotonic() + limit
+    path = f"/proc/{pid}/stat"
+    while time.monotonic() < deadline:
+        try:
+            with open(path, "rb") as f:
+                state = f.read().rsplit(b")", 1)[-1].split()[:1]
+        except OSError:
+            return  # gone: its exit is handled by the caller
+        if state == [b"S"]:
+            return
+        time.sleep(0.0005)
 
 
 def _left_behind(cg_path: Path, pid: int, settle: float = 0.2) -> list[int]:
@@ -476,9 +682,40 @@ def _tail(path: Path, n: int) -> str:
     return ("..." + text) if size > n else text
 
 
+def _prepare_imports() -> None:
+    """Make what a candidate's ``import`` costs independent of the run path.
+
+    The standard modules in :data:`PREIMPORTED` are imported; perfcount's own
+    folder leaves ``sys.path`` (its modules are imported already, and its
+    listing — a checkout with results files in it, say — changes from run to
+    run); and the finder of every remaining ``sys.path`` folder lists that folder
+    now, so that a candidate's import of anything else looks names up in the
+    same cached listing instead of reading directories inside its count.
+    """
+    import importlib
+    import importlib.machinery
+
+    for name in PREIMPORTED:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    own = str(Path(__file__).resolve().parents[2])
+    sys.path[:] = [
+        p for p in sys.path if p and _resolved(p) != own and p != os.environ.get("PYTHONPATH")
+    ]
+    importlib.machinery.PathFinder.invalidate_caches()
+    importlib.machinery.PathFinder.find_spec("_perfcount_no_such_module_")
+
+
+def _resolved(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return path
+
+
 # -- zygote --------------------------------------------------------------------
 def zygote_main(go: int, sock: socket.socket, request_path: str) -> None:  # pragma: no cover
-    """Fork a child per "go" byte; hand its result pipe to the server; reap it.
+    """Fork a child per "go" byte; hand its result and start pipes to the server; reap it.
 
     Written so that every round allocates exactly the same objects (no
     parsing, fixed-size messages), keeping the inherited heap identical.
@@ -491,25 +728,29 @@ def zygote_main(go: int, sock: socket.socket, request_path: str) -> None:  # pra
     send_fds, sendall = socket.send_fds, sock.sendall
     while read(go, 1) == b"g":
         r, w = pipe()
+        gr, gw = pipe()
         pid = fork()
         if pid == 0:
             close(r)
+            close(gw)
             close(go)
             fd = sock.detach()
             close(fd)
             try:
-                child_entry(request_path, w)
+                child_entry(request_path, w, gr)
             finally:
                 os._exit(70)
         close(w)
-        send_fds(sock, [started(pid)], [r])
+        close(gr)
+        send_fds(sock, [started(pid)], [r, gw])
         close(r)
+        close(gw)
         _, status, ru = wait4(pid, 0)
         sendall(exited(pid, status, ru.ru_maxrss, ru.ru_utime, ru.ru_stime))
 
 
 # -- child ---------------------------------------------------------------------
-def child_entry(request_path: str, w: int) -> None:  # pragma: no cover - in the child
+def child_entry(request_path: str, w: int, gr: int) -> None:  # pragma: no cover - in the child
     gc.enable()
     with open(request_path, "rb") as f:
         req = json.loads(f.read())
@@ -523,6 +764,7 @@ def child_entry(request_path: str, w: int) -> None:  # pragma: no cover - in the
         Path(req["capture"]),
         Path(cg) if cg else None,
         w,
+        gr,
         close=(),
     )
 
@@ -534,6 +776,7 @@ def child_main(
     capture: Path,
     cg_path: Path | None,
     w: int,
+    gr: int,
     close: tuple[int, ...],
 ) -> None:
     """Runs in the forked child; never returns normally (``os._exit``)."""
@@ -559,8 +802,7 @@ def child_main(
     os.dup2(out, 2)
     os.close(devnull)
     os.close(out)
-    # callgrind writes its dumps from inside this process, into the server's folder
-    writable = [Path(req["dump_dir"])] if req.get("dump_dir") else []
+    writable: list[Path] = []
     uid = candidate_uid(os.getpid()) if limits.drop_root and os.geteuid() == 0 else None
     notes = isolate(limits, writable, workdir, uid)
     os.chdir(workdir)
@@ -570,8 +812,10 @@ def child_main(
         os.environ["USER"] = os.environ["LOGNAME"] = f"candidate{uid}"
     apply_rlimits(limits)
     # after the namespaces and mounts (they need some of the denied calls), before any
-    # candidate code; a candidate counted by callgrind needs no perf_event of its own
-    missing = seccomp.install(deny_perf_events=bool(req.get("dump_dir")))  # a callgrind server
+    # candidate code; the harness counts from outside, so a candidate needs no perf_event
+    # under callgrind the count is per process: a process the candidate started could
+    # work uncounted (or exec a program callgrind does not follow), so it may start none
+    missing = seccomp.install(deny_perf_events=True, deny_processes=bool(req.get("valgrind")))
     if missing:
         notes.append(f"no seccomp filter ({missing})")
     # the sandbox made the interpreter reachable by mounts where it could; a capability is
@@ -583,7 +827,7 @@ def child_main(
     if why:
         notes.append(f"privileges kept ({why})")
     channel = os.fstat(w)
-    result = run_candidate(req)
+    result = run_candidate(req, w, gr)
     if notes:
         result["sandbox"] = notes
     # the candidate ran in this process: if it closed or replaced the result
@@ -691,8 +935,15 @@ def _classify(exc: BaseException, index: int | None, where: str) -> dict[str, An
     return _error("failed", exc, f"{type(exc).__name__} {where}", index)
 
 
-def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
-    """Compile, warm up and run the candidate; the JSON-ready result of this child."""
+def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
+    """Compile and run the candidate; the JSON-ready result of this child.
+
+    ``check``: module code, then the calls. ``profile``: the source is compiled
+    and the inputs decoded first, then the child tells the server it is ready
+    ("R" on ``w``) and waits for "g" on ``gr``; the server starts the count in
+    between, so module code, calls, output encoding and exit are all counted and
+    compiling is not (a candidate's length and comments cost nothing).
+    """
     source: str = req["source"]
     entry: str = req["entry_point"]
     mode: str = req["mode"]
@@ -703,17 +954,7 @@ def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
         return _error("failed", exc, "the candidate does not compile")
     linecache.cache[CANDIDATE_FILE] = (len(source), None, source.splitlines(True), CANDIDATE_FILE)
     ns: dict[str, Any] = {"__name__": "__candidate__", "__builtins__": builtins}
-    try:
-        exec(code, ns)
-    except BaseException as exc:
-        return _classify(exc, None, "while running the candidate's module code")
-    fn = ns.get(entry)
-    if fn is None or not callable(fn):
-        defined = sorted(k for k, v in ns.items() if callable(v) and not k.startswith("__"))
-        return _error(
-            "failed",
-            message=f"entry point {entry!r} is not defined by the candidate (it defines: {', '.join(defined) or 'nothing callable'})",
-        )
+    fn: Any = None
 
     def fresh() -> list[tuple[Any, ...]]:
         out = []
@@ -723,6 +964,13 @@ def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
         return out
 
     if mode == "check":
+        try:
+            exec(code, ns)
+        except BaseException as exc:
+            return _classify(exc, None, "while running the candidate's module code")
+        fn = ns.get(entry)
+        if fn is None or not callable(fn):
+            return _missing_entry(entry, ns)
         outputs: list[Any] = []
         for i, args in enumerate(fresh()):
             try:
@@ -737,51 +985,69 @@ def run_candidate(req: dict[str, Any]) -> dict[str, Any]:
                 return _classify(exc, i, f"encoding the output of test input {i}")
         return {"status": "ok", "outputs": outputs}
 
-    from perfcount.counters.backends import BACKENDS
-
-    spec = req["backend"]
-    backend = BACKENDS[spec["name"]](spec["events"], spec["repeats"])
-    label: str = req["label"]
+    # -- profile: the count is taken from outside, from "go" to this process's exit --
+    calls = fresh()  # decoded before the count starts
     warmup = int(req.get("warmup", 0))
+    module_done = False
+    if warmup:
+        # opt-in (never used by evaluations): module code and warm-up runs before the
+        # count; whatever they leave in this process carries into the counted run
+        try:
+            exec(code, ns)
+            module_done = True
+            fn = ns.get(entry)
+            if fn is None or not callable(fn):
+                return _missing_entry(entry, ns)
+            for _ in range(warmup):
+                for args in fresh():
+                    fn(*args)
+        except BaseException as exc:
+            return _classify(exc, None, "during warm-up")
+    gc.collect()
+    os.write(w, b"R")
+    go = os.read(gr, 1)
+    os.close(gr)
+    if go != b"g":
+        return _error("crashed", message="the harness could not start counting this candidate")
+    if req.get("valgrind"):
+        from perfcount import _native
+
+        _native.callgrind_begin_candidate()
+    if not module_done:
+        try:
+            exec(code, ns)
+        except BaseException as exc:
+            return _classify(exc, None, "while running the candidate's module code")
+        fn = ns.get(entry)
+    if fn is None or not callable(fn):
+        return _missing_entry(entry, ns)
+    # nothing here reads a clock or another varying value: the result's bytes (and so
+    # the cost of encoding them) must be the same for the same candidate and inputs
+    results: list[Any] = []
+    append = results.append
     i = -1
     try:
-        for _ in range(warmup):
-            for i, args in enumerate(fresh()):  # noqa: B007 - i reports the failing input
-                fn(*args)
+        for i, args in enumerate(calls):  # noqa: B007 - i reports the failing input
+            append(fn(*args))
     except BaseException as exc:
-        return _classify(exc, i, f"during warm-up on input {i}")
-
-    regions: list[dict[str, Any]] = []
-    walls: list[int] = []
-    results: list[Any] = []
-    for repeat in range(max(1, backend.repeats)):
-        calls = fresh()
-        results = []
-        append = results.append
-        i = -1
-        gc.collect()
-        gc.disable()
-        try:
-            try:
-                with backend.region(label) as region:
-                    t0 = time.perf_counter_ns()
-                    for i, args in enumerate(calls):  # noqa: B007 - i reports the failing input
-                        append(fn(*args))
-                    t1 = time.perf_counter_ns()
-            finally:
-                gc.enable()
-        except BaseException as exc:
-            return _classify(exc, i, f"on input {i}" + (f" (repeat {repeat})" if repeat else ""))
-        regions.append(region.to_dict())
-        walls.append(t1 - t0)
-        del calls
+        return _classify(exc, i, f"on input {i}")
+    del calls
     try:
         outputs = [plain.encode(v) for v in results]
     except plain.UnsupportedValue as exc:
         return _error("failed", message=f"the return value {exc}")
     except MemoryError as exc:
         return _classify(exc, None, "encoding the outputs")
-    return {"status": "ok", "outputs": outputs, "regions": regions, "wall_ns": walls}
+    return {"status": "ok", "outputs": outputs}
+
+
+def _missing_entry(entry: str, ns: dict[str, Any]) -> dict[str, Any]:
+    defined = sorted(k for k, v in ns.items() if callable(v) and not k.startswith("__"))
+    return _error(
+        "failed",
+        message=f"entry point {entry!r} is not defined by the candidate (it defines: "
+        f"{', '.join(defined) or 'nothing callable'})",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

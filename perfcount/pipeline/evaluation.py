@@ -71,11 +71,13 @@ from typing import TYPE_CHECKING, Any
 from perfcount._util import plain, views
 from perfcount._util.jsonl import iter_jsonl
 from perfcount._version import __version__
+from perfcount.dpe.consistency import CpuModel, cpu_model, suspect
 from perfcount.dpe.refcache import ReferenceCache, content_hash
 from perfcount.dpe.scoring import Score, check_match, default_tolerance
 from perfcount.errors import DatasetError, InvalidArgument
 from perfcount.execute.candidate import CandidateRunner
 from perfcount.execute.pool import RunnerPool
+from perfcount.execute.runner import harness_digest
 from perfcount.pipeline.kinds import kind_of, resolve_backend
 from perfcount.pipeline.progress import ProgressPlan, Reporter, reporter
 
@@ -504,6 +506,8 @@ class _TaskEvaluator:
             "backend": runner.backend,
             "metric": runner.metric,
             "perfcount": __version__,
+            # costs measured by another version of the measuring code are not reused
+            "harness": harness_digest(),
             "content": content_hash(
                 [task.entry_point, self.refs, task.pe_input]
                 + ([task.language, task.build, task.run] if task.is_command else [])
@@ -538,9 +542,12 @@ class _TaskEvaluator:
             "status": prof.status,
             "error": None if prof.status == "ok" else (prof.error or prof.status),
             "cached": False,
+            "cpu_s": getattr(prof, "cpu_s", None),
         }
         if prof.status == "ok":
-            self.cache.put(i, {"cost": info["cost"], "metric": self.runner.metric})
+            self.cache.put(
+                i, {"cost": info["cost"], "metric": self.runner.metric, "cpu_s": info["cpu_s"]}
+            )
             # the outputs on pe_input every candidate is held to (and, without tests, its gate)
             self._remember_outputs(i, prof.outputs)
         else:
@@ -569,6 +576,7 @@ class _TaskEvaluator:
                 "status": "ok",
                 "error": None,
                 "cached": True,
+                "cpu_s": cached.get("cpu_s"),
             }
         else:
             info = self._profile_reference(i)
@@ -773,6 +781,12 @@ class _TaskEvaluator:
         budget = max(MIN_CANDIDATE_TIMEOUT_S, CANDIDATE_TIMEOUT_MULTIPLE * seconds)
         return float(2 ** math.ceil(math.log2(budget)))
 
+    def cpu_model(self) -> CpuModel | None:
+        """CPU time against cost, from the references measured (or cached) so far."""
+        return cpu_model(
+            (info["cost"], info.get("cpu_s")) for info in self.ref_info if info is not None
+        )
+
     def profile_and_match(self, source: str) -> dict[str, Any]:
         prof = self._profile(source, timeout=self.candidate_timeout())
         out: dict[str, Any] = {
@@ -810,6 +824,12 @@ class _TaskEvaluator:
                 cluster=None,
                 error="no reference could be measured on this machine: " + "; ".join(self.warnings),
             )
+            return out
+        # the references it was matched against were profiled (or cached) by now
+        odd = suspect(out["cost"], getattr(prof, "cpu_s", None), self.cpu_model())
+        if odd is not None:
+            # scores 0, with both figures: the count and the kernel's CPU time disagree
+            out.update(status="suspect", cpu_s=prof.cpu_s, error=odd)
             return out
         s = Score.at(j, self.scores)
         margin = self.margin(out["cost"], j)

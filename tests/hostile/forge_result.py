@@ -1,4 +1,4 @@
-# hostile: KNOWN LIMITATION (SECURITY.md): writes a forged 'ok' result with a tiny cost into every pipe it holds and exits; the harness shares its process, so the forgery is accepted for this candidate only -- it still cannot touch other candidates, the evaluator or the filesystem
+# hostile: writes a forged 'ok' result with a tiny cost into every pipe it holds and exits; the count is taken by the fork server from outside the candidate's process, so the forged cost is ignored (its outputs are its own, and are checked like any outputs)
 # expect: ok
 import json
 import os

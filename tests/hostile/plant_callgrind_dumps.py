@@ -1,4 +1,4 @@
-# hostile: under valgrind, creates forged callgrind dumps (read-only for others) in the fork server's dump folder for the next 300 pids, to poison later candidates' measurements; the server sweeps candidate files before each child
+# hostile: under valgrind, tries to create forged callgrind dumps for the next 300 pids in the fork server's folder, to poison later candidates' measurements; that folder is not writable by candidates (dumps go nowhere, counts are read from valgrind's root-owned logs)
 # expect: ok
 import os
 

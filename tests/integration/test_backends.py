@@ -107,16 +107,22 @@ def test_valgrind_server_killed_by_candidate_is_restarted(vg):
 
 
 @pytest.mark.needs_valgrind
-def test_candidate_dumping_its_own_callgrind_region_is_refused(vg):
-    src = (
-        "from perfcount import _native\n"
-        "def f():\n"
-        "    _native.callgrind_stop('perfcount')  # end the region early ...\n"
-        "    _native.callgrind_start()\n"
-        "    return sum(range(10_000))\n"
-    )
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        ("_native.callgrind_stop('perfcount')\n    _native.callgrind_start()", "dumped"),
+        ("_native.callgrind_zero()", "zeroed"),
+        ("_native.callgrind_begin_candidate()\n    _native.callgrind_zero()", "zeroed"),
+    ],
+)
+def test_candidate_touching_its_own_callgrind_count_is_refused(vg, body, why):
+    # the count is switched on by the harness once and read off valgrind's log at exit:
+    # a client request that dumps, zeroes or switches it shows there
+    src = f"from perfcount import _native\ndef f():\n    {body}\n    return sum(range(10_000))\n"
     p = vg.profile(src, "f", [[]])
-    assert p.status == "failed" and "cannot be trusted" in p.error and p.cost is None
+    assert p.status == "failed" and "cannot be trusted" in p.error and why in p.error, p.error
+    assert p.cost is None
+    assert vg.profile(LOOP, "f", [[10]]).status == "ok"
 
 
 @pytest.mark.needs_valgrind

@@ -287,16 +287,16 @@ def test_hostile_candidate_profiled(name: str, runner: Runner, world: World) -> 
     assert ok.status == "ok" and ok.outputs == [42]
 
 
-def test_forged_result_is_a_documented_limitation(runner: Runner, world: World) -> None:
-    # what SECURITY.md says: a candidate can forge its *own* measurement (it shares
-    # the harness's process); malformed forgeries are refused, well-formed ones are not
+def test_forged_result_cannot_forge_the_cost(runner: Runner, world: World) -> None:
+    # the candidate writes a well-formed result with a tiny count into every pipe it holds:
+    # counts are taken by the server from outside the child, so the forged one is ignored
     p = runner.profile((HOSTILE / "forge_result.py").read_text(), "solve", [[world.arg()]])
-    assert p.status == "ok" and p.cost == 1
+    assert p.status == "ok" and p.cost is not None and p.cost > 1_000
     garbage = (
         "import os\ndef solve(arg):\n"
         "    for fd in range(3, 64):\n"
         "        try:\n"
-        '            os.write(fd, b\'{"status": "ok", "outputs": [42], "regions": []}\')\n'
+        '            os.write(fd, b\'{"status": "ok", "outputs": [42, 43]}\')\n'
         "        except OSError:\n"
         "            pass\n"
         "    os._exit(0)\n"
@@ -429,7 +429,8 @@ def test_planted_callgrind_dumps_do_not_reach_later_candidates(world: World) -> 
         first = vg.profile(loop, "solve", [[world.arg()]])
         assert first.status == "ok", first.error
         p = vg.profile(planter, "solve", [[world.arg()]])
-        assert p.status == "ok" and "PLANTED" in p.stdout, (p.status, p.error, p.stdout)
+        # the server's folder is not writable by candidates at all: nothing gets planted
+        assert p.status == "ok" and "PLANTED 0" in p.stdout, (p.status, p.error, p.stdout)
         for _ in range(3):
             again = vg.profile(loop, "solve", [[world.arg()]])
             assert again.status == "ok", again.error

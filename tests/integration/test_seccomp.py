@@ -48,7 +48,11 @@ def f():
         ctypes.set_errno(0)
         rc = libc.syscall(nr, *args)
         out[name] = "ok" if rc >= 0 else errno.errorcode.get(ctypes.get_errno(), "?")
-    pid = os.fork()  # ordinary children still work
+    try:
+        pid = os.fork()  # ordinary children work (not under valgrind: EPERM)
+    except OSError as exc:
+        out["fork"] = errno.errorcode.get(exc.errno, "?")
+        return out
     if pid == 0:
         os._exit(7)
     out["fork"] = os.waitpid(pid, 0)[1] >> 8
@@ -92,14 +96,14 @@ def test_candidates_cannot_reach_past_the_sandbox(backend: str) -> None:
         assert all(got[name] != "ok" for name in DENIED if name in got), got
     else:
         assert {name: got[name] for name in DENIED} == dict.fromkeys(DENIED, "EPERM")
-    assert got["getpid"] == "ok" and got["fork"] == 7
+    assert got["getpid"] == "ok"
+    # under callgrind the count is per process: a candidate may start none (a thread is
+    # fine); elsewhere its children are counted with it (inherited counters)
+    assert got["fork"] == ("EPERM" if backend == "valgrind" else 7)
     if backend != "valgrind":
         assert got["bpf"] == "EPERM"
-    # counted by callgrind from outside, a candidate needs no counters of its own
-    if backend == "valgrind":
-        assert got["perf_event_open"] == "EPERM"
-    else:
-        assert got["perf_event_open"] != "EPERM"  # the region is opened in the child today
+    # counted from outside, a candidate needs no counters of its own
+    assert got["perf_event_open"] == "EPERM"
 
 
 CAPS = """

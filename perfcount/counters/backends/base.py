@@ -1,10 +1,13 @@
 """The interface every measurement backend implements.
 
-A backend has two halves. The *child half* runs inside the forked candidate
-process: :meth:`Backend.region` is a context manager around the measured calls
-and leaves raw, JSON-ready numbers on the object it yields. The *parent half*
-(:meth:`Backend.summarise`) runs in the evaluator and turns those raw numbers
-(plus, for valgrind, the dump files the child left) into a
+A backend has two halves. The *in-process half* (:meth:`Backend.region`) is a
+context manager around a region of the user's own process (``measure()``,
+the pytest plugin). The *whole-life half* is for candidates, which are counted
+from outside their process by the fork server, from the moment the child is let
+go to its exit (see :mod:`perfcount.execute.server`): :meth:`Backend.run_values`
+turns what the server reported for one run (the perf group it read; for
+valgrind, valgrind's logs of the candidate's processes) into values, and
+:meth:`Backend.summarise` turns the runs into a
 :class:`perfcount.counters.region.Counts` and one cost in the backend's metric.
 """
 
@@ -13,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from perfcount._util.stats import median, median_cv
@@ -91,39 +93,65 @@ class Backend:
         """What the child needs to rebuild this backend (sent over the protocol)."""
         return {"name": self.name, "events": self.events, "repeats": self.repeats}
 
-    # -- child half -------------------------------------------------------------
+    # -- in-process half (measure()/count() in the user's own process) ---------------
     @contextmanager
     def region(self, label: str) -> Iterator[Region]:
         """Measure the body; fill the yielded :class:`Region` on exit."""
         raise NotImplementedError
         yield Region()  # pragma: no cover
 
-    # -- parent half ------------------------------------------------------------
+    # -- whole-life half (a candidate counted from outside by the fork server) ------
+    def run_values(self, run: dict[str, Any]) -> Region:
+        """One counted run of a candidate (as the fork server reported it) -> its values.
+
+        The perf-based backends' group was read by the server: ``run["values"]``.
+        Raises :class:`CandidateError` when the run's count cannot be trusted.
+        """
+        raw = run.get("values")
+        if not isinstance(raw, dict) or not isinstance(raw.get("values"), dict):
+            raise BackendError("the fork server reported no count for the candidate")
+        return Region(
+            values={k: float(v) for k, v in raw["values"].items()},
+            scaled=list(raw.get("scaled", ())),
+            not_counted=list(raw.get("not_counted", ())),
+        )
+
     def summarise(
-        self, raw: list[dict[str, Any]], *, pid: int, label: str, out_dir: Path
+        self, runs: list[dict[str, Any]], *, overhead: dict[str, float] | None = None
     ) -> Summary:
-        """Raw regions from the child -> Counts + cost (median over repeats)."""
-        if not raw:
-            raise ValueError("no measured region came back from the candidate")
+        """Counted runs -> Counts + cost (median over repeats), less the harness's ``overhead``.
+
+        ``overhead`` is what an empty candidate costs measured the same way (the
+        harness's own share of a whole-life count); it is subtracted from every
+        run, never below zero (the metric never below one unit).
+        """
+        if not runs:
+            raise ValueError("no counted run came back from the candidate")
+        regions = [self.run_values(r) for r in runs]
         metric = self.metric
-        if any(metric not in r.get("values", {}) for r in raw):
+        if any(metric not in r.values for r in regions):
             raise BackendError(
-                f"the metric event {metric!r} was not counted in the candidate's region",
+                f"the metric event {metric!r} was not counted in the candidate's run",
                 hint="the counter could not be scheduled (multiplexing/pinning); "
                 "measure fewer events at a time",
             )
-        costs = [float(r["values"][metric]) for r in raw]
+        sub = dict(overhead or {})
+        for r in regions:
+            r.values = {k: max(0.0, v - sub.get(k, 0.0)) for k, v in r.values.items()}
+        # the metric never below one unit: a cost of zero has no place in the clustering
+        for r in regions:
+            r.values[metric] = max(1.0, r.values[metric])
+        costs = [r.values[metric] for r in regions]
         cost, cv = median_cv(costs)
         values = {
-            name: median(float(r["values"][name]) for r in raw if name in r["values"])
-            for name in raw[0]["values"]
+            name: median(r.values[name] for r in regions if name in r.values)
+            for name in regions[0].values
         }
-        first = raw[0]
         counts = Counts(
             data=values,
             backend=self.name,
-            scaled=frozenset(n for r in raw for n in r.get("scaled", ())),
-            not_counted=frozenset(first.get("not_counted", ())),
-            overhead=dict(first.get("overhead", {})),
+            scaled=frozenset(n for r in regions for n in r.scaled),
+            not_counted=frozenset(regions[0].not_counted),
+            overhead={k: float(v) for k, v in sub.items()},
         )
-        return Summary(counts=counts, cost=cost, repeats=len(raw), cv=cv)
+        return Summary(counts=counts, cost=cost, repeats=len(regions), cv=cv)

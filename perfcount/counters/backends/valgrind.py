@@ -1,11 +1,13 @@
 """``valgrind`` backend: deterministic instruction counts from callgrind.
 
-The fork server itself runs under ``valgrind --tool=callgrind
---instr-atstart=no``; each forked candidate switches instrumentation on only
-around its calls (``_native.callgrind_start()`` ... ``callgrind_stop(label)``),
-which dumps ``cg.<pid>.<n>`` with ``desc: Trigger: Client Request: <label>``.
-The parent reads the ``totals:`` line of that dump (``summary:`` is unreliable
-in valgrind 3.19). Counts are those of callgrind's ``Ir`` event, reported as
+The fork server itself runs under ``valgrind --tool=callgrind -v
+--instr-atstart=no``; each forked candidate's process switches instrumentation
+on once, right when the server lets it go (``_native.callgrind_begin_candidate``),
+and is counted to its exit. The count is read from valgrind's log of each of
+the candidate's processes (``Collected :``, see
+:func:`perfcount.counters.callgrind.log_count`), which also records every client
+request that zeroes, dumps or switches the count: any of them makes the run
+``failed``. Counts are those of callgrind's ``Ir`` event, reported as
 ``instructions``; they are not identical to hardware ``instructions:u``, so
 compare within this backend only.
 """
@@ -14,14 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from perfcount._util.stats import median_cv
-from perfcount.counters.backends.base import Backend, Region, Summary
-from perfcount.counters.callgrind import TIMEOUT_FACTOR, read_labelled_dumps, require_valgrind
+from perfcount.counters.backends.base import Backend, Region
+from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind
 from perfcount.counters.events import parse_events
-from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, CandidateError, InvalidArgument
 
 __all__ = ["ValgrindBackend"]
@@ -89,21 +88,31 @@ class ValgrindBackend(Backend):
         finally:
             _native.callgrind_stop(label)
 
-    def summarise(
-        self, raw: list[dict[str, Any]], *, pid: int, label: str, out_dir: Path
-    ) -> Summary:
-        totals = read_labelled_dumps(out_dir, pid, label)
-        if len(totals) > max(1, self.repeats):
+    def run_values(self, run: dict[str, Any]) -> Region:
+        """The instructions of every process of one run, summed, from valgrind's logs."""
+        logs = run.get("logs")
+        pid = run.get("pid")
+        if not isinstance(logs, dict) or not isinstance(pid, int):
+            raise BackendError("the fork server reported no valgrind logs for the candidate")
+        if "too_many" in logs:
             raise CandidateError(
-                f"{len(totals)} callgrind dumps labelled {label!r} came from pid {pid} where "
-                f"{max(1, self.repeats)} were expected: the candidate issued callgrind client "
-                "requests itself, so its count cannot be trusted"
+                "the candidate started more processes than can be counted under valgrind"
             )
-        if not totals:
-            raise BackendError(
-                f"no callgrind dump labelled {label!r} from pid {pid} in {out_dir}",
-                hint="is the fork server really running under valgrind --tool=callgrind?",
+        if "unexpected" in logs:
+            raise CandidateError(
+                "files appeared in the fork server's folder during the candidate's run: "
+                + logs["unexpected"].strip().replace("\n", ", ")
             )
-        cost, cv = median_cv(totals)
-        counts = Counts(data={"instructions": cost}, backend=self.name)
-        return Summary(counts=counts, cost=cost, repeats=len(totals), cv=cv)
+        if str(pid) not in logs:
+            raise BackendError(f"valgrind wrote no log for the candidate's process {pid}")
+        total = 0
+        for name, text in logs.items():
+            if not name.isdigit():
+                continue
+            count, why, tampered = log_count(text, int(name), began_here=int(name) == pid)
+            if count is None:
+                if tampered:
+                    raise CandidateError(f"the count cannot be trusted: {why}")
+                raise BackendError(f"no count: {why}")
+            total += count
+        return Region(values={"instructions": float(total)})

@@ -1,0 +1,61 @@
+"""Reading a candidate's count off valgrind's log (``callgrind.log_count``)."""
+
+from __future__ import annotations
+
+from perfcount.counters.callgrind import log_count
+
+PID = 4242
+HONEST = f"""==4242== Parent PID: 4200
+--4242-- Valgrind library directory: /usr/libexec/valgrind
+--4242-- Client Request: instrumentation switched ON
+--4242--   Zeroing costs...
+--4242--   ...done
+--4242-- Symbol match: found runtime_resolve: ld-linux-x86-64.so.2 +0x121c0=0x40121c0
+==4242==
+--4242-- Start dumping at BB 43828 (Prg.Term.)...
+--4242-- Dump to /dev/null
+--4242-- Dumping done.
+==4242== Events    : Ir
+==4242== Collected : 163701
+==4242==
+==4242== I   refs:      163,701
+"""
+
+
+def _with(extra: str, before: str = "--4242-- Start dumping at BB 43828 (Prg.Term.)...") -> str:
+    return HONEST.replace(before, extra + "\n" + before)
+
+
+def test_an_honest_log_gives_the_total() -> None:
+    assert log_count(HONEST, PID, began_here=True) == (163701, "", False)
+
+
+def test_every_client_request_that_changes_the_count_shows() -> None:
+    cases = {
+        "zeroed": _with("--4242--   Zeroing costs..."),
+        "switched": _with("--4242-- Client Request: instrumentation switched OFF"),
+        "dumped": _with(
+            "--4242-- Start dumping at BB 99 (Client Request: x)...\n--4242-- Dumping done."
+        ),
+        "wrote into": _with("**4242** hello"),
+    }
+    for word, text in cases.items():
+        count, why, tampered = log_count(text, PID, began_here=True)
+        assert count is None and tampered and word in why, (word, why)
+
+
+def test_a_forged_total_line_is_caught() -> None:
+    forged = _with("==4242== Collected : 1")
+    count, why, tampered = log_count(forged, PID, began_here=True)
+    assert count is None and tampered and "more than one total" in why
+
+
+def test_a_process_that_did_not_end_under_valgrind_has_no_count() -> None:
+    cut = HONEST[: HONEST.index("--4242-- Start dumping")]
+    count, why, tampered = log_count(cut, PID, began_here=True)
+    assert count is None and not tampered and "did not end under valgrind" in why
+
+
+def test_a_process_that_never_began_must_not_switch() -> None:
+    count, why, tampered = log_count(HONEST, PID, began_here=False)
+    assert count is None and tampered and "switched" in why
