@@ -1,0 +1,124 @@
+"""Issue #14: no technique of the forgery corpus (tests/forgery/) may beat honest work.
+
+Every file in ``tests/forgery/`` is a candidate for the shipped task
+``kth_smallest``: ``honest_slow.py`` (insertion sort, DPS 0) and, one per
+file, that solution plus a trick meant to make its cost look smaller
+(callgrind client requests, work hidden in processes, threads, import time or
+after the region, patched harness code, forged dumps and results, memoising,
+a wide tie tolerance, a table of answers...). Each goes through
+``perfcount.evaluate`` under ``valgrind`` and ``software``, the corpus grouped
+in one run per backend (one fork server, reference costs from the default
+cache; ~5x faster than a ``score()`` call each), shared by the whole module.
+
+A technique **beats honest** when its status is ``ok`` and its DPS is above
+both the honest solution's in the same run and what honest work reaches by
+noise on that backend (``benchmarks/forgery.py``: ``HONEST_NOISE``, measured:
+0 under valgrind, the second reference's 18.2 under software). Only public
+results are used (status, DPS), so the tests hold any version of the harness
+to the same bar. Many of them fail on a harness that measures inside the
+candidate's process: that is what they are for.
+
+``python benchmarks/forgery.py`` prints the same runs as a table.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perfcount.execute.sandbox import PIDS_ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks" / "forgery.py"
+CORPUS = ROOT / "tests" / "forgery"
+HONEST = "honest_slow"
+TECHNIQUES = sorted(p.stem for p in CORPUS.glob("*.py") if p.stem != HONEST and p.stem[0] != "_")
+BACKENDS = [pytest.param("valgrind", marks=pytest.mark.needs_valgrind), "software"]
+
+pytestmark = [
+    pytest.mark.slow,
+    # the corpus is hostile code: it forks workers, writes where it can and patches what it
+    # finds, so it runs only where the sandbox (own uid, read-only root, cgroups) holds it
+    pytest.mark.skipif(
+        os.geteuid() != 0 or not (PIDS_ROOT / "cgroup.procs").exists(),
+        reason="the forgery corpus needs the full sandbox (root, cgroup v1 pids)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("perfcount_bench_forgery", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture(scope="module")
+def scored(bench) -> Callable[[str], dict[str, dict[str, Any]]]:
+    """``scored(backend)``: every row of the corpus under ``backend``, run once per module."""
+    runs: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def get(backend: str) -> dict[str, dict[str, Any]]:
+        if backend not in runs:
+            rows = bench.run_backend(backend, bench.load_corpus())
+            bench.mark_winners(rows)
+            runs[backend] = {r["technique"]: r for r in rows}
+        return runs[backend]
+
+    return get
+
+
+def _honest_core() -> str:
+    text = (CORPUS / f"{HONEST}.py").read_text()
+    start = text.index("# -- the honest slow solution")
+    return text[start : text.index("\ndef kth_smallest", start)].rstrip()
+
+
+def test_corpus_is_large_documented_and_starts_from_the_honest_solution() -> None:
+    assert len(TECHNIQUES) >= 16
+    core = _honest_core()
+    for name in [HONEST, *TECHNIQUES]:
+        source = (CORPUS / f"{name}.py").read_text()
+        tree = ast.parse(source)
+        doc = ast.get_docstring(tree)
+        assert doc, f"{name}.py needs a docstring saying what it does"
+        targets = re.search(r"^Targets: (.+)$", doc, re.M)
+        assert targets, f"{name}.py: its docstring needs a 'Targets:' line"
+        if name != HONEST:
+            named = {t.strip() for t in targets.group(1).split(",")}
+            assert named and named <= {"valgrind", "software"}, f"{name}.py targets {named}"
+        assert core in source, f"{name}.py does not start from the honest slow solution"
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert "kth_smallest" in defined, f"{name}.py defines no kth_smallest"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_honest_slow_solution_scores_at_most_the_noise_ceiling(backend: str, bench, scored) -> None:
+    row = scored(backend)[HONEST]
+    assert row["status"] == "ok", row
+    assert row["dps"] <= bench.noise_ceiling(backend), row
+    if backend == "valgrind":
+        assert row["dps"] == 0.0, row
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("technique", TECHNIQUES)
+def test_forgery_does_not_beat_the_honest_solution(technique: str, backend: str, scored) -> None:
+    runs = scored(backend)
+    row, honest = runs[technique], runs[HONEST]
+    assert not row["beats_honest"], (
+        f"{technique} under {backend}: status {row['status']}, DPS {row['dps']}, cost "
+        f"{row['cost']} {row['metric']} (honest: DPS {honest['dps']}, cost {honest['cost']})"
+    )
