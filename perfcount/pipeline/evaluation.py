@@ -794,7 +794,7 @@ class _TaskEvaluator:
             more = f" (and {len(dropped) - 3} more)" if len(dropped) > 3 else ""
             self.warnings.append(
                 f"plus tests: the canonical solution fails on {len(dropped)} of "
-                f"{len(plus.inputs)} inputs, which are left out: {shown}{more}"
+                f"{len(plus.inputs)} inputs, left out: {shown}{more}"
             )
         every = plus.inputs
         kept = [int(i) for i in stored["kept"]]

@@ -129,8 +129,9 @@ def _plus_row(path: Path, task_id: str) -> dict[str, Any]:
 def test_canonical_failures_input_rule_and_fallback(tmp_path: Path, cache_dir: Path) -> None:
     """Mbpp/106 runs only with EvalPlus's input rule applied (its canonical solution adds a
     tuple to a tuple); an input its canonical solution raises on is left out with a
-    warning; a canonical solution that cannot run at all leaves the task on the
-    references' gate, said in its warnings."""
+    warning, and so is one it hangs on (found by halving its run); a canonical solution
+    that cannot run at all leaves the task on the references' gate, said in its
+    warnings."""
     from perfcount.pipeline.evaluation import evaluate
 
     mbpp = _plus_row(EVALPLUS / "MbppPlus-mini.jsonl", "Mbpp/106")
@@ -145,7 +146,18 @@ def test_canonical_failures_input_rule_and_fallback(tmp_path: Path, cache_dir: P
         "plus_input": [["asdasnakj"]],
         "atol": 0,
     }
-    (tmp_path / "HumanEvalPlus.jsonl").write_text(json.dumps(strlen) + "\n")
+    sum_to_n = {
+        "task_id": "HumanEval/60",
+        "prompt": "\n\ndef sum_to_n(n: int):\n",
+        "canonical_solution": "    while n == 7:\n        pass\n    return n * (n + 1) // 2\n",
+        "entry_point": "sum_to_n",
+        "base_input": [[1], [5], [7], [10]],
+        "plus_input": [[100]],
+        "atol": 0,
+    }
+    (tmp_path / "HumanEvalPlus.jsonl").write_text(
+        json.dumps(strlen) + "\n" + json.dumps(sum_to_n) + "\n"
+    )
     rows = [
         {"task_id": "Mbpp/106", "solution": mbpp["canonical_solution"], "name": "right"},
         {
@@ -158,6 +170,11 @@ def test_canonical_failures_input_rule_and_fallback(tmp_path: Path, cache_dir: P
             "solution": "def strlen(s):\n    return len(s)\n",
             "name": "right",
         },
+        {
+            "task_id": "HumanEval/60",
+            "solution": "def sum_to_n(n):\n    return n * n\n",
+            "name": "wrong",
+        },
     ]
     ev = evaluate(
         rows,
@@ -167,6 +184,7 @@ def test_canonical_failures_input_rule_and_fallback(tmp_path: Path, cache_dir: P
         workers=1,
         progress=False,
         min_correct=10,  # the gate only: nothing is profiled
+        timeout=1.0,  # for the hanging input
     )
     samples, tasks = _by(ev)
     t106 = tasks["Mbpp/106"]
@@ -190,6 +208,16 @@ def test_canonical_failures_input_rule_and_fallback(tmp_path: Path, cache_dir: P
     assert "fails before any input" in warning and "NameError" in warning
     assert "references' outputs" in warning
     assert samples["HumanEval/23", "right"]["passed"] is True
+
+    t60 = tasks["HumanEval/60"]
+    assert t60["correctness"] == "plus-tests"
+    assert (t60["plus_tests"]["inputs"], t60["plus_tests"]["dropped"]) == (4, 1)
+    (warning,) = [w for w in t60["warnings"] if w.startswith("plus tests:")]
+    assert "base input 2: timeout:" in warning
+    # n*n is right for n = 1 only; 5 is the next input kept
+    assert samples["HumanEval/60", "wrong"]["error"] == (
+        "wrong output on base input 1 [5]: got 25, expected 15"
+    )
 
 
 def test_oracles_in_the_sandbox(tmp_path: Path, cache_dir: Path) -> None:
