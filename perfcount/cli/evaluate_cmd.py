@@ -58,7 +58,16 @@ class Command:
             "--preset",
             choices=["evalperf"],
             help="EvalPlus's evalperf defaults (--min-correct 10 --max-profile 20, inclusive "
-            "matching), recorded in the results header",
+            "matching; its correctness gate with --plus-tests), recorded in the results header",
+        )
+        parser.add_argument(
+            "--plus-tests",
+            action="append",
+            metavar="PATH",
+            help="EvalPlus's HumanEval+/MBPP+ file (HumanEvalPlus*.jsonl[.gz], "
+            "MbppPlus*.jsonl[.gz]) or a folder holding them (repeatable): the tasks they cover "
+            "are checked as EvalPerf does, on their base+plus inputs against the canonical "
+            "solution's outputs; each task line's 'correctness' says which gate was used",
         )
         parser.add_argument(
             "--min-correct",
@@ -141,4 +150,5 @@ class Command:
             match=args.match,
             tolerance=args.tolerance,
             preset=args.preset,
+            plus_tests=args.plus_tests,
         )

@@ -2,10 +2,15 @@
 
 The path of one candidate (docs/design.md, "The data path"):
 
-1. **correctness first** — the runner's ``check`` on the task's ``tests`` against its
-   stored ``expected`` outputs. A task without tests (EvalPerf files) is
-   checked on ``pe_input`` against the outputs of its fastest reference,
-   derived once and cached with the reference costs.
+1. **correctness first** — the runner's ``check`` through one of three gates,
+   recorded per task as the task line's ``correctness``:
+   ``"plus-tests"`` — EvalPlus's HumanEval+/MBPP+ base and plus inputs,
+   against the outputs of the task's canonical solution, compared as EvalPlus
+   does (``evaluate(plus_tests=...)``; :mod:`perfcount.dpe.plustests`); else
+   ``"tests"`` — the task's ``tests`` against its stored ``expected`` outputs;
+   else (EvalPerf files) ``"references"`` — ``pe_input`` against the outputs
+   of its fastest reference. Expected outputs that are derived are computed
+   once and cached (``perfcount.dpe.refcache``).
 2. **profile** the passing candidate on ``pe_input`` with the chosen backend.
 3. **references, lazily** — the task's references are re-profiled on this
    machine with the same backend, from the fastest to the slowest, only as far
@@ -63,6 +68,7 @@ import socket
 import sys
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +78,15 @@ from perfcount._util import plain, views
 from perfcount._util.jsonl import iter_jsonl
 from perfcount._version import __version__
 from perfcount.dpe.consistency import CpuModel, cpu_model, suspect
+from perfcount.dpe.plustests import (
+    Comparison,
+    PlusTask,
+    PlusTests,
+    chunks,
+    load_plus_tests,
+    short_repr,
+    stored_expected,
+)
 from perfcount.dpe.refcache import ReferenceCache, content_hash
 from perfcount.dpe.scoring import Score, check_match, default_tolerance
 from perfcount.errors import DatasetError, InvalidArgument
@@ -89,6 +104,7 @@ __all__ = [
     "DEFAULT_DATASET",
     "DEFAULT_MAX_PROFILE",
     "DEFAULT_MIN_CORRECT",
+    "GATES",
     "Evaluation",
     "compare",
     "default_output",
@@ -106,9 +122,27 @@ __all__ = [
 DEFAULT_DATASET = "perfcount-py"
 
 #: ``evaluate(preset=...)``: EvalPlus's evalperf defaults, for numbers comparable with its own
+#: (``correctness``: the gate it stands for, used where ``plus_tests`` are given)
 PRESETS: dict[str, dict[str, Any]] = {
-    "evalperf": {"min_correct": 10, "max_profile": 20, "match": "inclusive"},
+    "evalperf": {
+        "min_correct": 10,
+        "max_profile": 20,
+        "match": "inclusive",
+        "correctness": "plus-tests",
+    },
 }
+
+#: the correctness gates, as a task line's ``correctness`` names them (module docstring)
+GATES = ("plus-tests", "tests", "references")
+# a long base+plus list is checked in runs of at most this many inputs / bytes of JSON,
+# each within the run's limits (timeout, output size)
+PLUS_CHUNK_INPUTS = 256
+PLUS_CHUNK_BYTES = 8 << 20
+# the canonical solution failing on more inputs than this (or this many failed runs)
+# means the plus tests do not fit the task: it falls back to the next gate
+PLUS_MAX_DROPPED_SHARE = 0.1
+PLUS_MIN_DROPPED = 10
+PLUS_MAX_FAILED_RUNS = 12
 
 # EvalPerf's efficiency gate, as described in the COLM paper: a task is scored
 # when it has at least one correct sample, and up to 10 correct samples are
@@ -141,6 +175,8 @@ _CONFIG_DEFAULTS: dict[str, Any] = {
     "match": "inclusive",
     # tie tolerance in the metric's unit; None: the backend's (scoring.default_tolerance)
     "tolerance": None,
+    # this task's HumanEval+/MBPP+ tests (PlusTask.to_dict()), or None
+    "plus": None,
 }
 
 # sample-line keys written by perfcount; a sample's extra field with one of
@@ -451,6 +487,10 @@ def make_config(**overrides: Any) -> dict[str, Any]:
         raise InvalidArgument("min_correct must be ≥ 0")
     if cfg["max_profile"] is not None and int(cfg["max_profile"]) < 1:
         raise InvalidArgument("max_profile must be ≥ 1 (or None for no limit)")
+    if cfg["plus"] is not None and not isinstance(cfg["plus"], (Mapping, PlusTask)):
+        raise InvalidArgument(
+            f"plus must be a PlusTask or its to_dict(), not {type(cfg['plus']).__name__}"
+        )
     return cfg
 
 
@@ -464,6 +504,26 @@ def _task_tests(task: Task) -> list[Any] | None:
         return None
     fn = getattr(task, "test_inputs", None)
     return list(fn()) if callable(fn) else list(plain.decode(task.tests))
+
+
+def _last_line(text: Any) -> str:
+    lines = str(text or "").strip().splitlines()
+    return lines[-1].strip() if lines else ""
+
+
+class _PlusUnusable(Exception):
+    """The plus tests cannot serve as this task's gate (the canonical solution does not run)."""
+
+
+@dataclass(frozen=True)
+class _PlusReady:
+    """A task's plus tests ready to check candidates on: the positions of the inputs kept
+    (in ``PlusTask.inputs``), those inputs decoded, the canonical outputs, and the runs."""
+
+    kept: list[int]
+    inputs: list[Any]
+    expected: list[Any]
+    runs: list[range]
 
 
 def _check_error(chk: Any) -> str | None:
@@ -497,6 +557,14 @@ class _TaskEvaluator:
             )
         self.inputs = _task_inputs(task)
         self.has_tests = _task_tests(task) is not None
+        plus = cfg.get("plus")
+        self.plus: PlusTask | None = None
+        if plus is not None and self.kind.name == "python":
+            self.plus = plus if isinstance(plus, PlusTask) else PlusTask.from_dict(plus)
+        # which correctness gate this task's samples go through (GATES)
+        self.gate = "plus-tests" if self.plus is not None else self._fallback_gate()
+        self._plus_ready: _PlusReady | None = None
+        self._plus_info: dict[str, Any] | None = None
         self.fingerprint = fingerprint()
         key = {
             "dataset": cfg.get("dataset"),
@@ -634,7 +702,11 @@ class _TaskEvaluator:
         return min(diffs, key=abs) if diffs else None
 
     def wrong_output(self, outputs: Any) -> str | None:
-        """Why ``outputs`` (a candidate's, on ``pe_input``) differ from the references', or None."""
+        """Why ``outputs`` (a candidate's, on ``pe_input``) differ from the references', or None.
+
+        Under the plus-tests gate the outputs are compared as EvalPlus compares
+        them (the task's oracle and float tolerance), else as the task's kind does.
+        """
         expected, _ = self.expected()
         if expected is None:
             # no reference ran on pe_input: nothing to hold the candidate to (said in warnings)
@@ -643,7 +715,16 @@ class _TaskEvaluator:
             n = "no" if outputs is None else len(outputs)
             return f"wrong output on the performance input: {n} outputs for {len(expected)} inputs"
         try:
-            diff = self.kind.first_difference(outputs, expected, self.task)
+            if self.gate == "plus-tests" and self.plus is not None:
+                cmp = Comparison(self.plus.oracle, self.plus.atol)
+                diff = None
+                for args, got, exp in zip(self.inputs, outputs, expected):
+                    want = stored_expected(self.plus.oracle, plain.decode(exp))
+                    diff = cmp.difference(args, plain.decode(got), want)
+                    if diff is not None:
+                        break
+            else:
+                diff = self.kind.first_difference(outputs, expected, self.task)
         except Exception as exc:  # malformed outputs: the candidate's fault, never the run's
             return f"unreadable output on the performance input ({type(exc).__name__}: {exc})"
         if diff is None:
@@ -673,6 +754,174 @@ class _TaskEvaluator:
             "no reference ran successfully on pe_input, so expected outputs are unknown"
         )
         return None, self._expected_error
+
+    # plus tests -----------------------------------------------------------
+
+    def _fallback_gate(self) -> str:
+        return "tests" if self.has_tests else "references"
+
+    def plus_ready(self) -> _PlusReady | None:
+        """The plus tests with the canonical solution's outputs (cached), or None when the
+        canonical solution cannot provide them (then the task falls back, with a warning)."""
+        plus = self.plus
+        if self._plus_ready is not None or plus is None:
+            return self._plus_ready
+        key = {
+            "kind": "evalplus-plus-tests",
+            "task_id": plus.task_id,
+            "plus_sha256": plus.sha256,
+            "input_rule": plus.input_rule,
+            "content": content_hash([plus.entry_point, plus.source, plus.inputs]),
+            "python": f"{sys.version_info[0]}.{sys.version_info[1]}",
+            "perfcount": __version__,
+        }
+        cache = ReferenceCache(
+            key, directory=self.cfg.get("cache_dir"), enabled=bool(self.cfg.get("cache"))
+        )
+        stored = cache.get_extra("expected")
+        cached = stored is not None
+        if stored is None:
+            try:
+                kept, outputs, dropped = self._canonical_outputs(plus)
+            except _PlusUnusable as exc:
+                self.plus, self.gate = None, self._fallback_gate()
+                self.warnings.append(
+                    f"plus tests not used: {exc}; checked on the {self.gate} instead"
+                    if self.gate == "tests"
+                    else f"plus tests not used: {exc}; checked against the references' "
+                    "outputs instead"
+                )
+                return None
+            stored = {"kept": kept, "outputs": outputs, "dropped": dropped}
+            cache.put_extra("expected", stored)
+        if cache.problem:
+            self.warnings.append(cache.problem)
+        dropped = [(int(i), str(why)) for i, why in stored["dropped"]]
+        if dropped:
+            shown = "; ".join(f"{plus.label(i)}: {why}" for i, why in dropped[:3])
+            more = f" (and {len(dropped) - 3} more)" if len(dropped) > 3 else ""
+            self.warnings.append(
+                f"plus tests: the canonical solution fails on {len(dropped)} of "
+                f"{len(plus.inputs)} inputs, left out: {shown}{more}"
+            )
+        every = plus.inputs
+        kept = [int(i) for i in stored["kept"]]
+        self._plus_ready = _PlusReady(
+            kept,
+            [plain.decode(every[i]) for i in kept],
+            list(stored["outputs"]),
+            chunks(
+                [every[i] for i in kept], max_inputs=PLUS_CHUNK_INPUTS, max_bytes=PLUS_CHUNK_BYTES
+            ),
+        )
+        self._plus_info = {
+            "file": Path(plus.path).name if plus.path else None,
+            "inputs": len(kept),
+            "base": sum(1 for i in kept if i < len(plus.base_input)),
+            "dropped": len(dropped),
+            "oracle": plus.oracle,
+            "atol": plus.atol,
+            "input_rule": plus.input_rule,
+            "cached": cached,
+        }
+        return self._plus_ready
+
+    def _canonical_outputs(self, plus: PlusTask) -> tuple[list[int], list[Any], list[Any]]:
+        """Run the canonical solution on every base+plus input (natively, ``check`` mode).
+
+        Returns the positions of the inputs it ran on, its outputs there and the
+        ``[position, why]`` of the inputs it failed on (left out). An input whose
+        exception names it is dropped and the rest of its run repeated; a run
+        that times out or crashes without naming one is split in halves down to
+        single inputs. Too many failures raise ``_PlusUnusable``.
+        """
+        every = plus.inputs
+        decoded = [plain.decode(a) for a in every]
+        limit = max(PLUS_MIN_DROPPED, int(PLUS_MAX_DROPPED_SHARE * len(every)))
+        outputs: dict[int, Any] = {}
+        dropped: list[list[Any]] = []
+        failed_runs = 0
+        pending = [
+            list(r) for r in chunks(every, max_inputs=PLUS_CHUNK_INPUTS, max_bytes=PLUS_CHUNK_BYTES)
+        ]
+        pending.reverse()  # a stack: the first run on top
+        source, entry_point = plus.expected_program()
+        while pending:
+            idx = pending.pop()
+            chk = self.kind.check(
+                self.runner,
+                source,
+                entry_point,
+                [decoded[i] for i in idx],
+                self.kind.placeholders(len(idx)),
+            )
+            if chk.outputs is not None and chk.status in ("ok", "failed"):
+                outputs.update(zip(idx, chk.outputs))
+                continue
+            failed_runs += 1
+            first = chk.first_failure
+            why = f"{chk.status}: {_last_line(chk.error) or chk.status}"
+            if first is not None and 0 <= first.index < len(idx):
+                dropped.append([idx[first.index], why])
+                rest = idx[: first.index] + idx[first.index + 1 :]
+                if rest:
+                    pending.append(rest)
+            elif chk.status == "failed":  # not about one input: no module, no entry point
+                raise _PlusUnusable(f"the canonical solution fails before any input ({why})")
+            elif len(idx) == 1:
+                dropped.append([idx[0], why])
+            else:
+                half = len(idx) // 2
+                pending.append(idx[half:])
+                pending.append(idx[:half])
+            if len(dropped) > limit or failed_runs > PLUS_MAX_FAILED_RUNS:
+                raise _PlusUnusable(
+                    f"the canonical solution failed on {len(dropped)} of {len(every)} inputs "
+                    f"in {failed_runs} failed runs (last: {why})"
+                )
+        if not outputs:
+            raise _PlusUnusable("the canonical solution runs on none of the inputs")
+        kept = sorted(outputs)
+        return kept, [outputs[i] for i in kept], sorted(dropped)
+
+    def check_plus(self, source: str, ready: _PlusReady) -> tuple[str, bool, str | None]:
+        """(status, passed, error) on the base+plus inputs, compared as EvalPlus does
+        (:class:`perfcount.dpe.plustests.Comparison`), stopping at the first failure."""
+        plus = self.plus
+        assert plus is not None
+        cmp = Comparison(plus.oracle, plus.atol)
+        program, entry_point = plus.candidate_program(source, self.task.entry_point)
+        for run in ready.runs:
+            args = ready.inputs[run.start : run.stop]
+            chk = self.kind.check(
+                self.runner, program, entry_point, args, self.kind.placeholders(len(args))
+            )
+            if chk.outputs is None or chk.status not in ("ok", "failed"):
+                status = chk.status if chk.status != "ok" else "failed"
+                first = chk.first_failure
+                if first is not None and 0 <= first.index < len(args):
+                    pos = run.start + first.index
+                    return (
+                        status,
+                        False,
+                        f"{status} on {plus.label(ready.kept[pos])} "
+                        f"{short_repr(ready.inputs[pos])}: {_last_line(chk.error) or status}",
+                    )
+                return status, False, _check_error(chk) or status
+            for k, (got, exp) in enumerate(zip(chk.outputs, ready.expected[run.start : run.stop])):
+                pos = run.start + k
+                try:
+                    why = cmp.difference(ready.inputs[pos], plain.decode(got), plain.decode(exp))
+                except Exception as exc:  # a malformed output is the candidate's fault
+                    why = f"unreadable output ({type(exc).__name__}: {exc})"
+                if why is not None:
+                    j = ready.kept[pos]
+                    return (
+                        "failed",
+                        False,
+                        f"wrong output on {plus.label(j)} {short_repr(ready.inputs[pos])}: {why}",
+                    )
+        return "ok", True, None
 
     def expected_on_tests(self, tests: list[Any]) -> tuple[list[Any] | None, str | None]:
         """Expected outputs for tests stored without them: the fastest reference that runs.
@@ -725,8 +974,12 @@ class _TaskEvaluator:
     # candidates -----------------------------------------------------------
 
     def check(self, source: str) -> tuple[str, bool, str | None]:
-        """(status, passed, error) of the correctness gate."""
+        """(status, passed, error) of the correctness gate (``self.gate``)."""
         task = self.task
+        if self.plus is not None:
+            ready = self.plus_ready()
+            if ready is not None:
+                return self.check_plus(source, ready)
         tests = _task_tests(task)
         if tests is not None and task.expected is not None:
             expected = list(task.expected)
@@ -936,6 +1189,8 @@ class _TaskEvaluator:
             "n_profiled": len(scored),
             "n_fragile": sum(1 for r in scored if r.get("fragile")),
             "n_distinct": len(first_of),
+            "correctness": self.gate,
+            **({"plus_tests": self._plus_info} if self.gate == "plus-tests" else {}),
             **_stats("dps", [r["dps"] for r in scored]),
             **_stats("dps_norm", [r["dps_norm"] for r in scored]),
             "references": [
@@ -1219,6 +1474,8 @@ def summarize(
         "dps_norm_max": mean("dps_norm_max"),
         "dps_ci": _bootstrap_ci(tasks, confidence, seed),
         "confidence": confidence,
+        # tasks per correctness gate (GATES; task lines from before it was recorded: none)
+        "correctness": dict(Counter(str(t["correctness"]) for t in tasks if t.get("correctness"))),
         "backend": header.get("backend"),
         "metric": header.get("metric"),
         "dataset": header.get("dataset"),
@@ -1289,6 +1546,7 @@ def evaluate(
     match: str = "inclusive",
     tolerance: float | None = None,
     preset: str | None = None,
+    plus_tests: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | PlusTests | None = None,
 ) -> Evaluation:
     """Evaluate samples (JSONL path or list of dicts) on a dataset with DPE.
 
@@ -1313,6 +1571,16 @@ def evaluate(
     ``preset="evalperf"`` takes EvalPlus's defaults (``min_correct=10``,
     ``max_profile=20``, inclusive matching) for numbers comparable with its
     published ones; the header records the preset.
+
+    ``plus_tests``: EvalPlus's HumanEval+/MBPP+ files (a path, a folder
+    holding them, several paths, or a loaded
+    :class:`~perfcount.dpe.plustests.PlusTests`). The tasks they cover are
+    checked as EvalPerf checks them (gate ``"plus-tests"``: base+plus inputs,
+    the canonical solution's outputs, EvalPlus's tolerance and oracles); the
+    others on their ``tests`` or the references' outputs. Each task line's
+    ``correctness`` names its gate; the header's ``config.plus_tests`` the
+    files (name and sha256). EvalPerf's gate is the ``evalperf`` preset's, so
+    use both for its numbers.
     """
     if preset is not None:
         if preset not in PRESETS:
@@ -1346,6 +1614,14 @@ def evaluate(
             by_task.setdefault(s["task_id"], []).append(s)
     for tid in by_task:
         _check_has_references(ds[tid])
+    early_notes: list[str] = []
+    plus_cfg, plus_files = _plus_configs(plus_tests, ds, by_task, early_notes)
+    if plus_tests is None and preset and PRESETS[preset].get("correctness") == "plus-tests":
+        early_notes.append(
+            f"preset {preset}: no plus tests given, so correctness is checked on each task's "
+            "tests or the references' outputs, not on EvalPlus's base+plus inputs "
+            "(pass plus_tests= / --plus-tests PATH with HumanEval+/MBPP+ for its gate)"
+        )
 
     backend_name, metric, reason = resolve_backend(backend)
     machine, fp = _machine()
@@ -1376,6 +1652,8 @@ def evaluate(
             "match": config["match"],
             "tolerance": tolerance,
             "preset": preset,
+            # only when given: files from before the option resume as they are
+            **({"plus_tests": plus_files} if plus_files is not None else {}),
         },
         "samples": samples_path,
         "samples_sha256": content_hash([{k: v for k, v in s.items()} for s in all_samples]),
@@ -1383,13 +1661,13 @@ def evaluate(
         "fingerprint": fp,
     }
     writer = None
-    notes: list[str] = []
+    notes: list[str] = list(early_notes)
     if output is not None:
         writer = ResultsWriter(output, header, resume=resume, overwrite=overwrite)
         notes.extend(writer.notes)
         header = writer.header
-        for note in notes:
-            print(f"perfcount: {note}", file=sys.stderr)
+    for note in notes:
+        print(f"perfcount: {note}", file=sys.stderr)
     done = writer.done if writer is not None else set()
     todo = [(tid, s) for tid, s in by_task.items() if tid not in done]
     new_lines: list[list[dict[str, Any]]] = []
@@ -1397,7 +1675,7 @@ def evaluate(
         _run_tasks(
             ds,
             todo,
-            config,
+            lambda tid: {**config, "plus": plus_cfg[tid]} if tid in plus_cfg else config,
             workers=workers,
             executor=executor,
             on_result=lambda lines: _record(lines, writer, new_lines),
@@ -1426,6 +1704,38 @@ def evaluate(
     return ev
 
 
+def _plus_configs(
+    plus_tests: Any, ds: Mapping[str, Task], by_task: Mapping[str, Any], notes: list[str]
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]] | None]:
+    """Per task id, the plus tests ``evaluate_task`` gets (input rule applied); the files
+    as the header records them (None without plus tests)."""
+    if plus_tests is None:
+        return {}, None
+    plus = plus_tests if isinstance(plus_tests, PlusTests) else load_plus_tests(plus_tests)
+    out: dict[str, dict[str, Any]] = {}
+    for tid in by_task:
+        pt, task = plus.get(tid), ds[tid]
+        if pt is None or kind_of(task).name != "python":
+            continue
+        if pt.entry_point != task.entry_point:
+            raise DatasetError(
+                f"the plus tests of {tid} call {pt.entry_point!r} but the dataset's task "
+                f"calls {task.entry_point!r}",
+                path=pt.path or None,
+                line=pt.line or None,
+                field="entry_point",
+                hint="pass the HumanEval+/MBPP+ files of the benchmark this dataset comes from",
+            )
+        out[tid] = pt.for_input_rule(getattr(task, "input_rule", None)).to_dict()
+    if len(out) < len(by_task):
+        notes.append(
+            f"plus tests cover {len(out)} of the {len(by_task)} tasks evaluated; the others are "
+            "checked on their tests or the references' outputs (each task line's "
+            "'correctness' says which)"
+        )
+    return out, plus.describe()
+
+
 def _task_status(line: Mapping[str, Any]) -> str:
     """``pass@1 100.0, DPS 45.5`` for a finished task line (the progress status)."""
     text = f"pass@1 {float(line.get('pass@1') or 0):.1f}"
@@ -1443,7 +1753,7 @@ def _record(
 def _run_tasks(
     ds: Mapping[str, Task],
     todo: list[tuple[str, list[dict[str, Any]]]],
-    config: dict[str, Any],
+    config_for: Callable[[str], dict[str, Any]],
     *,
     workers: int | None,
     executor: Any,
@@ -1463,7 +1773,7 @@ def _run_tasks(
             # Python tasks)
             with RunnerPool() as runners:
                 for tid, samples in todo:
-                    lines = evaluate_task(ds[tid], samples, config, runners=runners)
+                    lines = evaluate_task(ds[tid], samples, config_for(tid), runners=runners)
                     on_result(lines)
                     advance(tid, _task_status(lines[-1]), lines[-1])
             return
@@ -1484,7 +1794,7 @@ def _run_tasks(
         futures = []
         try:
             for tid, samples in todo:
-                fut = executor.submit(evaluate_task, ds[tid], samples, config)
+                fut = executor.submit(evaluate_task, ds[tid], samples, config_for(tid))
                 fut.add_done_callback(finished.put)
                 futures.append(fut)
             for _ in range(len(futures)):
