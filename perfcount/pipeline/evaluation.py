@@ -961,7 +961,9 @@ class _TaskEvaluator:
             ],
             "reference_costs": ref_costs,
             **self._speedup_summary(scored),
-            "warnings": list(self.warnings) + ([self.cache.problem] if self.cache.problem else []),
+            "warnings": list(self.warnings)
+            + self.cache.warnings
+            + ([self.cache.problem] if self.cache.problem else []),
             "backend": backend,
             "metric": metric,
             "fingerprint": self.fingerprint,
