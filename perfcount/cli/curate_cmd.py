@@ -104,7 +104,11 @@ class Command:
             default=None,
             help="also write the kept/dropped summary (reasons, costs) as JSON here",
         )
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="no progress (a live view on a terminal, one line per task otherwise)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         from pathlib import Path

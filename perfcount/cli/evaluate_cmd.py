@@ -96,7 +96,8 @@ class Command:
             "--no-progress",
             dest="progress",
             action="store_false",
-            help="no progress bar (the tables are still printed at the end)",
+            help="no progress (a live view on a terminal, one line per finished task "
+            "otherwise); the tables are still printed at the end",
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 

@@ -43,6 +43,7 @@ date goes in the dataset header only, with the perfcount version).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -470,10 +471,12 @@ def curate(
     with RunnerPool() as runners, reporter(progress, ProgressPlan("curate", len(rows))) as advance:
 
         def work(i: int) -> None:
+            t0 = time.monotonic()
+            advance.event({"kind": "task_start", "task_id": str(rows[i]["task_id"])})
             outcome = _curate_task(_Task(kind_of(rows[i]), rows[i], settings, runners), metric)
             outcomes[i] = outcome
             status = "kept" if outcome.kept else f"dropped ({outcome.reason})"
-            advance(outcome.task_id, status, {})
+            advance(outcome.task_id, status, {}, time.monotonic() - t0)
 
         if workers == 1 or len(rows) == 1:
             for i in range(len(rows)):

@@ -21,6 +21,11 @@ worker address, ``dask_worker``).
   default 3, then ``KilledWorker``, reported as a :class:`BackendError`).
   ``evaluate_task`` is idempotent and the results writer drops a task id
   already written, so every task lands in the results file exactly once.
+- Progress: with :meth:`DaskExecutor.forward_progress` (``evaluate`` uses it
+  when someone listens), ``evaluate_task`` on the worker sends its per-sample
+  progress messages to Dask's event log under a topic of this run
+  (``Worker.log_event``); the client subscribes to it and hands each message
+  on, so a cluster run shows the same per-sample progress as a local one.
 - Connecting to a cluster (the CLI's ``--dask local:N`` or ``tcp://HOST:PORT``,
   the workers' identity checks) is :mod:`perfcount.integrations.dask`.
 
@@ -29,9 +34,10 @@ Dask is optional (``pip install 'perfcount[dask]'``); nothing here imports it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from perfcount.errors import BackendError, InvalidArgument
@@ -66,22 +72,37 @@ def _task_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> str:
     return "-".join([*parts, uuid.uuid4().hex[:12]])
 
 
-def _on_worker(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def _topic_sender(topic: str) -> Callable[[Mapping[str, Any]], None] | None:
+    """On a worker: send progress messages to the client through Dask's event log."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return None  # not on a worker
+    return lambda msg: worker.log_event(topic, dict(msg))
+
+
+def _on_worker(
+    fn: Callable[..., Any], *args: Any, progress_topic: str | None = None, **kwargs: Any
+) -> Any:
     """Run ``fn`` on a Dask worker; a task group's task line gets the worker's address.
 
     ``evaluate_task(task, samples, config)`` runs with this worker's warm
     runners (:func:`perfcount.execute.pool.shared_pool`), as local mode does
     with its pool: a fork server (seconds to start under valgrind) serves
     every task the worker thread gets, not one per task. After a failure this
-    thread's runners are closed, so a retry starts from fresh ones.
+    thread's runners are closed, so a retry starts from fresh ones. With
+    ``progress_topic`` its progress messages go to that event-log topic.
     """
     from perfcount.execute.pool import shared_pool
     from perfcount.pipeline.evaluation import evaluate_task
 
     if fn is evaluate_task and len(args) == 3 and not kwargs:
         runners = shared_pool()
+        send = _topic_sender(progress_topic) if progress_topic else None
         try:
-            result = fn(*args, runners=runners)
+            result = fn(*args, runners=runners, progress=send)
         except BaseException:
             runners.close(this_thread=True)
             raise
@@ -158,9 +179,35 @@ class DaskExecutor:
         self.client = client
         self.retries = int(retries)
         self._futures: list[_DaskFuture] = []
+        self._topic: str | None = None
+
+    @contextlib.contextmanager
+    def forward_progress(self, send: Callable[[Mapping[str, Any]], None]) -> Iterator[None]:
+        """While open, tasks submitted here send their progress messages to ``send``.
+
+        The messages travel through the scheduler's event log under a topic of
+        their own; ``send`` is called on the client's event-loop thread.
+        """
+        topic = f"perfcount-progress-{uuid.uuid4().hex[:12]}"
+
+        def handler(event: Any) -> None:
+            _, msg = event  # (scheduler timestamp, message)
+            if isinstance(msg, Mapping):
+                send(msg)
+
+        self.client.subscribe_topic(topic, handler)
+        self._topic = topic
+        try:
+            yield
+        finally:
+            self._topic = None
+            with contextlib.suppress(Exception):  # a client already closed
+                self.client.unsubscribe_topic(topic)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> _DaskFuture:
         key = _task_key(fn, args)
+        if self._topic is not None and not kwargs:
+            kwargs = {"progress_topic": self._topic}
         fut = self.client.submit(
             _on_worker, fn, *args, key=key, pure=False, retries=self.retries, **kwargs
         )

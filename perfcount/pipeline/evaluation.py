@@ -93,8 +93,9 @@ from perfcount.errors import DatasetError, InvalidArgument
 from perfcount.execute.candidate import CandidateRunner
 from perfcount.execute.pool import RunnerPool
 from perfcount.execute.runner import harness_digest
+from perfcount.pipeline import progress as _progress
 from perfcount.pipeline.kinds import kind_of, resolve_backend
-from perfcount.pipeline.progress import ProgressPlan, Reporter, reporter
+from perfcount.pipeline.progress import ProgressPlan, Reporter, TaskProgress, reporter
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfcount.dpe.datasets import Dataset, Task
@@ -540,7 +541,13 @@ def _check_error(chk: Any) -> str | None:
 class _TaskEvaluator:
     """References (lazy, cached) and candidates of one task on one runner."""
 
-    def __init__(self, task: Task, runner: CandidateRunner, cfg: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        task: Task,
+        runner: CandidateRunner,
+        cfg: Mapping[str, Any],
+        progress: _progress.Send | None = None,
+    ) -> None:
         from perfcount.counters.host import fingerprint
 
         _check_has_references(task)
@@ -590,6 +597,8 @@ class _TaskEvaluator:
         self._expected: list[Any] | None = None
         self._expected_error: str | None = None
         self._anchors: dict[str, float | None] = {}
+        self._send = progress
+        self.progress = TaskProgress(None, task.task_id, 0)
 
     def _profile(self, source: str, *, timeout: float | None = None) -> Any:
         return self.kind.profile(
@@ -599,10 +608,11 @@ class _TaskEvaluator:
     # references -----------------------------------------------------------
 
     def _profile_reference(self, i: int) -> dict[str, Any]:
-        prof = self._profile(self.refs[i])
-        if prof.status == "timeout":
-            # a loaded machine can push a reference past the limit; EvalPerf retries too
+        with self.progress.waiting(_progress.REFERENCES, f"reference {i + 1} of {self.m}"):
             prof = self._profile(self.refs[i])
+            if prof.status == "timeout":
+                # a loaded machine can push a reference past the limit; EvalPerf retries too
+                prof = self._profile(self.refs[i])
         info: dict[str, Any] = {
             "index": i,
             "score": self.scores[i],
@@ -745,7 +755,8 @@ class _TaskEvaluator:
                 info = self.ref_info[j] = self._profile_reference(j)
             elif info["cached"] and info["status"] == "ok":
                 # the cost is cached but its outputs are not: run it once more
-                prof = self._profile(self.refs[j])
+                with self.progress.waiting(_progress.REFERENCES, f"reference {j + 1} of {self.m}"):
+                    prof = self._profile(self.refs[j])
                 if prof.status == "ok":
                     self._remember_outputs(j, prof.outputs)
             if self._expected is not None:
@@ -935,9 +946,10 @@ class _TaskEvaluator:
         placeholder = self.kind.placeholders(len(tests))
         problems = []
         for j in range(self.m - 1, -1, -1):
-            chk = self.kind.check(
-                self.runner, self.refs[j], self.task.entry_point, tests, placeholder
-            )
+            with self.progress.waiting("running references on the tests", f"reference {j + 1}"):
+                chk = self.kind.check(
+                    self.runner, self.refs[j], self.task.entry_point, tests, placeholder
+                )
             if chk.outputs is not None and chk.status in ("ok", "failed"):
                 outputs = list(chk.outputs)
                 self.cache.put_extra("expected_tests", {"from_reference": j, "outputs": outputs})
@@ -956,7 +968,8 @@ class _TaskEvaluator:
             if stored is not None:
                 cost = float(stored["cost"])
             else:
-                prof = self._profile(source)
+                with self.progress.waiting(f"profiling the task's {which}"):
+                    prof = self._profile(source)
                 if prof.status == "ok":
                     cost = float(prof.cost)
                     self.cache.put_extra(which, {"cost": cost, "metric": self.runner.metric})
@@ -1099,6 +1112,8 @@ class _TaskEvaluator:
     def run(self, samples: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         t0 = time.monotonic()
         task = self.task
+        progress = self.progress = TaskProgress(self._send, task.task_id, len(samples))
+        progress.start()
         metric, backend = self.runner.metric, self.runner.backend
         # identical solutions (after whitespace normalisation) run once
         first_of: dict[str, int] = {}
@@ -1129,10 +1144,15 @@ class _TaskEvaluator:
                 first_of[sha] = pos
             rows.append(row)
         # 1. correctness, once per distinct solution
+        copies = {sha: sum(r["solution_sha256"] == sha for r in rows) for sha in first_of}
         for pos, row in enumerate(rows):
             if row["duplicate_of"] is not None:
                 continue
-            status, passed, error = self.check(samples[pos]["solution"])
+            with progress.sample(pos, row["sample"], _progress.CHECKING) as step:
+                status, passed, error = self.check(samples[pos]["solution"])
+                step["status"] = status
+                if not passed:  # it and its copies are done
+                    progress.finished(copies[row["solution_sha256"]])
             row.update(status=status, passed=passed, error=error)
         for row in rows:
             if row["duplicate_of"] is not None:
@@ -1153,16 +1173,24 @@ class _TaskEvaluator:
                     status="not_profiled",
                     error=f"task has {n_passed} correct samples < min_correct={min_correct}",
                 )
+                progress.finished()
                 continue
             if max_profile is not None and n_profiled >= int(max_profile):
                 row.update(
                     status="not_profiled", error=f"beyond the first max_profile={max_profile}"
                 )
+                progress.finished()
                 continue
             n_profiled += 1
             sha = row["solution_sha256"]
             if sha not in profiled:
-                profiled[sha] = self.profile_and_match(samples[pos]["solution"])
+                with progress.sample(
+                    pos, row["sample"], _progress.PROFILING, finishes=True
+                ) as step:
+                    profiled[sha] = self.profile_and_match(samples[pos]["solution"])
+                    step["status"] = profiled[sha]["status"]
+            else:
+                progress.finished()
             res = profiled[sha]
             row.update(
                 {k: res[k] for k in ("status", "cost", "counts", "dps", "dps_norm", "cluster")}
@@ -1208,7 +1236,9 @@ class _TaskEvaluator:
             ],
             "reference_costs": ref_costs,
             **self._speedup_summary(scored),
-            "warnings": list(self.warnings) + ([self.cache.problem] if self.cache.problem else []),
+            "warnings": list(self.warnings)
+            + self.cache.warnings
+            + ([self.cache.problem] if self.cache.problem else []),
             "backend": backend,
             "metric": metric,
             "fingerprint": self.fingerprint,
@@ -1261,6 +1291,7 @@ def evaluate_task(
     runner: CandidateRunner | None = None,
     *,
     runners: RunnerPool | None = None,
+    progress: _progress.Send | None = None,
 ) -> list[dict[str, Any]]:
     """Evaluate every sample of one task on this worker; plain dicts out.
 
@@ -1276,7 +1307,8 @@ def evaluate_task(
     :class:`perfcount.execute.pool.RunnerPool`) to pay each runner's start-up
     once, or its own Python ``runner`` (same backend; a command task then gets
     a command runner with that runner's backend); otherwise a runner is
-    started and closed here.
+    started and closed here. ``progress`` receives the task's progress messages
+    (plain dicts, :class:`perfcount.pipeline.progress.TaskProgress`).
     """
     cfg = make_config(**dict(config))
     kind = kind_of(task)
@@ -1287,14 +1319,14 @@ def evaluate_task(
                 f"config backend {backend!r} but the runner measures with {runner.backend!r}"
             )
         if getattr(runner, "kind", "python") == kind.name:
-            return _TaskEvaluator(task, runner, cfg).run(samples)
+            return _TaskEvaluator(task, runner, cfg, progress).run(samples)
         backend = runner.backend
     with contextlib.ExitStack() as stack:
         pool = runners if runners is not None else stack.enter_context(RunnerPool())
         own = kind.open_runner(
             pool, backend, task, timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]
         )
-        return _TaskEvaluator(task, own, cfg).run(samples)
+        return _TaskEvaluator(task, own, cfg, progress).run(samples)
 
 
 # --------------------------------------------------------------------------
@@ -1680,8 +1712,13 @@ def evaluate(
             executor=executor,
             on_result=lambda lines: _record(lines, writer, new_lines),
             progress=progress,
-            n_done=len(done & set(by_task)),
-            n_total=len(by_task),
+            plan=ProgressPlan(
+                "evaluate",
+                len(by_task),
+                len(done & set(by_task)),
+                samples=sum(map(len, by_task.values())),
+                samples_completed=sum(len(by_task[t]) for t in done & set(by_task)),
+            ),
         )
     finally:
         if writer is not None:
@@ -1737,10 +1774,16 @@ def _plus_configs(
 
 
 def _task_status(line: Mapping[str, Any]) -> str:
-    """``pass@1 100.0, DPS 45.5`` for a finished task line (the progress status)."""
-    text = f"pass@1 {float(line.get('pass@1') or 0):.1f}"
+    """``4 samples, 3 passed, DPS 62.5`` for a finished task line (the progress status)."""
+    n = line.get("n_samples")
+    text = f"{n} sample{'' if n == 1 else 's'}, {line.get('n_passed')} passed"
     dps = line.get("dps")
     return text if dps is None else f"{text}, DPS {float(dps):.1f}"
+
+
+def _advance(advance: Any, lines: list[dict[str, Any]]) -> None:
+    last = lines[-1]
+    advance(last["task_id"], _task_status(last), last, last.get("elapsed_s"))
 
 
 def _record(
@@ -1759,49 +1802,72 @@ def _run_tasks(
     executor: Any,
     on_result: Callable[[list[dict[str, Any]]], None],
     progress: bool | Reporter,
-    n_done: int,
-    n_total: int,
+    plan: ProgressPlan,
 ) -> None:
-    with reporter(progress, ProgressPlan("evaluate", n_total, n_done)) as advance:
+    with reporter(progress, plan) as advance, contextlib.ExitStack() as stack:
         if not todo:
             return
         n_workers = workers if workers is not None else default_workers()
         if n_workers < 1:
             raise InvalidArgument("workers must be ≥ 1")
+        # per-sample progress messages, when someone listens
+        send = advance.event if advance.wants_events else None
         if executor is None and n_workers == 1:
             # in this process: one warm runner per kind of task (one fork server for all
             # Python tasks)
             with RunnerPool() as runners:
                 for tid, samples in todo:
-                    lines = evaluate_task(ds[tid], samples, config_for(tid), runners=runners)
+                    lines = evaluate_task(
+                        ds[tid], samples, config_for(tid), runners=runners, progress=send
+                    )
                     on_result(lines)
-                    advance(tid, _task_status(lines[-1]), lines[-1])
+                    _advance(advance, lines)
             return
         own = executor is None
+        submit: Callable[..., Any]
         if not own:
             # a bare distributed.Client gets retries, pure=False and per-task keys
             from perfcount.pipeline.distributed import as_executor
 
             executor = as_executor(executor)
-        if own:
+            forward = getattr(executor, "forward_progress", None)
+            if send is not None and forward is not None:  # Dask: through its event log
+                stack.enter_context(forward(send))
+            submit = executor.submit
+        else:
             import multiprocessing
 
+            ctx = multiprocessing.get_context("spawn")
+            pool_kw: dict[str, Any] = {}
+            if send is not None:  # pool workers: through a queue
+                worker_queue = _progress.WorkerQueue(ctx, send)
+                stack.callback(worker_queue.close)
+                pool_kw = {
+                    "initializer": worker_queue.initializer,
+                    "initargs": worker_queue.initargs,
+                }
             executor = cf.ProcessPoolExecutor(
-                max_workers=min(n_workers, len(todo)),
-                mp_context=multiprocessing.get_context("spawn"),
+                max_workers=min(n_workers, len(todo)), mp_context=ctx, **pool_kw
             )
+            pool = executor
+
+            def submit(fn: Callable[..., Any], *args: Any) -> Any:
+                if send is None:
+                    return pool.submit(fn, *args)
+                return pool.submit(_progress.call_with_progress, fn, *args)
+
         finished: queue.Queue[Any] = queue.Queue()
         futures = []
         try:
             for tid, samples in todo:
-                fut = executor.submit(evaluate_task, ds[tid], samples, config_for(tid))
+                fut = submit(evaluate_task, ds[tid], samples, config_for(tid))
                 fut.add_done_callback(finished.put)
                 futures.append(fut)
             for _ in range(len(futures)):
                 fut = finished.get()
                 lines = fut.result()  # a worker error propagates; finished tasks are saved
                 on_result(lines)
-                advance(lines[-1]["task_id"], _task_status(lines[-1]), lines[-1])
+                _advance(advance, lines)
         except BaseException:
             for fut in futures:
                 fut.cancel()

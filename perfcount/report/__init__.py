@@ -8,24 +8,16 @@ imports it.
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from perfcount._util import views
+from perfcount.report.progress_view import progress_view
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfcount.pipeline.evaluation import Evaluation
@@ -58,49 +50,6 @@ def _num(v: Any, fmt: str = ".1f") -> str:
 
 def _cost(v: Any) -> str:
     return "–" if v is None else f"{float(v):,.0f}"
-
-
-@contextlib.contextmanager
-def progress_view(plan: Any, *, file: Any = None) -> Iterator[Callable[[Any], None]]:
-    """The default progress of a pipeline run (a ``ProgressPlan``): yields a sink for its events.
-
-    On a terminal: a rich bar labelled with the item that just finished. Elsewhere
-    (CI logs, pipes): one plain line per finished item, with its elapsed time.
-    """
-    console = Console(file=file or sys.stderr)
-    if plan.total <= 0:
-        yield lambda event: None
-        return
-    if not console.is_terminal:
-
-        def line(event: Any) -> None:
-            console.print(
-                f"[{event.done}/{event.total}] {event.phase} {event.item}: {event.status} "
-                f"({event.elapsed_s:.1f} s)",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
-
-        yield line
-        return
-    bar = Progress(
-        TextColumn(f"[bold]{plan.phase}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[last]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
-    with bar:
-        task = bar.add_task(plan.phase, total=plan.total, completed=plan.completed, last="")
-
-        def advance(event: Any) -> None:
-            bar.update(task, completed=event.done, last=f"{event.item}: {event.status}")
-
-        yield advance
 
 
 def tasks_table(ev: Evaluation) -> Table:

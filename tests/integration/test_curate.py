@@ -533,7 +533,7 @@ def test_cli_curate_pool_directory(tmp_path: Path) -> None:
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr
     assert "count_primes" in proc.stdout and "1 of 1 task(s) kept" in proc.stdout
-    assert "[1/1] curate count_primes: kept" in proc.stderr  # progress lines off a terminal
+    assert "[1/1] count_primes: kept, " in proc.stderr  # progress lines off a terminal
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     header, task = lines[0], lines[1]
     assert header["name"] == "primes" and header["version"] == "7"
