@@ -113,11 +113,21 @@ def test_honest_slow_solution_scores_at_most_the_noise_ceiling(backend: str, ben
         assert row["dps"] == 0.0, row
 
 
+#: techniques no measurement can stop, stated in SECURITY.md: the performance input is
+#: public and fixed (EvalPerf's ``pe_input``), so a table of its answers is an honest-looking
+#: cheap solution. The test holds them to the opposite: when a fix (an input the candidate
+#: cannot know in advance) lands, it fails, and the entry goes.
+KNOWN_LIMITATIONS = {"hardcoded_answer"}
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("technique", TECHNIQUES)
 def test_forgery_does_not_beat_the_honest_solution(technique: str, backend: str, scored) -> None:
     runs = scored(backend)
     row, honest = runs[technique], runs[HONEST]
+    if technique in KNOWN_LIMITATIONS:
+        assert row["beats_honest"], f"{technique} no longer wins: drop it from KNOWN_LIMITATIONS"
+        return
     assert not row["beats_honest"], (
         f"{technique} under {backend}: status {row['status']}, DPS {row['dps']}, cost "
         f"{row['cost']} {row['metric']} (honest: DPS {honest['dps']}, cost {honest['cost']})"
