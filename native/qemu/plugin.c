@@ -13,10 +13,13 @@
  *    fork server's child does this right before the candidate's code. A later
  *    arm in a measured process changes nothing and is counted in `rearm=`.
  *  - every process forked (fork, vfork, clone without CLONE_VM) by a measured
- *    process is measured from its fork, with its own count; its record names
- *    its parent, and the parent's record says how many children it forked, so
- *    a missing record (a child killed by SIGKILL, or one that closed the
- *    report fd) is detected rather than silently uncounted.
+ *    process is measured from its fork, with its own count. Each measured
+ *    process has an identity: id=0 for the armed one, and for the K-th child
+ *    (nth=K) of process P, the first 8 bytes of SHA-256(P's id, K): unique in
+ *    the tree even when pids are reused. A record names its parent's id, and
+ *    the parent's record says how many children it forked, so a missing
+ *    record (a child killed by SIGKILL, or one that closed the report fd) is
+ *    detected rather than silently uncounted.
  * Threads: on API 1 (QEMU 7.2) the inline add goes to one shared counter and
  * is not atomic, so two vCPU threads would lose counts. The plugin therefore
  * counts inline while the process has one thread and, when a second vCPU
@@ -26,8 +29,10 @@
  * scoreboard entry, which is exact for any number of threads.
  *
  * Records (one line, < PIPE_BUF so one write(2) is atomic):
- *   PCQ1 seq=S tag=T pid=P ppid=Q insns=N forks=F threads=H rearm=R end=E
- *        code=C mode=M mac=<hex HMAC-SHA256 of everything before " mac=">
+ *   PCQ1 seq=S tag=T id=I parent=J nth=K pid=P ppid=Q insns=N forks=F
+ *        threads=H rearm=R end=E code=C mode=M
+ *        mac=<hex HMAC-SHA256 of everything before " mac=">
+ * (I and J are 16 hex digits; seq numbers the records of one process.)
  * end=exit (exit/exit_group), end=exec (see below), end=signal (the exit
  * callback ran without an exit syscall). Measured on qemu 7.2: the exit
  * callbacks run for exit, exit_group, the last thread's exit and a forked
@@ -116,7 +121,7 @@ struct slot {
 };
 
 static struct {
-    qemu_plugin_id_t id;
+    qemu_plugin_id_t plugin;
     int report_fd;
     uint8_t key[KEY_LEN];
     enum mode mode;
@@ -125,6 +130,10 @@ static struct {
     int exit_seen;
     int exit_code;
     uint64_t tag;
+    uint64_t id;     /* this process's identity in the measured tree */
+    uint64_t parent; /* its parent's identity (0 for the root) */
+    uint32_t nth;    /* which child of its parent it is */
+    uint32_t started; /* fork-like syscalls entered (the next child's nth) */
     uint32_t seq;
     pid_t pid;
     pid_t ppid;
@@ -140,8 +149,23 @@ static struct slot slots[SLOTS] __attribute__((aligned(64)));
 static uint64_t overflow; /* vCPU indices >= SLOTS (atomic adds) */
 static qemu_plugin_u64 sb_entry;
 
-/* the flags of this thread's pending clone(2), read at its return */
+/* this thread's pending clone(2): its flags, read at its return, and the
+ * nth of the child it may create (the child inherits this thread's copy) */
 static _Thread_local uint64_t clone_flags;
+static _Thread_local uint32_t clone_nth;
+
+static uint64_t child_id(uint64_t parent, uint32_t nth) {
+    uint8_t in[12], out[32];
+    for (unsigned i = 0; i < 8; i++) in[i] = (uint8_t)(parent >> (8 * i));
+    for (unsigned i = 0; i < 4; i++) in[8 + i] = (uint8_t)(nth >> (8 * i));
+    pc_sha256 s;
+    pc_sha256_init(&s);
+    pc_sha256_update(&s, in, sizeof in);
+    pc_sha256_final(&s, out);
+    uint64_t id = 0;
+    for (unsigned i = 0; i < 8; i++) id = id << 8 | out[i];
+    return id;
+}
 
 static void say(const char *msg) {
     /* qemu_plugin_outs only shows with -d plugin; install errors must be seen */
@@ -174,9 +198,10 @@ static void reset_counts(void) {
 static void write_record(const char *end, int code) {
     char line[600];
     int n = snprintf(line, 400,
-                     "PCQ1 seq=%u tag=%llu pid=%d ppid=%d insns=%llu forks=%u threads=%u "
-                     "rearm=%u end=%s code=%d mode=%s",
-                     g.seq, (unsigned long long)g.tag, (int)g.pid, (int)g.ppid,
+                     "PCQ1 seq=%u tag=%llu id=%016llx parent=%016llx nth=%u pid=%d ppid=%d "
+                     "insns=%llu forks=%u threads=%u rearm=%u end=%s code=%d mode=%s",
+                     g.seq, (unsigned long long)g.tag, (unsigned long long)g.id,
+                     (unsigned long long)g.parent, g.nth, (int)g.pid, (int)g.ppid,
                      (unsigned long long)total(), __atomic_load_n(&g.forks, __ATOMIC_RELAXED),
                      __atomic_load_n(&g.threads, __ATOMIC_RELAXED),
                      __atomic_load_n(&g.rearm, __ATOMIC_RELAXED), end, code, mode_names[g.mode]);
@@ -265,6 +290,12 @@ static void on_vcpu_exit(qemu_plugin_id_t id, unsigned int vcpu_index) {
 
 /* -- syscalls ------------------------------------------------------------ */
 
+/* qemu emulates vfork (CLONE_VFORK, with or without CLONE_VM) with fork;
+ * CLONE_VM without CLONE_VFORK makes a thread (or fails) */
+static int makes_thread(int64_t num, uint64_t flags) {
+    return num == NR_CLONE && (flags & PC_CLONE_VM) && !(flags & PC_CLONE_VFORK);
+}
+
 static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num, uint64_t a1,
                        uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6,
                        uint64_t a7, uint64_t a8) {
@@ -277,7 +308,9 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
             g.tag = a1;
             g.pid = getpid();
             g.ppid = getppid();
-            g.forks = 0;
+            g.id = g.parent = 0;
+            g.nth = 0;
+            g.started = g.forks = 0;
             g.threads = __atomic_load_n(&g.live, __ATOMIC_RELAXED);
             reset_counts();
         } else {
@@ -285,12 +318,13 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
         }
         break;
     case NR_CLONE:
-        clone_flags = a1;
-        break;
     case NR_FORK:
     case NR_VFORK:
     case NR_CLONE3: /* not implemented by qemu (-ENOSYS); if it ever is, counted as a fork */
-        clone_flags = 0;
+        clone_flags = num == NR_CLONE ? a1 : 0;
+        if (!makes_thread(num, clone_flags)) {
+            clone_nth = __atomic_fetch_add(&g.started, 1, __ATOMIC_RELAXED);
+        }
         break;
     case NR_EXIT_GROUP:
         g.exit_seen = 1;
@@ -319,19 +353,18 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
 static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num, int64_t ret) {
     (void)id, (void)vcpu_index;
     if (num != NR_CLONE && num != NR_FORK && num != NR_VFORK && num != NR_CLONE3) return;
-    /* qemu emulates vfork (CLONE_VFORK, with or without CLONE_VM) with fork;
-     * CLONE_VM without it makes a thread, which starts in qemu's cpu loop and
-     * never returns through here: ret == 0 is always a forked child. */
-    const int thread =
-        num == NR_CLONE && (clone_flags & PC_CLONE_VM) && !(clone_flags & PC_CLONE_VFORK);
-    if (thread) return;
+    /* a new thread starts in qemu's cpu loop and never returns through here */
+    if (makes_thread(num, clone_flags)) return;
     if (ret == 0) {
         const pid_t parent = g.pid;
         g.pid = getpid();
         if (g.measured) {
             g.ppid = parent;
+            g.parent = g.id;
+            g.nth = clone_nth;
+            g.id = child_id(g.parent, g.nth);
             g.seq = 0;
-            g.forks = 0;
+            g.started = g.forks = 0;
             g.rearm = 0;
             g.exit_seen = 0;
             g.live = 1;
@@ -349,12 +382,12 @@ static void on_exit_cb(qemu_plugin_id_t id, void *udata) {
 }
 
 static void register_callbacks(void) {
-    qemu_plugin_register_vcpu_init_cb(g.id, on_vcpu_init);
-    qemu_plugin_register_vcpu_exit_cb(g.id, on_vcpu_exit);
-    qemu_plugin_register_vcpu_tb_trans_cb(g.id, on_tb_trans);
-    qemu_plugin_register_vcpu_syscall_cb(g.id, on_syscall);
-    qemu_plugin_register_vcpu_syscall_ret_cb(g.id, on_syscall_ret);
-    qemu_plugin_register_atexit_cb(g.id, on_exit_cb, NULL);
+    qemu_plugin_register_vcpu_init_cb(g.plugin, on_vcpu_init);
+    qemu_plugin_register_vcpu_exit_cb(g.plugin, on_vcpu_exit);
+    qemu_plugin_register_vcpu_tb_trans_cb(g.plugin, on_tb_trans);
+    qemu_plugin_register_vcpu_syscall_cb(g.plugin, on_syscall);
+    qemu_plugin_register_vcpu_syscall_ret_cb(g.plugin, on_syscall_ret);
+    qemu_plugin_register_atexit_cb(g.plugin, on_exit_cb, NULL);
 }
 
 /* -- install ------------------------------------------------------------- */
@@ -440,7 +473,7 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
         say("this QEMU has neither inline-counting API (tb_exec_inline or _per_vcpu)");
         return -1;
     }
-    g.id = id;
+    g.plugin = id;
     g.report_fd = (int)report_fd;
     g.pid = getpid();
     if (arm_start) {
