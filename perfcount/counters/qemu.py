@@ -496,6 +496,15 @@ class Channel:
             raise _bad("an unterminated line", self._partial)
         return parse_records(data, self.key, self._seen)
 
+    def raw(self) -> bytes:
+        """Everything the report file holds, unverified (for diagnostics and tests)."""
+        chunks = []
+        offset = 0
+        while chunk := os.pread(self._fd, 1 << 20, offset):
+            chunks.append(chunk)
+            offset += len(chunk)
+        return b"".join(chunks)
+
     def close(self) -> None:
         for fd in (self.write_fd, self._fd):
             with contextlib.suppress(OSError):
