@@ -3,7 +3,8 @@
 Candidates run under ``qemu-x86_64`` with perfcount's own TCG plugin
 (``perfcount/_qemu_plugin.so``, built from ``native/qemu/``), which counts
 guest instructions inline per translation block: deterministic counts at a
-few times native speed (``benchmarks/backends.py``), where callgrind is ~50x.
+few times native speed (6.6x on a 5.6e9-instruction Python run, where
+callgrind is 43x: ``benchmarks/backends.py``).
 
 - finding and checking qemu: :func:`require_qemu` (``qemu-x86_64`` with
   plugin support), :func:`plugin_path`, :func:`check_available` (a probe run
@@ -63,6 +64,7 @@ __all__ = [
     "guest_env",
     "parse_records",
     "plugin_path",
+    "prepare_arm",
     "qemu_argv",
     "require_qemu",
     "resolve_program",
@@ -74,17 +76,20 @@ ARM_SYSCALL = 0x2F5C0001
 
 #: The emulated CPU, pinned so that glibc's ifunc choices (and OpenSSL's, zlib's
 #: ... CPUID dispatch) are the same on every host and every qemu version:
-#: Nehalem (SSE4.2, POPCNT: x86-64-v2, no AVX), a versioned model whose
-#: definition qemu never changes, which TCG emulates without warnings. Measured
-#: on a Python workload (benchmarks/backends.py --cpus): ``-cpu max`` counts
-#: ~1.2 % more and Haswell (AVX2) ~1.9 % more; qemu64 (x86-64-v1) ~0.001 % less.
+#: Nehalem (SSE4.2, POPCNT: x86-64-v2, so -march=x86-64-v2 builds run; no
+#: AVX), a versioned model whose definition qemu never changes, which TCG
+#: emulates without warnings (Haswell prints some on every start). Measured on
+#: a 5.6e9-instruction Python run (benchmarks/backends.py --cpus): Haswell-v4
+#: counts +0.92 %, ``max`` +0.63 %, qemu64-v1 +0.00002 %; all run at about
+#: the same speed.
 CPU_MODEL = "Nehalem-v1"
 
-#: How much longer code takes under qemu + the plugin than natively
-#: (benchmarks/backends.py: ~3.5-5x on a Python workload, more for short runs
-#: whose start-up is translated once); a timeout in native seconds is
-#: multiplied by it.
-TIMEOUT_FACTOR = 8.0
+#: How much longer code takes under qemu + the plugin than natively; a timeout
+#: in native seconds is multiplied by it. Measured (benchmarks/backends.py,
+#: Debian's python3, qemu 7.2): 6.6x CPU time on a 5.6e9-instruction run (qemu
+#: alone 5.7x; the per-vCPU mode after a second thread 9.8x), ~14x on a 5e8
+#: one whose start-up, translated once, dominates.
+TIMEOUT_FACTOR = 10.0
 
 QEMU = "qemu-x86_64"
 INSTALL_HINT = (
@@ -597,7 +602,12 @@ def tree(records: Iterable[Record], tag: int = 0) -> Tree:
 
 
 @functools.cache
-def _syscall() -> Any:
+def prepare_arm() -> Any:
+    """Resolve libc's ``syscall(2)`` for :func:`arm` (ctypes; a few ms, once per process).
+
+    A fork server calls this before it forks, so that the children's arm is
+    cheap; it issues nothing (an arm in the server would measure the server).
+    """
     fn = ctypes.CDLL(None, use_errno=True).syscall
     fn.restype = ctypes.c_long
     fn.argtypes = [ctypes.c_long, ctypes.c_ulong]
@@ -615,4 +625,4 @@ def arm(tag: int = 0) -> None:
     """
     if isinstance(tag, bool) or not isinstance(tag, int) or not 0 <= tag < 1 << 63:
         raise InvalidArgument(f"tag must be an int in [0, 2**63), got {tag!r}")
-    _syscall()(ARM_SYSCALL, tag)
+    prepare_arm()(ARM_SYSCALL, tag)

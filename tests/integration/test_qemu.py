@@ -77,6 +77,13 @@ int main(int argc, char **argv) {
             }
         }
         while (wait(NULL) > 0) {}
+    } else if (!strcmp(mode, "vfork")) {
+        pid_t p = vfork(); /* qemu emulates it with fork */
+        if (p == 0) { work(n); _exit(0); }
+        waitpid(p, NULL, 0);
+    } else if (!strcmp(mode, "sysexit")) {
+        work(n);
+        syscall(SYS_exit, 5); /* exit(2) itself, not exit_group */
     } else if (!strcmp(mode, "arm")) {
         work(n);
         syscall(ARM_SYSCALL, 7);
@@ -207,6 +214,16 @@ def test_fork_children_are_counted_separately_and_summed(prog: str, per_iteratio
         assert work // 2 < g.insns < work // 2 + 50_000, g
     assert res.counts["instructions"] == sum(p.insns for p in procs)
     assert "5 process(es)" in (res.counts.backend_reason or "")
+
+
+def test_vfork_children_and_a_bare_exit_syscall_report(prog: str, per_iteration: int) -> None:
+    n = 100_000
+    res = run_qemu([prog, "vfork", str(n)], env=ENV)
+    assert res.complete and len(res.processes) == 2 and res.processes[0].forks == 1
+    assert n * per_iteration < res.processes[1].insns < n * per_iteration + 50_000
+    res = run_qemu([prog, "sysexit", str(n)], env=ENV)
+    assert res.returncode == 5 and res.complete
+    assert (res.processes[0].end, res.processes[0].code) == ("exit", 5)
 
 
 def test_threads_are_counted_without_loss(prog: str, per_iteration: int) -> None:
