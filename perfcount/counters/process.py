@@ -29,12 +29,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfcount.counters import callgrind
+from perfcount.counters import callgrind, qemu
 from perfcount.counters.events import parse_events
 from perfcount.counters.region import Counts, _resolve
 from perfcount.errors import BackendError, InvalidArgument
 
-__all__ = ["DEFAULT_MAX_OUTPUT", "ProcessResult", "run", "run_callgrind"]
+__all__ = [
+    "DEFAULT_MAX_OUTPUT",
+    "ProcessResult",
+    "QemuProcessResult",
+    "run",
+    "run_callgrind",
+    "run_qemu",
+]
 
 #: bytes of stdout and of stderr kept by default (the rest is read and dropped)
 DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024
@@ -168,9 +175,23 @@ def run(
     A command that cannot be started raises :class:`CandidateError` naming it
     and the OS error; a timeout is a result (``timed_out=True``), not an error.
     ``backend="valgrind"`` runs the whole tree under callgrind and reports the
-    summed ``instructions`` (see :func:`run_callgrind`).
+    summed ``instructions`` (see :func:`run_callgrind`); ``backend="qemu"``
+    under qemu-user with perfcount's counting plugin (see :func:`run_qemu`).
     """
     parts = _argv(argv)
+    if backend == "qemu":
+        return run_qemu(
+            parts,
+            stdin=stdin,
+            timeout=timeout,
+            events=events,
+            gpu=gpu,
+            cwd=cwd,
+            env=env,
+            max_output=max_output,
+            capture=capture,
+            kill_grace=kill_grace,
+        )
     if backend == "valgrind":
         return run_callgrind(
             parts,
@@ -376,4 +397,137 @@ def run_callgrind(
         user_ns=res.user_ns,
         system_ns=res.system_ns,
         pid=res.pid,
+    )
+
+
+@dataclass(frozen=True)
+class QemuProcessResult(ProcessResult):
+    """A :class:`ProcessResult` of :func:`run_qemu`, with what each process reported.
+
+    ``processes`` are the plugin's verified records (root first): pid, parent,
+    instructions, forks, threads, re-arm attempts, how it ended.
+    ``complete`` is False when the tree's count is not whole (``problems``
+    says why; ``counts`` then has no ``instructions``). ``qemu`` is the
+    machine metadata of the run (qemu version, emulated CPU model).
+    """
+
+    processes: tuple[qemu.Record, ...] = ()
+    problems: tuple[str, ...] = ()
+    qemu: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.processes) and not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["processes"] = [r.to_dict() for r in self.processes]
+        out["problems"] = list(self.problems)
+        out["qemu"] = dict(self.qemu)
+        return out
+
+
+def run_qemu(
+    argv: Sequence[str],
+    *,
+    stdin: bytes | str | None = None,
+    timeout: float | None = None,
+    events: Any = None,
+    gpu: bool | str = False,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    max_output: int | None = None,
+    capture: bool = True,
+    kill_grace: float = 1.0,
+    cpu: str = qemu.CPU_MODEL,
+) -> QemuProcessResult:
+    """Run ``argv`` under ``qemu-x86_64`` with perfcount's instruction-counting plugin.
+
+    Every process of the tree is counted from its first instruction (the
+    root) or its fork (children) to its exit, and reports an authenticated
+    record; ``instructions`` is their sum, ``processes`` the records. The
+    emulated CPU is pinned (``cpu``, :data:`perfcount.counters.qemu.CPU_MODEL`)
+    so counts do not depend on the host CPU. ``#!`` scripts run under their
+    interpreter. A program that calls execve is killed (qemu-user would run
+    the new program natively, uncounted): count the final program directly.
+    When the count is not whole (a process killed by a signal or the timeout
+    before its exit, an exec), ``instructions`` is not counted and
+    ``problems``/``counts.backend_reason`` say why; a record the program
+    forged raises :class:`CandidateError`. ``timeout`` is wall seconds of the
+    qemu run; ``QEMU_*`` variables are removed from the environment (qemu
+    would read them as options).
+    """
+    if events is not None and [e.name for e in parse_events(events)] != ["instructions"]:
+        raise InvalidArgument(
+            "backend='qemu' counts instructions only",
+            hint="drop events=, or use backend='perf'/'software' for other events",
+        )
+    qemu_path, _ = qemu.check_available()
+    program, guest = qemu.resolve_program(list(argv), cwd=cwd, env=env)
+    with qemu.Channel() as channel:
+        key_fd = channel.key_fd()
+        try:
+            # run() execs the command with this process's inheritable fds: these two reach qemu
+            os.set_inheritable(key_fd, True)
+            os.set_inheritable(channel.write_fd, True)
+            wrapped = qemu.qemu_argv(
+                channel, key_fd, program, guest, arm_start=True, cpu=cpu, qemu=qemu_path
+            )
+            res = run(
+                wrapped,
+                stdin=stdin,
+                timeout=timeout,
+                events="task-clock",
+                backend="software",
+                gpu=gpu,
+                cwd=cwd,
+                env=qemu.guest_env(env),
+                max_output=DEFAULT_MAX_OUTPUT if max_output is None else max_output,
+                capture=capture,
+                kill_grace=kill_grace,
+            )
+        finally:
+            os.close(key_fd)
+            os.set_inheritable(channel.write_fd, False)
+        records = channel.read(final=True)
+    counted = qemu.tree(records, tag=0)
+    if not records and res.returncode == 1 and b"qemu" in res.stderr[:4096]:
+        raise BackendError(
+            f"qemu could not start {argv[0]!r}: "
+            + res.stderr.decode("utf-8", "replace").strip()[-1500:],
+            hint="qemu-x86_64 runs x86-64 ELF programs (and #! scripts through their interpreter)",
+        )
+    how = f"qemu-x86_64 -cpu {cpu} + perfcount's plugin"
+    if counted.complete:
+        values = {"instructions": float(counted.instructions)}
+        reason = f"{how}: instructions summed over {len(counted.processes)} process(es)"
+    else:
+        values = {}
+        reason = f"{how}: the count is not whole: " + "; ".join(counted.problems)
+    counts = Counts(
+        data=values,
+        backend="qemu",
+        not_counted=frozenset() if values else frozenset({"instructions"}),
+        gpu=res.counts.gpu,
+        gpu_reason=res.counts.gpu_reason,
+        backend_reason=reason,
+    )
+    return QemuProcessResult(
+        argv=tuple(argv),
+        counts=counts,
+        returncode=res.returncode,
+        signal=res.signal,
+        wall_ns=res.wall_ns,
+        max_rss=res.max_rss,
+        stdout=res.stdout,
+        stderr=res.stderr,
+        timed_out=res.timed_out,
+        stdout_truncated=res.stdout_truncated,
+        stderr_truncated=res.stderr_truncated,
+        user_ns=res.user_ns,
+        system_ns=res.system_ns,
+        pid=res.pid,
+        processes=counted.processes,
+        problems=counted.problems,
+        qemu={"cpu": cpu, "path": qemu_path, "version": qemu.describe().get("version")},
     )

@@ -1,4 +1,4 @@
-"""How a cost is obtained: the ``perf``, ``valgrind`` and ``software`` backends.
+"""How a cost is obtained: the ``perf``, ``valgrind``, ``qemu`` and ``software`` backends.
 
 :func:`select` is perfcount's one backend policy; every caller (the runners,
 ``measure()``/``count()``/``run()``, curation, evaluation, the pytest plugin,
@@ -15,6 +15,10 @@ that will be used with a human reason. ``auto`` picks:
    callgrind;
 3. else ``software`` (task-clock: time, so noisy; the runner repeats and takes
    the median, and warns once).
+
+``qemu`` (qemu-user with perfcount's counting plugin) is chosen only by name
+for now: ``auto`` will prefer it to ``valgrind`` once the fork server runs
+under qemu.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 
 from perfcount.counters.backends.base import Backend, Region, Summary
 from perfcount.counters.backends.perf import PerfBackend
+from perfcount.counters.backends.qemu import QemuBackend
 from perfcount.counters.backends.software import SoftwareBackend
 from perfcount.counters.backends.valgrind import ValgrindBackend
 from perfcount.counters.events import Event, parse_events
@@ -38,6 +43,7 @@ __all__ = ["BACKENDS", "NAMES", "Backend", "Region", "Summary", "select"]
 BACKENDS: dict[str, type[Backend]] = {
     "perf": PerfBackend,
     "valgrind": ValgrindBackend,
+    "qemu": QemuBackend,
     "software": SoftwareBackend,
 }
 #: every name a user may pass (the CLI's choices)
