@@ -60,6 +60,7 @@ from typing import Any
 
 from perfcount._util import plain
 from perfcount.counters import callgrind
+from perfcount.counters import qemu as qemu_counting
 from perfcount.counters.backends import Backend
 from perfcount.counters.backends import select as select_backend
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
@@ -118,9 +119,21 @@ class _Server:
             str(self.work_root),
             str(cgroup or ""),
             str(memory_cgroup or ""),
+            kind,
         ]
+        pass_fds: tuple[int, ...] = ()
+        key_fd = -1
+        #: the qemu plugin's report channel (authenticated records, one per process)
+        self.channel: qemu_counting.Channel | None = None
         if kind == "valgrind":
             argv = callgrind.server_argv(self.work_root, argv)
+        elif kind == "qemu":
+            self.channel = qemu_counting.Channel(self.work_root)
+            key_fd = self.channel.key_fd()
+            pass_fds = (self.channel.write_fd, key_fd)
+            program, guest = qemu_counting.resolve_program(argv)
+            argv = qemu_counting.qemu_argv(self.channel, key_fd, program, guest, arm_start=False)
+            env = qemu_counting.guest_env(env)
         #: what an empty candidate costs, per backend spec (the harness's share of a count)
         self.overhead: dict[str, dict[str, float]] = {}
         self.log_path = self.work_root / "server.log"
@@ -134,7 +147,10 @@ class _Server:
                 cwd=self.work_root,
                 start_new_session=True,
                 close_fds=True,
+                pass_fds=pass_fds,
             )
+        if key_fd >= 0:
+            os.close(key_fd)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._in = self.proc.stdin.fileno()
         self._out = self.proc.stdout.fileno()
@@ -199,6 +215,31 @@ class _Server:
         for f in (self.proc.stdin, self.proc.stdout):
             with contextlib.suppress(OSError):
                 f.close()  # type: ignore[union-attr]
+        if self.channel is not None:
+            self.channel.close()
+
+    def qemu_counts(self, runs: list[dict[str, Any]]) -> None:
+        """Attach to each run the checked sum of its process tree's records (qemu)."""
+        if self.channel is None:
+            return
+        try:
+            records = self.channel.read()
+        except CandidateError as exc:
+            # a forged or altered record: the runs since the last read cannot be trusted
+            for run in runs:
+                run["qemu"] = {"forged": str(exc)}
+            return
+        for run in runs:
+            pid = run.get("pid")
+            if not isinstance(pid, int):
+                continue
+            t = qemu_counting.tree(records, tag=pid)
+            run["qemu"] = {
+                "instructions": t.instructions,
+                "problems": list(t.problems),
+                "rearm": t.rearm,
+                "processes": len(t.processes),
+            }
 
     def close(self) -> None:
         if self.alive():
@@ -423,7 +464,9 @@ class Runner(RunnerBase):
             "backend": b.spec(),
             "limits": limits.to_dict(),
         }
-        return self._run(b.server, req, limits)
+        done, server = self._run(b.server, req, limits)
+        server.qemu_counts(done.get("runs") or [])
+        return done, server
 
     def _overhead(self, b: Backend) -> dict[str, float]:
         """What the harness adds to every count on this runner's server (measured once per server).

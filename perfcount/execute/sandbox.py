@@ -317,6 +317,8 @@ def isolate(
     writable: list[Path],
     workdir: Path | None = None,
     uid: int | None = None,
+    *,
+    hide_proc: bool = False,
 ) -> list[str]:
     """Put the calling (candidate) process in fresh namespaces; why any step failed.
 
@@ -328,8 +330,11 @@ def isolate(
     ``4 * file_mb`` MiB, at least 64, owned by ``uid``) and a private tmpfs on
     ``/dev/shm`` (so ``multiprocessing`` still works). With ``uid``, ``/proc``
     is a procfs instance of its own with ``hidepid=invisible``: the candidate
-    sees only its own processes. Files opened before (the output capture)
-    stay writable. Nothing here is fatal: each step that the kernel refuses
+    sees only its own processes; with ``hide_proc`` there is no ``/proc`` at all
+    (an empty read-only tmpfs: under qemu-user, ``/proc/self/mem`` would reach
+    the counting plugin's memory). ``/run`` (and so ``/var/run``: sockets and
+    state of the host's services) is an empty read-only tmpfs too. Files opened
+    before (the output capture) stay writable. Nothing here is fatal: each step that the kernel refuses
     (not root, no namespaces) is returned as a sentence and the candidate runs
     with what did apply. Must run before :func:`drop_capabilities`.
     """
@@ -404,6 +409,15 @@ def isolate(
             failed.append(f"{mount_point} ({_errno_text()})")
     if failed:
         notes.append("could not make read-only: " + ", ".join(failed[:5]))
+    # last: the loop above reads /proc/self/mountinfo
+    hidden = [b"/run"] + ([b"/proc"] if hide_proc else [])
+    ro_empty = _MOUNT_FLAGS["nosuid"] | _MOUNT_FLAGS["nodev"] | _MOUNT_FLAGS["noexec"] | _MS_RDONLY
+    for target in hidden:
+        if (
+            os.path.isdir(target)
+            and libc.mount(b"tmpfs", target, b"tmpfs", ro_empty, b"size=4k") != 0
+        ):
+            notes.append(f"cannot hide {target.decode()}: {_errno_text()}")
     return notes
 
 

@@ -150,9 +150,16 @@ class Server:
     """
 
     def __init__(
-        self, work_root: Path, cgroup: Path | None, memory_cgroup: Path | None = None
+        self,
+        work_root: Path,
+        cgroup: Path | None,
+        memory_cgroup: Path | None = None,
+        *,
+        qemu: bool = False,
     ) -> None:
         self.work_root = work_root
+        #: runs under qemu-user with perfcount's counting plugin: children arm it
+        self.qemu = qemu
         self.cgroup = cgroup
         self.memory_cgroup = memory_cgroup
         self.request_path = work_root / "request.json"
@@ -188,6 +195,10 @@ class Server:
         with contextlib.suppress(ImportError):
             import perfcount._native
             import perfcount.counters.events  # noqa: F401
+        if qemu:
+            from perfcount.counters import qemu as qemu_counting
+
+            qemu_counting.prepare_arm()  # resolved once here: a child's arm is one syscall
         _prepare_imports()
 
         self.go_r, self.go_w = os.pipe()
@@ -353,11 +364,12 @@ class Server:
             cgroup=str(cg_path or ""),
             memcg=str(mem_path or ""),
             valgrind=1 if self.valgrind else 0,
+            qemu=1 if self.qemu else 0,
         )
         self._write_request(req)
         counter = None
-        if profile and not self.valgrind:
-            counter = _Counter(spec)
+        if profile and not self.valgrind and not self.qemu:
+            counter = _Counter(spec)  # perf/software: the server opens the group
         alive = True
         runs: list[dict[str, Any]] = []
         first_outputs: Any = None
@@ -804,7 +816,8 @@ def child_main(
     os.close(out)
     writable: list[Path] = []
     uid = candidate_uid(os.getpid()) if limits.drop_root and os.geteuid() == 0 else None
-    notes = isolate(limits, writable, workdir, uid)
+    # under qemu-user /proc/self/mem reaches the counting plugin's memory: no /proc at all
+    notes = isolate(limits, writable, workdir, uid, hide_proc=bool(req.get("qemu")))
     os.chdir(workdir)
     os.environ["HOME"] = str(workdir)
     os.environ["TMPDIR"] = str(workdir)
@@ -1013,6 +1026,11 @@ def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
         from perfcount import _native
 
         _native.callgrind_begin_candidate()
+    elif req.get("qemu"):
+        from perfcount.counters.qemu import arm
+
+        # the plugin counts this process (and what it forks) from here, once
+        arm(os.getpid())
     if not module_done:
         try:
             exec(code, ns)
@@ -1055,7 +1073,8 @@ def main(argv: list[str] | None = None) -> None:
     work_root = Path(args[0])
     cgroup = Path(args[1]) if len(args) > 1 and args[1] else None
     memory_cgroup = Path(args[2]) if len(args) > 2 and args[2] else None
-    Server(work_root, cgroup, memory_cgroup).serve()
+    qemu = len(args) > 3 and args[3] == "qemu"
+    Server(work_root, cgroup, memory_cgroup, qemu=qemu).serve()
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ count is the candidate's whole life, from the arm marker its fork-server
 child issues before the candidate's code to its exit, every process it forks
 included; the candidate cannot reset, hide or forge it through the plugin.
 
-Commands (``perfcount.run(argv, backend="qemu")`` and the command runner) are
-counted today. The fork server under qemu (``server = "qemu"``) is being
-integrated by the runner: until then :meth:`QemuBackend.region` raises, and
-``backend="auto"`` never picks this backend.
+Python candidates run in a fork server that itself runs under qemu
+(``server = "qemu"``: interpreter start-up is paid once per runner); commands
+(``perfcount.run(argv, backend="qemu")`` and the command runner) are counted
+as whole process trees. A region of the caller's own process cannot be
+counted (:meth:`QemuBackend.region` raises).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from perfcount.counters import qemu
 from perfcount.counters.backends.base import Backend, Region
 from perfcount.counters.events import parse_events
-from perfcount.errors import BackendError, InvalidArgument
+from perfcount.errors import BackendError, CandidateError, InvalidArgument
 
 __all__ = ["QemuBackend"]
 
@@ -62,8 +63,26 @@ class QemuBackend(Backend):
     @contextmanager
     def region(self, label: str) -> Iterator[Region]:
         raise BackendError(
-            "the qemu backend's fork server is not integrated with the runner yet",
-            hint="count commands with perfcount.run(argv, backend='qemu'), or use "
-            "backend='valgrind' for Python candidates",
+            "backend='qemu' counts whole processes, not a region of this one",
+            hint="use perfcount.profile(..., backend='qemu') for a candidate, or "
+            "perfcount.run(argv, backend='qemu') for a command",
         )
         yield Region()  # pragma: no cover
+
+    def run_values(self, run: dict[str, Any]) -> Region:
+        """The instructions of one run's process tree, from the plugin's authenticated records."""
+        got = run.get("qemu")
+        if not isinstance(got, dict):
+            raise BackendError("the qemu plugin reported nothing for the candidate")
+        if got.get("forged"):
+            raise CandidateError(f"the count cannot be trusted: {got['forged']}")
+        if got.get("rearm"):
+            raise CandidateError(
+                f"the count cannot be trusted: the candidate issued the arm marker itself "
+                f"({got['rearm']} time(s))"
+            )
+        problems = list(got.get("problems") or ())
+        if problems:
+            # work outside the counted tree (an exec, a child with no record) is hidden work
+            raise CandidateError("the count is incomplete: " + "; ".join(problems))
+        return Region(values={"instructions": float(got["instructions"])})
