@@ -75,6 +75,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "hmac_sha256.h"
 #include "plugin_api.h"
 
@@ -314,6 +315,13 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
             g.nth = 0;
             g.started = g.forks = 0;
             g.threads = __atomic_load_n(&g.live, __ATOMIC_RELAXED);
+            /* qemu refuses its guest's seccomp filters: install the candidates' here */
+            int rc = pc_install_filter();
+            if (rc != 0) {
+                fprintf(stderr, "perfcount qemu plugin: cannot install the seccomp filter: %s\n",
+                        strerror(-rc));
+                _exit(126);
+            }
             reset_counts();
         } else {
             __atomic_fetch_add(&g.rearm, 1, __ATOMIC_RELAXED);

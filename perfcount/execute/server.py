@@ -828,7 +828,11 @@ def child_main(
     # candidate code; the harness counts from outside, so a candidate needs no perf_event
     # under callgrind the count is per process: a process the candidate started could
     # work uncounted (or exec a program callgrind does not follow), so it may start none
-    missing = seccomp.install(deny_perf_events=True, deny_processes=bool(req.get("valgrind")))
+    # (under qemu-user the plugin installs the same filter when the child arms it: qemu
+    # refuses filters from its guest)
+    missing = None
+    if not req.get("qemu"):
+        missing = seccomp.install(deny_perf_events=True, deny_processes=bool(req.get("valgrind")))
     if missing:
         notes.append(f"no seccomp filter ({missing})")
     # the sandbox made the interpreter reachable by mounts where it could; a capability is

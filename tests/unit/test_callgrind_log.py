@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfcount.counters.callgrind import log_count
 
 PID = 4242
-HONEST = f"""==4242== Parent PID: 4200
+HONEST = """==4242== Parent PID: 4200
 --4242-- Valgrind library directory: /usr/libexec/valgrind
 --4242-- Client Request: instrumentation switched ON
 --4242--   Zeroing costs...
@@ -42,6 +42,13 @@ def test_every_client_request_that_changes_the_count_shows() -> None:
     for word, text in cases.items():
         count, why, tampered = log_count(text, PID, began_here=True)
         assert count is None and tampered and word in why, (word, why)
+
+
+def test_collection_switched_off_shows_in_the_block_count() -> None:
+    # TOGGLE_COLLECT is silent in the log, but blocks are counted while collection is off
+    toggled = HONEST.replace("Start dumping at BB 43828", "Start dumping at BB 27421903")
+    count, why, tampered = log_count(toggled, PID, began_here=True)
+    assert count is None and tampered and "TOGGLE_COLLECT" in why
 
 
 def test_a_forged_total_line_is_caught() -> None:

@@ -1,0 +1,118 @@
+"""One conformance suite for every deterministic backend (callgrind, qemu).
+
+What a deterministic count promises, checked the same way on each: the same
+candidate costs the same on every run and every runner; cost grows linearly
+with the work; the whole life is counted (module code and output encoding,
+not only the calls) and compiling is not; a fresh process per repeat; a
+candidate cannot reset or restart its own count; and the sandbox still holds.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from perfcount.execute.runner import Runner
+
+BACKENDS = [
+    pytest.param("valgrind", marks=pytest.mark.needs_valgrind),
+    pytest.param(
+        "qemu",
+        marks=pytest.mark.skipif(
+            shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed"
+        ),
+    ),
+]
+
+LOOP = "def f(n):\n    t = 0\n    for i in range(n):\n        t += i & 7\n    return t\n"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def det(request):
+    from perfcount.counters.backends import BACKENDS as REGISTRY
+
+    try:
+        REGISTRY[request.param]().check_available()
+    except Exception as exc:  # any reason it cannot run here is a skip
+        pytest.skip(f"{request.param} cannot count here: {exc}")
+    with Runner(request.param, timeout=60) as r:
+        yield r
+
+
+def test_identical_counts_on_every_run_and_runner(det: Runner) -> None:
+    costs = [det.profile(LOOP, "f", [[5000]]).cost for _ in range(3)]
+    with Runner(det.backend, timeout=60) as other:
+        costs.append(other.profile(LOOP, "f", [[5000]]).cost)
+    assert len(set(costs)) == 1 and costs[0] > 0, costs
+
+
+def test_cost_grows_linearly_with_the_work(det: Runner) -> None:
+    c = {n: det.profile(LOOP, "f", [[n]]).cost for n in (10_000, 20_000, 40_000)}
+    step1, step2 = c[20_000] - c[10_000], c[40_000] - c[20_000]
+    assert step1 > 0 and step2 == pytest.approx(2 * step1, rel=1e-3), c
+
+
+def test_module_code_and_encoding_are_counted_compiling_is_not(det: Runner) -> None:
+    base = det.profile(LOOP, "f", [[100]]).cost
+    # work at import time is the candidate's work too
+    heavy_module = "T = sum(i & 7 for i in range(200_000))\n" + LOOP
+    assert det.profile(heavy_module, "f", [[100]]).cost > base + 1_000_000
+    # a long comment costs nothing: the source is compiled before the count starts
+    commented = "#" + "x" * 200_000 + "\n" + LOOP
+    assert det.profile(commented, "f", [[100]]).cost == base
+    # a big return value costs its encoding
+    big = "def f(n):\n    return list(range(n))\n"
+    small = "def f(n):\n    list(range(n))\n    return 0\n"
+    assert det.profile(big, "f", [[50_000]]).cost > det.profile(small, "f", [[50_000]]).cost
+
+
+def test_every_repeat_is_a_fresh_process(det: Runner) -> None:
+    memo = "import os\nSEEN = []\ndef f(n):\n    SEEN.append(os.getpid())\n    return len(SEEN)\n"
+    with Runner(det.backend, timeout=60, repeats=3) as r:
+        p = r.profile(memo, "f", [[1], [1]])
+    assert p.status == "ok" and p.outputs == [1, 2] and p.repeats == 3
+
+
+ATTACKS = {
+    "callgrind_zero": ("valgrind", "from perfcount import _native\n_native.callgrind_zero()"),
+    "callgrind_restart": (
+        "valgrind",
+        "from perfcount import _native\n_native.callgrind_begin_candidate()\n"
+        "_native.callgrind_stop('x')\n_native.callgrind_start()",
+    ),
+    "qemu_rearm": ("qemu", "from perfcount.counters.qemu import arm\narm(1)"),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_a_candidate_cannot_restart_its_own_count(det: Runner, attack: str) -> None:
+    target, code = ATTACKS[attack]
+    p = det.profile(code + "\n" + LOOP, "f", [[20_000]])
+    if target != det.backend:
+        # another backend's request: a no-op (callgrind requests natively, the arm
+        # marker an unknown syscall outside qemu)
+        assert p.status == "ok", p.error
+        return
+    assert p.status == "failed" and "cannot be trusted" in p.error, (p.status, p.error[:300])
+
+
+def test_the_sandbox_holds(det: Runner) -> None:
+    probe = (
+        "import os\n"
+        "def f():\n"
+        "    out = {}\n"
+        "    for path in ('/etc/perfcount-conformance', os.path.expanduser('~root/x')):\n"
+        "        try:\n"
+        "            open(path, 'w').close()\n"
+        "            out[path] = 'written'\n"
+        "        except OSError as exc:\n"
+        "            out[path] = exc.__class__.__name__\n"
+        "    out['run'] = os.listdir('/run')\n"
+        "    return out\n"
+    )
+    p = det.profile(probe, "f", [[]])
+    assert p.status == "ok", p.error
+    got = p.outputs[0]
+    assert "written" not in got.values(), got
+    assert got["run"] == []
