@@ -459,6 +459,8 @@ class Server:
         waiting_ready = True
         attached = False
         count_error = None
+        values: dict[str, Any] | None = None
+        whole = False  # the length-prefixed result is complete
         zfd = self.sock.fileno()
         os.set_blocking(r, False)
         while status is None or not eof:
@@ -507,6 +509,14 @@ class Server:
                                 data = bytearray()
                 except BlockingIOError:
                     pass
+                if not whole and not too_large and _whole(data):
+                    whole = True
+                    if counter is not None and attached:
+                        # the count ends with the result: the process's exit (freeing its
+                        # memory: kernel time that only adds noise) is not the candidate's work
+                        values = counter.read()
+                    with contextlib.suppress(OSError):
+                        os.write(gw, b"e")
             if zfd in ready and status is None:
                 status = self._exited()
                 # the candidate's main process is gone: whatever still runs in its cgroup
@@ -516,12 +526,21 @@ class Server:
         # anything left in the group or cgroup (daemonised grandchildren) dies now: their
         # counts are folded into the candidate's (inherited counters) as they exit
         self._kill_everything(pid, cg_path)
-        values = counter.read() if counter is not None and attached else None
+        if values is None and counter is not None and attached:
+            values = counter.read()  # no whole result: counted to the end
         _, wstatus, maxrss, utime, stime = status
         result: dict[str, Any] | None = None
         parse_error = None
         if data and not too_large:
-            result, parse_error = _parse_result(bytes(data))
+            if whole:
+                (size,) = HEADER.unpack_from(data)
+                result, parse_error = _parse_result(bytes(data[HEADER.size : HEADER.size + size]))
+                if parse_error is None and len(data) != HEADER.size + size:
+                    result, parse_error = None, (
+                        "the candidate process wrote more than its result to the result channel"
+                    )
+            else:
+                result, parse_error = _parse_result(bytes(data))
         out = {
             "event": "done",
             "pid": pid,
@@ -578,6 +597,14 @@ def callgrind_log_bytes(path: Path) -> bytes | None:
     from perfcount.counters.callgrind import read_dump_file
 
     return read_dump_file(path, MAX_LOG_BYTES)
+
+
+def _whole(data: bytearray) -> bool:
+    """Whether ``data`` holds a whole length-prefixed result (and nothing more, yet)."""
+    if len(data) < HEADER.size:
+        return False
+    (size,) = HEADER.unpack_from(data)
+    return len(data) >= HEADER.size + size
 
 
 def _clean(done: dict[str, Any]) -> bool:
@@ -869,9 +896,17 @@ def child_main(
         sys.stdout.flush()
         sys.stderr.flush()
     try:
-        _write_all(w, data)
+        # length-prefixed: the server knows the result is whole without waiting for EOF
+        _write_all(w, HEADER.pack(len(data)) + data)
     except OSError:
         os._exit(71)
+    if req.get("mode") == "profile" and not (req.get("valgrind") or req.get("qemu")):
+        # the server ends a perf count here (the candidate's outputs exist: nothing after
+        # this can change them), then lets the process exit; a closed pipe ends the wait.
+        # (callgrind and qemu count to the exit: a wait here would add a read whose path
+        # depends on whether "e" came first, the drift the wait for "go" avoids)
+        with contextlib.suppress(OSError):
+            os.read(gr, 1)
     os._exit(0)
 
 
@@ -1023,7 +1058,6 @@ def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
     gc.collect()
     os.write(w, b"R")
     go = os.read(gr, 1)
-    os.close(gr)
     if go != b"g":
         return _error("crashed", message="the harness could not start counting this candidate")
     if req.get("valgrind"):

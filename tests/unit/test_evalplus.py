@@ -121,13 +121,16 @@ def test_rules_refuse_inputs_of_another_shape() -> None:
 ADD_LISTS = "def add_lists(test_list, test_tup):\n    return test_tup + tuple(test_list)\n"
 
 
+@pytest.mark.needs_valgrind
 def test_mbpp_106_scores_through_the_pipeline_with_the_rule_only() -> None:
     """No runner knows of rules: the task's inputs are simply tuples now."""
     from perfcount.pipeline.evaluation import evaluate
 
     task = load_dataset(EVALPERF_HF)["Mbpp/106"]
     samples = [{"task_id": "Mbpp/106", "solution": ADD_LISTS}]
-    ev = evaluate(samples, Dataset([task]), backend="software", workers=1, progress=False)
+    # deterministic counts: the fastest reference's own source must score 100 (task-clock
+    # of a few microseconds of work is mostly the noise of a process's start and exit)
+    ev = evaluate(samples, Dataset([task]), backend="valgrind", workers=1, progress=False)
     (s,) = ev.samples
     assert s["passed"] and s["status"] == "ok" and s["dps"] == 100.0
 
