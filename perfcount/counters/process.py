@@ -20,6 +20,7 @@ reach an unrelated process that reused its pid.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 import shutil
@@ -27,7 +28,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from perfcount.counters import callgrind, qemu
 from perfcount.counters.events import parse_events
@@ -382,22 +383,19 @@ def run_callgrind(
         gpu_reason=res.counts.gpu_reason,
         backend_reason=f"callgrind Ir summed over {len(totals)} process(es)",
     )
-    return ProcessResult(
-        argv=tuple(argv),
-        counts=counts,
-        returncode=res.returncode,
-        signal=res.signal,
-        wall_ns=res.wall_ns,
-        max_rss=res.max_rss,
-        stdout=res.stdout,
-        stderr=res.stderr,
-        timed_out=res.timed_out,
-        stdout_truncated=res.stdout_truncated,
-        stderr_truncated=res.stderr_truncated,
-        user_ns=res.user_ns,
-        system_ns=res.system_ns,
-        pid=res.pid,
-    )
+    return _recounted(res, argv, counts, ProcessResult)
+
+
+R = TypeVar("R", bound=ProcessResult)
+
+
+def _recounted(
+    res: ProcessResult, argv: Sequence[str], counts: Counts, cls: type[R], **extra: Any
+) -> R:
+    """``res`` (the run of the wrapper: valgrind, qemu) as a ``cls`` with ``argv``'s counts."""
+    kept = {f.name: getattr(res, f.name) for f in dataclasses.fields(ProcessResult)}
+    kept.update(argv=tuple(argv), counts=counts)
+    return cls(**kept, **extra)
 
 
 @dataclass(frozen=True)
@@ -512,21 +510,11 @@ def run_qemu(
         gpu_reason=res.counts.gpu_reason,
         backend_reason=reason,
     )
-    return QemuProcessResult(
-        argv=tuple(argv),
-        counts=counts,
-        returncode=res.returncode,
-        signal=res.signal,
-        wall_ns=res.wall_ns,
-        max_rss=res.max_rss,
-        stdout=res.stdout,
-        stderr=res.stderr,
-        timed_out=res.timed_out,
-        stdout_truncated=res.stdout_truncated,
-        stderr_truncated=res.stderr_truncated,
-        user_ns=res.user_ns,
-        system_ns=res.system_ns,
-        pid=res.pid,
+    return _recounted(
+        res,
+        argv,
+        counts,
+        QemuProcessResult,
         processes=counted.processes,
         problems=counted.problems,
         qemu={"cpu": cpu, "path": qemu_path, "version": qemu.describe().get("version")},
