@@ -476,8 +476,10 @@ class ScoreResult:
     """The outcome of scoring one candidate on one task.
 
     ``passed`` is the correctness gate; ``status`` the runner's status (``ok``,
-    ``failed``, ``timeout``, ``memory``, ``crashed``, ``output_too_large``, or
-    ``error`` for problems outside the candidate). A candidate that did not
+    ``failed``, ``timeout``, ``memory``, ``crashed``, ``output_too_large``,
+    ``suspect`` (its CPU time does not fit its cost: scored 0, see
+    :mod:`perfcount.dpe.consistency`), or ``error`` for problems outside the
+    candidate). A candidate that did not
     pass has ``dps = dps_norm = 0`` and ``cluster = -1``. ``cost`` is the
     candidate's cost in ``metric`` (e.g. ``"instructions"``) measured with
     ``backend``; ``reference_costs`` are the reference costs (slow -> fast)

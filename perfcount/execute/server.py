@@ -536,8 +536,9 @@ class Server:
                 (size,) = HEADER.unpack_from(data)
                 result, parse_error = _parse_result(bytes(data[HEADER.size : HEADER.size + size]))
                 if parse_error is None and len(data) != HEADER.size + size:
-                    result, parse_error = None, (
-                        "the candidate process wrote more than its result to the result channel"
+                    result, parse_error = (
+                        None,
+                        ("the candidate process wrote more than its result to the result channel"),
                     )
             else:
                 result, parse_error = _parse_result(bytes(data))

@@ -206,6 +206,7 @@ _RESERVED = frozenset(
         "share_of_expert_speedup",
         "margin",
         "fragile",
+        "cpu_s",
     }
 )
 # PerfCodeBench-style fields (perfcount.dpe.scoring.speedup_fields), set when a
@@ -1060,6 +1061,9 @@ class _TaskEvaluator:
             "cost": float(prof.cost) if prof.status == "ok" else None,
             "counts": _counts_dict(prof),
             "error": None if prof.status == "ok" else (prof.error or prof.status),
+            # the kernel's CPU time of the candidate's processes: the check that needs no
+            # trust in the count (status "suspect")
+            "cpu_s": getattr(prof, "cpu_s", None),
             "dps": 0.0,
             "dps_norm": 0.0,
             "cluster": -1,
@@ -1095,7 +1099,7 @@ class _TaskEvaluator:
         odd = suspect(out["cost"], getattr(prof, "cpu_s", None), self.cpu_model())
         if odd is not None:
             # scores 0, with both figures: the count and the kernel's CPU time disagree
-            out.update(status="suspect", cpu_s=prof.cpu_s, error=odd)
+            out.update(status="suspect", error=odd)
             return out
         s = Score.at(j, self.scores)
         margin = self.margin(out["cost"], j)
@@ -1195,7 +1199,7 @@ class _TaskEvaluator:
             row.update(
                 {k: res[k] for k in ("status", "cost", "counts", "dps", "dps_norm", "cluster")}
             )
-            row.update({k: res[k] for k in ("margin", "fragile", "passed") if k in res})
+            row.update({k: res[k] for k in ("margin", "fragile", "passed", "cpu_s") if k in res})
             row.update({k: res[k] for k in _SPEEDUP_KEYS if k in res})
             row["error"] = res["error"]
         ref_costs = self.reference_costs()

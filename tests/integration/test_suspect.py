@@ -1,0 +1,32 @@
+"""The CPU-time check end to end: a count that misses most of the CPU a candidate used.
+
+Under callgrind the count is the candidate's user-space instructions; work the
+kernel does for it is not in it. A candidate that right answers cheaply in
+instructions while it burns seconds of system time (reading ``os.urandom`` in
+bulk) has a CPU time far beyond what its cost allows by the task's references:
+it is ``suspect``, scores 0 and its line carries both figures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import perfcount as pc
+
+FAST = "def kth_smallest(xs, k):\n    return sorted(xs)[k - 1]\n"
+KERNEL_BURN = (
+    "import os\n"
+    "for _ in range(48):\n"
+    "    os.urandom(32 << 20)  # system time, few instructions\n" + FAST
+)
+
+
+@pytest.mark.needs_valgrind
+def test_cpu_time_far_beyond_the_cost_is_suspect() -> None:
+    honest = pc.score(FAST, "kth_smallest", backend="valgrind")
+    assert honest.status == "ok" and honest.dps == 100.0, honest
+    burn = pc.score(KERNEL_BURN, "kth_smallest", backend="valgrind")
+    assert burn.status == "suspect" and burn.dps == 0.0 and burn.cluster == -1, burn
+    assert burn.cost is not None and burn.cost < 10 * honest.cost  # the count looks cheap
+    assert "CPU time" in (burn.error or "") and "allows" in burn.error
+    assert burn.extra.get("cpu_s", 0) > 1.0
