@@ -60,13 +60,22 @@ def _mapped(path: Path) -> bool:
     return str(path) in Path("/proc/self/maps").read_text()
 
 
-def _threads() -> int:
-    """Sampling threads of this process (the native code names them)."""
-    n = 0
-    for task in Path("/proc/self/task").iterdir():
-        with contextlib.suppress(OSError):  # the thread exited meanwhile
-            n += (task / "comm").read_text().strip() == "perfcount-nvml"
-    return n
+def _threads(expected: int | None = None) -> int:
+    """Sampling threads of this process (the native code names them).
+
+    With ``expected``, waits up to a second for that number: ``pthread_join``
+    returns once the thread has exited, which the kernel signals before it
+    removes the thread's ``/proc/self/task`` entry (seen under load).
+    """
+    deadline = time.monotonic() + 1.0
+    while True:
+        n = 0
+        for task in Path("/proc/self/task").iterdir():
+            with contextlib.suppress(OSError):  # the thread exited meanwhile
+                n += (task / "comm").read_text().strip() == "perfcount-nvml"
+        if expected is None or n == expected or time.monotonic() > deadline:
+            return n
+        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -553,10 +562,10 @@ def test_close_while_running_joins_the_thread_and_unloads(fake, tmp_path, monkey
     b.start()
     assert _threads() == baseline + 2
     a.close()
-    assert _threads() == baseline + 1
+    assert _threads(baseline + 1) == baseline + 1
     assert _mapped(fake)
     b.close()
-    assert _threads() == baseline
+    assert _threads(baseline) == baseline
     assert not _mapped(fake)  # dlclose on the last user
     assert log.read_text().split() == ["init", "init", "shutdown", "shutdown", "unload"]
 
@@ -574,7 +583,7 @@ def test_one_sampling_thread_for_the_samplers_life(fake):
             s.stop()
     finally:
         s.close()
-    assert _threads() == baseline
+    assert _threads(baseline) == baseline
 
 
 def test_garbage_collection_stops_a_running_sampler(fake, tmp_path, monkeypatch):
@@ -585,7 +594,7 @@ def test_garbage_collection_stops_a_running_sampler(fake, tmp_path, monkeypatch)
     s.start()
     del s
     gc.collect()
-    assert _threads() == baseline
+    assert _threads(baseline) == baseline
     assert log.read_text().split() == ["init", "shutdown", "unload"]
 
 
@@ -947,7 +956,7 @@ def test_a_failed_gpu_start_gives_a_reason_and_leaks_nothing(fake, monkeypatch):
         pass
     with pytest.raises(GpuError, match="GPU is lost"):
         pc.run(["true"], events="task-clock", gpu="required")
-    assert _threads() == baseline  # every sampler closed
+    assert _threads(baseline) == baseline  # every sampler closed
     assert _perf_fds() == before  # and every private counter group
     del m
     gc.collect()  # the fixture then checks the library was unloaded
