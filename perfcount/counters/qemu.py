@@ -42,6 +42,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -155,7 +156,14 @@ def require_qemu() -> str:
 
 def plugin_path() -> Path:
     """perfcount's qemu plugin (``perfcount/_qemu_plugin.so``), or a :class:`BackendError`."""
-    path = Path(__file__).resolve().parent.parent / "_qemu_plugin.so"
+    # perfcount's __path__ may hold a source tree and the installed copy (see
+    # perfcount/__init__.py): the plugin is a file of the package, found like a module
+    package = sys.modules.get("perfcount")
+    folders = [Path(__file__).resolve().parent.parent] + [
+        Path(p) for p in getattr(package, "__path__", ())
+    ]
+    found = [f / "_qemu_plugin.so" for f in folders if (f / "_qemu_plugin.so").is_file()]
+    path = found[0] if found else folders[0] / "_qemu_plugin.so"
     if not path.is_file():
         raise BackendError(
             f"perfcount was built without its qemu plugin ({path} is missing)",
