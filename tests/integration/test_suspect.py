@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import perfcount as pc
+from perfcount.execute.runner import Runner
 
 # the dataset's fastest reference, verbatim: it must score as that reference (another
 # text of the same code may cost a few instructions more, and land in the next cluster)
@@ -30,9 +31,13 @@ KERNEL_BURN = (
 
 @pytest.mark.needs_valgrind
 def test_cpu_time_far_beyond_the_cost_is_suspect() -> None:
-    honest = pc.score(FAST, "kth_smallest", backend="valgrind")
+    # references and candidates measured on one runner, not taken from the shared cache
+    # (in the full suite a cached cost of this reference, from another runner, differed
+    # from a fresh one by 13 instructions: an open defect, see the session note)
+    with Runner("valgrind") as r:
+        honest = pc.score(FAST, "kth_smallest", runner=r, cache=False)
+        burn = pc.score(KERNEL_BURN, "kth_smallest", runner=r, cache=False)
     assert honest.status == "ok" and honest.dps == 100.0, honest
-    burn = pc.score(KERNEL_BURN, "kth_smallest", backend="valgrind")
     assert burn.status == "suspect" and burn.dps == 0.0 and burn.cluster == -1, burn
     assert burn.cost is not None and burn.cost < 10 * honest.cost  # the count looks cheap
     assert "CPU time" in (burn.error or "") and "allows" in burn.error
