@@ -2,11 +2,14 @@
 
 A candidate is Python source text, an entry point and a workload (a list of
 argument lists). A :class:`Runner` owns a fork server (``perfcount.execute.server``,
-started once, lazily) that forks one fresh, sandboxed child per candidate; the
-child opens the backend's measured region only around the calls, so imports,
-compilation and module-level work are not counted. Outputs return as plain data
-(:mod:`perfcount._util.plain`) over a channel the evaluator owns, and are compared
-there; candidate objects never reach the evaluator.
+started once, lazily) that forks one fresh, sandboxed child per candidate and
+repeat, and counts its whole life from outside it: module code, calls, output
+encoding (see the server's docstring and SECURITY.md, "How a count is taken");
+compilation and input decoding are not counted, and the harness's own share (an
+empty candidate measured the same way, once per server) is subtracted. Outputs
+return as plain data (:mod:`perfcount._util.plain`) over a channel the
+evaluator owns, and are compared there; candidate objects never reach the
+evaluator.
 
 Every outcome is a status, never an exception from the candidate: ``ok``,
 ``failed``, ``timeout``, ``memory``, ``crashed``, ``output_too_large``. The
@@ -17,13 +20,10 @@ transparently) and contains fork bombs (cgroup v1 ``pids``, see
 Each candidate runs (when the evaluator is root) in new ipc/uts/net/mount
 namespaces with a read-only filesystem except its own tmpfs folder, as a uid
 of its own without capabilities, in pids and memory cgroups
-(:mod:`perfcount.execute.sandbox`; SECURITY.md has the whole model). What the sandbox
-protects is the evaluator, the machine and the other candidates, not the
-integrity of a deliberately adversarial candidate's own measurement: the
-region is measured inside the candidate's process, so code written to cheat
-could, e.g., write a well-formed forged result to its result pipe. Known
-tampering is refused with ``failed``: a closed or replaced result channel, a
-malformed result, a candidate issuing its own callgrind dumps.
+(:mod:`perfcount.execute.sandbox`; SECURITY.md has the whole model). A
+candidate that tampers with its count is ``failed`` ("the count cannot be
+trusted"): callgrind client requests, a re-armed qemu plugin, a forged record,
+a closed or replaced result channel, a malformed result.
 
 Timeouts are given in native seconds; the valgrind backend multiplies them by
 :data:`perfcount.execute.sandbox.VALGRIND_TIMEOUT_FACTOR` (50). ``memory_mb`` is an

@@ -1,8 +1,9 @@
 """The fork server: a pre-imported zygote that forks one fresh child per candidate.
 
 Started by :class:`perfcount.execute.runner.Runner` as ``python -m perfcount.execute.server``
-(for the valgrind backend, under ``valgrind --tool=callgrind
---instr-atstart=no``). It speaks length-prefixed JSON over its stdin (requests)
+(for the valgrind backend under ``valgrind --tool=callgrind -v
+--instr-atstart=no``, for qemu under ``qemu-x86_64`` with perfcount's plugin). It speaks
+length-prefixed JSON over its stdin (requests)
 and stdout (replies); right at start it moves those two pipes to private fds
 and points fds 0/1 at /dev/null and stderr, so nothing a candidate prints can
 reach the protocol stream.
@@ -17,13 +18,15 @@ channel). The parent classifies them. ``{"op": "exit"}`` ends the server.
 A child: new session, own pids and memory cgroups, stdin from /dev/null,
 stdout+stderr to a size-limited capture file, new ipc/uts/net/mount
 namespaces (everything read-only but a private tmpfs work folder), resource
-limits, then a uid of its own and no capabilities (root only; see
-:func:`perfcount.execute.sandbox.isolate` and :func:`~perfcount.execute.sandbox.drop_capabilities`),
-then compile the candidate, warm up, ``gc.collect()``; ``gc.disable()``, and
-only then the measured region around the calls. Arguments are decoded from
-plain data afresh for every call (outside the region); return values are
-encoded to plain data after the region and written to a pipe the child
-inherited from the server.
+limits, a seccomp filter, then a uid of its own and no capabilities (root
+only; see :func:`perfcount.execute.sandbox.isolate` and
+:func:`~perfcount.execute.sandbox.drop_capabilities`). In ``profile`` mode it
+then compiles the candidate and decodes its inputs, writes "R" on its result
+pipe and sleeps in a read of its start pipe; the server starts the count (perf:
+a group opened on the child's pid; callgrind and qemu: the child switches it on
+once, right after "g") and writes "g". Module code, calls and output encoding
+are counted; the result (plain data, length-prefixed) goes to the pipe the
+child inherited from the server. Each repeat is a fresh child.
 """
 
 from __future__ import annotations
