@@ -4,7 +4,8 @@ A backend has two halves. The *in-process half* (:meth:`Backend.region`) is a
 context manager around a region of the user's own process (``measure()``,
 the pytest plugin). The *whole-life half* is for candidates, which are counted
 from outside their process by the fork server, from the moment the child is let
-go to its exit (see :mod:`perfcount.execute.server`): :meth:`Backend.run_values`
+go to its whole result (perf/software) or its exit (callgrind, qemu; see
+:mod:`perfcount.execute.server`): :meth:`Backend.run_values`
 turns what the server reported for one run (the perf group it read; for
 valgrind, valgrind's logs of the candidate's processes) into values, and
 :meth:`Backend.summarise` turns the runs into a
