@@ -1041,7 +1041,8 @@ def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
                 return _classify(exc, i, f"encoding the output of test input {i}")
         return {"status": "ok", "outputs": outputs}
 
-    # -- profile: the count is taken from outside, from "go" to this process's exit --
+    # -- profile: counted from outside, from "go" to the whole result (perf/software) or
+    # to this process's exit (callgrind, qemu) --
     calls = fresh()  # decoded before the count starts
     warmup = int(req.get("warmup", 0))
     module_done = False
