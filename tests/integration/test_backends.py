@@ -175,7 +175,7 @@ def test_perf_hardware_instructions():
 
 def test_select_auto_names_backend_and_reason():
     chosen, why = select("auto")
-    assert chosen.name in ("perf", "valgrind", "software") and why
+    assert chosen.name in ("perf", "qemu", "valgrind", "software") and why
     chosen, why = select("valgrind")
     assert (chosen.name, why) == ("valgrind", "backend 'valgrind' was requested")
     with pytest.raises(InvalidArgument, match="unknown backend"):

@@ -29,7 +29,7 @@ def test_info_json_and_table(tmp_path: Path) -> None:
     for key in ("kernel", "perf_event_paranoid", "pmu", "events", "valgrind", "nvml", "backend"):
         assert key in data
     assert data["events"]["task-clock"] == "ok"
-    assert data["backend"]["auto"] in ("perf", "valgrind", "software")
+    assert data["backend"]["auto"] in ("perf", "qemu", "valgrind", "software")
     assert data["backend"]["reason"]
     table = cli(tmp_path, "info")
     assert table.returncode == 0, table.stderr
