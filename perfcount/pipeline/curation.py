@@ -465,7 +465,7 @@ def curate(
         max_cv=max_cv,
         scale=scale,
         max_scale=max_scale,
-        machine=_machine(),
+        machine=_machine(resolved_backend),
     )
     outcomes: list[TaskOutcome | None] = [None] * len(rows)
     with RunnerPool() as runners, reporter(progress, ProgressPlan("curate", len(rows))) as advance:
@@ -820,12 +820,13 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q))
 
 
-def _machine() -> dict[str, Any]:
-    """``perfcount.counters.host.describe()``: where the costs were measured."""
+def _machine(backend: str) -> dict[str, Any]:
+    """Where the costs were measured: the host (``host.describe()``), the CPU ``backend`` counts."""
     try:
+        from perfcount.counters.backends import counted_cpu
         from perfcount.counters.host import describe
 
-        return dict(describe())
+        return {**describe(), "counted_cpu": counted_cpu(backend)}
     except Exception as exc:  # informative only; never block a curation on it
         return {"error": f"{type(exc).__name__}: {exc}"}
 

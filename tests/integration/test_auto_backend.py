@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_evaluate import CANDIDATES, write_mini_dataset
 
 from perfcount.counters.backends import DETERMINISTIC, select
 from perfcount.counters.region import hardware_available
@@ -131,3 +132,33 @@ def test_explicit_backends_are_not_rewritten() -> None:
     for name in ("valgrind", "qemu", "software", "cachegrind"):
         chosen, why = select(name)
         assert (chosen.name, why) == (name, f"backend {name!r} was requested")
+
+
+@needs_qemu
+def test_results_header_records_the_emulated_cpu(tmp_path: Path, monkeypatch) -> None:
+    """A qemu evaluate's results file says which CPU the counts are of: the emulated model."""
+    from perfcount.counters import qemu
+    from perfcount.counters.host import cpu_model
+    from perfcount.dpe.results import read_results
+    from perfcount.pipeline.evaluation import evaluate
+
+    monkeypatch.setenv("PERFCOUNT_CACHE_DIR", str(tmp_path / "cache"))
+    ds = write_mini_dataset(tmp_path / "mini.jsonl")
+    rows = [{"task_id": "sum_squares", "solution": CANDIDATES["sum_squares"]["medium"]}]
+    out = tmp_path / "qemu.results.jsonl"
+    ev = evaluate(rows, ds, backend="qemu", output=out, workers=1, progress=False)
+    assert ev.samples[0]["status"] == "ok", ev.samples[0]
+    header = read_results(out).header
+    assert header["backend"] == "qemu"
+    assert header["machine"]["counted_cpu"] == {
+        "model": qemu.CPU_MODEL,
+        "emulated": True,
+        "how": "qemu-x86_64 -cpu",
+    }
+    assert qemu.CPU_MODEL == "Nehalem-v1"  # pinned: a new model changes every count
+    assert header["machine"]["cpu_model"] == cpu_model()  # the host's stays recorded too
+    # another backend counts the host's own CPU
+    out_sw = tmp_path / "software.results.jsonl"
+    evaluate(rows, ds, backend="software", output=out_sw, workers=1, progress=False)
+    counted = read_results(out_sw).header["machine"]["counted_cpu"]
+    assert counted == {"model": cpu_model(), "emulated": False, "how": "host"}

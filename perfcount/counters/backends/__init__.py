@@ -42,7 +42,16 @@ from perfcount.counters.events import Event, parse_events
 from perfcount.counters.region import hardware_available
 from perfcount.errors import InvalidArgument, PerfcountError
 
-__all__ = ["BACKENDS", "DETERMINISTIC", "NAMES", "Backend", "Region", "Summary", "select"]
+__all__ = [
+    "BACKENDS",
+    "DETERMINISTIC",
+    "NAMES",
+    "Backend",
+    "Region",
+    "Summary",
+    "counted_cpu",
+    "select",
+]
 
 BACKENDS: dict[str, type[Backend]] = {
     "perf": PerfBackend,
@@ -155,6 +164,20 @@ def select(
     if in_process:
         chosen.check_in_process()
     return chosen, reason
+
+
+def counted_cpu(backend: str) -> dict[str, Any]:
+    """The CPU whose instructions a backend's counts are (results' machine metadata).
+
+    qemu counts the instructions of the CPU model it emulates (pinned,
+    :data:`perfcount.counters.qemu.CPU_MODEL`), whatever the host; every
+    other backend those of the host's CPU (``/proc/cpuinfo``'s model name).
+    """
+    from perfcount.counters import host, qemu
+
+    if _name(backend) == "qemu":
+        return {"model": qemu.CPU_MODEL, "emulated": True, "how": f"{qemu.QEMU} -cpu"}
+    return {"model": host.cpu_model(), "emulated": False, "how": "host"}
 
 
 @functools.cache
