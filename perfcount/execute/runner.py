@@ -414,8 +414,10 @@ class Runner(RunnerBase):
                         ),
                     )
             if status != "ok":
-                # a run that ended badly because its count was tampered with says so
-                tampered = _tampered(b, runs)
+                # a run that ended badly because its count was tampered with says so; not
+                # one the harness ended (a qemu process killed at its time or memory limit
+                # leaves no record, which is no evidence of tampering)
+                tampered = "" if status in ("timeout", "memory") else _tampered(b, runs)
                 if tampered:
                     status, error = "failed", tampered
                 return Profile(status=status, error=error, **common)

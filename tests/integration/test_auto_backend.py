@@ -162,3 +162,14 @@ def test_results_header_records_the_emulated_cpu(tmp_path: Path, monkeypatch) ->
     evaluate(rows, ds, backend="software", output=out_sw, workers=1, progress=False)
     counted = read_results(out_sw).header["machine"]["counted_cpu"]
     assert counted == {"model": cpu_model(), "emulated": False, "how": "host"}
+
+
+@needs_qemu
+def test_a_qemu_candidate_over_its_time_limit_is_a_timeout() -> None:
+    """Killed by the harness, a qemu process leaves no record: that is no tampering."""
+    with Runner("qemu", timeout=0.5) as r:
+        p = r.profile("def f():\n    while True:\n        pass\n", "f", [[]])
+        ok = r.profile(LOOP, "f", [[100]])  # the server goes on counting
+    assert p.status == "timeout", (p.status, p.error)
+    assert "wall-clock limit" in p.error
+    assert ok.status == "ok" and ok.cost > 0
