@@ -1,4 +1,4 @@
-"""How a cost is obtained: the ``perf``, ``qemu``, ``valgrind``, ``cachegrind`` and ``software`` backends.
+"""How a cost is obtained: the perf, qemu, valgrind, cachegrind and software backends.
 
 :func:`select` is perfcount's one backend policy; every caller (the runners,
 ``measure()``/``count()``/``run()``, curation, evaluation, the pytest plugin,
@@ -21,8 +21,9 @@ that will be used with a human reason. ``auto`` picks:
 3. else ``software`` (task-clock: time, so noisy; the runner repeats and takes
    the median, and warns once).
 
-``cachegrind`` is chosen only by name: its instrumentation switches are not
-logged, so a candidate that issues them cannot be caught (SECURITY.md).
+``cachegrind`` is chosen only by name: a START/STOP that changes its count is not
+logged, so a candidate that issues them from its own machine code is not caught
+(SECURITY.md).
 """
 
 from __future__ import annotations
