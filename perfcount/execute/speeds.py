@@ -178,10 +178,12 @@ def _key() -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
 
 
-def speeds(*, refresh: bool = False, cache_dir: Path | None = None) -> dict[str, Any]:
+def speeds(
+    *, refresh: bool = False, cache_dir: Path | None = None, runs: int = RUNS
+) -> dict[str, Any]:
     """:func:`measure_speeds`, cached per machine in ``<cache>/speeds/<key>.json``.
 
-    ``refresh=True`` measures again. The result says where it came from
+    ``refresh=True`` measures again (``runs`` runs per emulating backend). The result says where it came from
     (``cached``: True/False, ``cache_file``; ``cache_error`` when it could not
     be written). A cache file that does not parse is measured over.
     """
@@ -195,7 +197,7 @@ def speeds(*, refresh: bool = False, cache_dir: Path | None = None) -> dict[str,
             data = json.loads(path.read_text())
             if isinstance(data, dict) and isinstance(data.get("backends"), dict):
                 return {**data, "cached": True, "cache_file": str(path)}
-    data = measure_speeds()
+    data = measure_speeds(runs)
     out = {**data, "cached": False, "cache_file": str(path)}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
