@@ -524,8 +524,9 @@ def describe() -> dict[str, Any]:
         "pids_cgroup": pids,
         "memory_cgroup": memory,
         "pid_namespace": False,
-        "pid_namespace_reason": "not used: callgrind names its dumps by pid and the zygote "
-        "reaps children with wait4; the pids cgroup kills escaped processes instead",
+        "pid_namespace_reason": "not used: a pid namespace's init does not get the timeout's "
+        "SIGTERM, so it needs a process level more between the zygote and the candidate; "
+        "the pids cgroup kills escaped processes instead",
     }
     parts = []
     if root:

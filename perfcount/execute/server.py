@@ -860,8 +860,16 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
         close(r)
         close(gw)
         close(outr)
-        _, status, ru = wait4(pid, 0)
-        sendall(exited(pid, status, ru.ru_maxrss, ru.ru_utime, ru.ru_stime))
+        sendall(_reaped(wait4(pid, 0), exited))
+        # nothing of this child's exit (its status, its rusage: ints that are cached small
+        # ones or new objects depending on their values) is alive when the next child forks:
+        # the heap it inherits must not depend on how the previous candidate ended
+
+
+def _reaped(waited: tuple[int, int, Any], pack: Any) -> bytes:  # pragma: no cover
+    """The zygote's fixed-size exit message of a child, from ``os.wait4``'s answer."""
+    pid, status, ru = waited
+    return pack(pid, status, ru.ru_maxrss, ru.ru_utime, ru.ru_stime)
 
 
 # -- child ---------------------------------------------------------------------
