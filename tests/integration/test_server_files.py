@@ -193,3 +193,27 @@ def test_planted_links_and_fifos_change_no_victims_count(tmp_path) -> None:
         left = [n for n in os.listdir(folder) if n != "server.log"]
         for n in left:
             assert not stat.S_ISREG(os.lstat(folder / n).st_mode), n
+
+
+ENDINGS = {
+    # how a candidate ends decides the ints of its exit status and rusage in the zygote
+    "exit 72": "import os\ndef f(n):\n    os._exit(72)\n",
+    "many switches": "import time\ndef f(n):\n    for _ in range(400):\n        time.sleep(0.0002)\n    return 0\n",
+    "killed": "import os, signal\ndef f(n):\n    os.kill(os.getpid(), signal.SIGKILL)\n",
+    "big": "def f(n):\n    x = bytearray(64 << 20)\n    return len(x)\n",
+}
+
+
+@pytest.mark.needs_valgrind
+def test_how_the_previous_candidate_ended_does_not_change_the_next_count() -> None:
+    # the zygote forks every child; nothing of the previous child's exit may still be alive
+    # in it then (before: 5 different counts of one honest candidate over 11 runs)
+    honest = "def f(n):\n    d = {}\n    for i in range(n):\n        d[str(i)] = [i] * 3\n    return len(d)\n"
+    with Runner("valgrind", timeout=30) as r:
+        first = r.profile(honest, "f", [[2000]])
+        assert first.status == "ok", first.error
+        for name, src in ENDINGS.items():
+            r.profile(src, "f", [[1]])
+            again = r.profile(honest, "f", [[2000]])
+            assert again.status == "ok", again.error
+            assert again.cost == first.cost, name
