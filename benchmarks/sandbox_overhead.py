@@ -6,17 +6,17 @@ descriptor, the AF_UNIX seccomp rule) at most +15 % wall time per trivial
 candidate. This script exports a baseline revision's ``perfcount`` package
 (default: the commit this branch started from) into a temporary folder, links
 this checkout's built native module and qemu plugin into it, and times
-``Runner.profile`` of a trivial candidate in worker processes of the baseline
-and of this checkout, alternately, ``--rounds`` times per backend. It prints
-the median wall time per candidate of each and the ratio after/before.
+``Runner.profile`` of a trivial candidate in two worker processes side by side,
+one of the baseline and one of this checkout, taking turns one candidate at a
+time (the machine's load, shared with others, changes within seconds). It
+prints the median wall time per candidate of each and the ratio after/before.
 
-    python benchmarks/sandbox_overhead.py [--baseline REV] [--rounds 3] [--n 20]
+    python benchmarks/sandbox_overhead.py [--baseline REV] [--n 60]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -29,20 +29,20 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "907b390"  # the fork server before issue #16's per-candidate file work
 
 WORKER = r"""
-import json, sys, time
+import sys, time
 from perfcount.execute.runner import Runner
-backend, n = sys.argv[1], int(sys.argv[2])
+backend = sys.argv[1]
 src = "def f(x):\n    return x + 1\n"
 with Runner(backend, timeout=60, repeats=1) as r:
     for _ in range(3):  # the server, its overhead calibration and a warm zygote
         assert r.profile(src, "f", [[1]]).status == "ok"
-    walls = []
-    for _ in range(n):
+    print("ready", flush=True)
+    for _ in sys.stdin:  # one candidate per line read
         t = time.perf_counter()
         p = r.profile(src, "f", [[1]])
-        walls.append(time.perf_counter() - t)
+        wall = time.perf_counter() - t
         assert p.status == "ok", p.error
-print(json.dumps(walls))
+        print(wall, flush=True)
 """
 
 
@@ -59,24 +59,33 @@ def _export(rev: str, into: Path) -> Path:
     return into
 
 
-def _walls(tree: Path, backend: str, n: int) -> list[float]:
+def _worker(tree: Path, backend: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, backend, str(n)],
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, backend],
         env=env,
         cwd=tempfile.gettempdir(),
-        check=True,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    )
+    assert proc.stdout is not None
+    if proc.stdout.readline().strip() != "ready":
+        sys.exit(f"the {tree} worker did not start")
+    return proc
+
+
+def _one(proc: subprocess.Popen[str]) -> float:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    return float(proc.stdout.readline())
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default=BASELINE)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--n", type=int, default=20, help="candidates per round")
+    ap.add_argument("--n", type=int, default=60, help="candidates per version and backend")
     ap.add_argument("--backends", default="software,valgrind")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="perfcount-sandbox-bench-"))
@@ -86,9 +95,17 @@ def main() -> None:
         for backend in args.backends.split(","):
             before: list[float] = []
             after: list[float] = []
-            for _ in range(args.rounds):  # alternately, so machine load hits both alike
-                before += _walls(old, backend, args.n)
-                after += _walls(ROOT, backend, args.n)
+            workers = [_worker(old, backend), _worker(ROOT, backend)]
+            try:
+                for i in range(args.n):  # taking turns, who goes first alternating
+                    order = (0, 1) if i % 2 == 0 else (1, 0)
+                    for k in order:
+                        (before if k == 0 else after).append(_one(workers[k]))
+            finally:
+                for w in workers:
+                    assert w.stdin is not None
+                    w.stdin.close()
+                    w.wait(60)
             b, a = statistics.median(before), statistics.median(after)
             print(
                 f"{backend:9s} per trivial candidate: before {b * 1e3:7.1f} ms, "
