@@ -128,9 +128,8 @@ class _Server:
         self.channel: qemu_counting.Channel | None = None
         #: valgrind's log of every process of the server (a memfd: no file a candidate
         #: could plant, link or block; valgrind writes it through a descriptor no
-        #: candidate can use) and how far it has been read
+        #: candidate can use), emptied after every request
         self.vg_log: int | None = None
-        self._vg_offset = 0
         if kind == "valgrind":
             self.vg_log = os.memfd_create("perfcount-valgrind-log", os.MFD_CLOEXEC)
             pass_fds = (self.vg_log,)
@@ -265,13 +264,9 @@ class _Server:
         if self.vg_log is None:
             return b""
         size = os.fstat(self.vg_log).st_size
-        data = b""
-        if size > self._vg_offset:
-            want = min(size - self._vg_offset, MAX_VALGRIND_LOG)
-            data = os.pread(self.vg_log, want, self._vg_offset)
+        data = os.pread(self.vg_log, min(size, MAX_VALGRIND_LOG), 0) if size else b""
         os.ftruncate(self.vg_log, 0)
         os.lseek(self.vg_log, 0, os.SEEK_SET)  # valgrind writes at the shared offset
-        self._vg_offset = 0
         return data
 
     def valgrind_logs(self, runs: list[dict[str, Any]]) -> None:
@@ -279,7 +274,7 @@ class _Server:
 
         Every line valgrind writes starts with its process's pid (``==P==``,
         ``--P--``, ``**P**``); lines of the server's own processes are dropped. The
-        lines of a process another than a run's main one (a process the candidate
+        lines of a process other than a run's main one (a process the candidate
         started, normally denied under valgrind) go to that run too, and are counted.
         """
         if self.vg_log is None:

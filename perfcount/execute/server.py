@@ -585,19 +585,6 @@ class Server:
             PidsCgroup.kill_all(cg_path, deadline=2.0)
 
 
-#: at most this many valgrind logs (processes) are read per candidate run
-MAX_LOGS = 256
-#: a log of one process is a few KiB; a candidate's own labels could make it longer
-MAX_LOG_BYTES = 256 << 10
-
-
-def callgrind_log_bytes(path: Path) -> bytes | None:
-    """A valgrind log, read safely (see :func:`perfcount.counters.callgrind.read_dump_file`)."""
-    from perfcount.counters.callgrind import read_dump_file
-
-    return read_dump_file(path, MAX_LOG_BYTES)
-
-
 def _whole(data: bytearray) -> bool:
     """Whether ``data`` holds a whole length-prefixed result (and nothing more, yet)."""
     if len(data) < HEADER.size:
