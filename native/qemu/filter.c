@@ -6,7 +6,9 @@
  * list itself, on the host side, when a process is armed: from then on every
  * call qemu makes for the guest goes through it. Nothing on the list is a call
  * qemu needs for its own work. A small classic-BPF program, no libseccomp:
- * x86-64 only (other ABIs, e.g. x32 numbers, are denied too).
+ * x86-64 only (other ABIs, e.g. x32 numbers, are denied too). Like the
+ * libseccomp filter it also denies socket(AF_UNIX, ...) (a filesystem socket
+ * in /tmp is reachable from an empty network namespace); socketpair stays.
  */
 #define _GNU_SOURCE
 #include "filter.h"
@@ -37,6 +39,8 @@ static const unsigned int denied[] = {
 };
 #define N_DENIED (sizeof denied / sizeof denied[0])
 #define NR_CLONE 56
+#define NR_SOCKET 41
+#define AF_UNIX_DOMAIN 1u
 #define NR_CLONE3 435
 /* CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET */
 #define NAMESPACE_FLAGS 0x7E020000u
@@ -47,13 +51,13 @@ static const unsigned int denied[] = {
 
 int pc_install_filter(void) {
     /* layout: [0] load arch, [1] arch check, [2] load nr, [3] x32 check,
-     * [4 .. 4+N) one compare each, then clone3, clone, the clone flag test, returns */
-    struct sock_filter prog[4 + N_DENIED + 8];
+     * [4 .. 4+N) one compare each, then clone3 (2), clone (4), socket (4), returns (2) */
+    struct sock_filter prog[4 + N_DENIED + 12];
     unsigned int n = 0;
     prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                              offsetof(struct seccomp_data, arch));
     /* not x86-64: deny (jump to the EPERM return at the very end) */
-    const unsigned int total = 4 + N_DENIED + 8;
+    const unsigned int total = 4 + N_DENIED + 12;
     const unsigned int eperm_at = total - 1;
     prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0,
                                            (unsigned char)(eperm_at - n - 1));
@@ -78,6 +82,15 @@ int pc_install_filter(void) {
     prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                              offsetof(struct seccomp_data, args[0]));
     prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NAMESPACE_FLAGS,
+                                           (unsigned char)(eperm_at - n - 1), 0);
+    n++;
+    prog[n++] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
+    /* socket: deny the unix domain (first argument, low 32 bits); socketpair is 53 */
+    prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_SOCKET, 0, 3);
+    n++;
+    prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, args[0]));
+    prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX_DOMAIN,
                                            (unsigned char)(eperm_at - n - 1), 0);
     n++;
     prog[n++] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);

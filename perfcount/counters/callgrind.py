@@ -63,13 +63,16 @@ def no_aslr() -> list[str]:
     return [setarch, os.uname().machine, "-R"] if setarch else []
 
 
-def server_argv(log_dir: Path, argv: Sequence[str]) -> list[str]:
+def server_argv(log_dir: Path, argv: Sequence[str], *, log_fd: int | None = None) -> list[str]:
     """``argv`` (a fork server) under callgrind with instrumentation off until a child asks.
 
     Nothing is dumped to a file (``/dev/null``): a child's count is read from
     valgrind's log of that process (``-v``: every client request that changes
     the count is logged, and the total collected at exit), which valgrind
-    writes as root, through a descriptor the candidate cannot use.
+    writes as root, through a descriptor the candidate cannot use. With
+    ``log_fd`` every process logs to that descriptor (each line starts with its
+    pid): no log file exists, so none can be planted, linked or made a FIFO;
+    else to ``log_dir/valgrind.<pid>.log``.
     """
     return [
         *no_aslr(),
@@ -80,7 +83,7 @@ def server_argv(log_dir: Path, argv: Sequence[str]) -> list[str]:
         "--callgrind-out-file=/dev/null",
         "--dump-instr=no",
         "--dump-line=no",
-        f"--log-file={log_dir}/valgrind.%p.log",
+        f"--log-fd={log_fd}" if log_fd is not None else f"--log-file={log_dir}/valgrind.%p.log",
         *argv,
     ]
 

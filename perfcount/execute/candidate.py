@@ -205,7 +205,8 @@ def classify(done: Mapping[str, Any], limits: Limits, *, program: bool = False) 
 
     ``done`` holds what was observed: ``server_died`` (the fork server went
     away; with ``timed_out`` because it stopped answering), ``too_large``
-    (output over the limit), ``timed_out``, ``result`` (what a Python child
+    (output over the limit), ``stdout_too_large`` (stdout/stderr over ``file_mb``),
+    ``timed_out``, ``result`` (what a Python child
     reported: its ``status`` and ``error``), ``signal``, ``exitcode``,
     ``stdout`` (the captured output's tail), ``oom_killed``, ``parse_error``.
     ``program=True`` is a command: exit status 0 is success, any other is
@@ -223,6 +224,8 @@ def classify(done: Mapping[str, Any], limits: Limits, *, program: bool = False) 
         return "crashed", str(done["server_died"])
     if done.get("too_large"):
         return "output_too_large", f"the outputs exceeded {limits.output_mb} MiB"
+    if done.get("stdout_too_large"):
+        return "output_too_large", f"wrote more than {limits.file_mb} MiB to stdout/stderr"
     if done.get("timed_out"):
         return "timeout", f"exceeded the wall-clock limit of {limits.timeout:g} s and was killed"
     if result is not None:

@@ -44,6 +44,7 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import select
 import shutil
 import signal
@@ -125,10 +126,18 @@ class _Server:
         key_fd = -1
         #: the qemu plugin's report channel (authenticated records, one per process)
         self.channel: qemu_counting.Channel | None = None
+        #: valgrind's log of every process of the server (a memfd: no file a candidate
+        #: could plant, link or block; valgrind writes it through a descriptor no
+        #: candidate can use), emptied after every request
+        self.vg_log: int | None = None
         if kind == "valgrind":
-            argv = callgrind.server_argv(self.work_root, argv)
+            self.vg_log = os.memfd_create("perfcount-valgrind-log", os.MFD_CLOEXEC)
+            pass_fds = (self.vg_log,)
+            argv = callgrind.server_argv(self.work_root, argv, log_fd=self.vg_log)
         elif kind == "cachegrind":
-            argv = cachegrind.server_argv(self.work_root, argv)
+            self.vg_log = os.memfd_create("perfcount-valgrind-log", os.MFD_CLOEXEC)
+            pass_fds = (self.vg_log,)
+            argv = cachegrind.server_argv(self.work_root, argv, log_fd=self.vg_log)
         elif kind == "qemu":
             self.channel = qemu_counting.Channel(self.work_root)
             key_fd = self.channel.key_fd()
@@ -167,9 +176,12 @@ class _Server:
                 + (" and valgrind runs" if kind == "valgrind" else ""),
             ) from exc
         self.pid = int(hello["pid"])
+        #: the server's own processes (their valgrind log lines are not a candidate's)
+        self._own_pids = {self.pid, int(hello.get("zygote") or 0)}
         if kind in ("valgrind", "cachegrind") and not hello.get("valgrind"):
             self.kill()
             raise BackendError(f"the {kind} fork server is not running under valgrind")
+        self._vg_new()  # start-up (the zygote's throw-away children): not a candidate's
 
     def log_tail(self, n: int = 600) -> str:
         try:
@@ -219,6 +231,10 @@ class _Server:
                 f.close()  # type: ignore[union-attr]
         if self.channel is not None:
             self.channel.close()
+        if self.vg_log is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.vg_log)
+            self.vg_log = None
 
     def qemu_counts(self, runs: list[dict[str, Any]]) -> None:
         """Attach to each run the checked sum of its process tree's records (qemu)."""
@@ -242,6 +258,47 @@ class _Server:
                 "rearm": t.rearm,
                 "processes": len(t.processes),
             }
+
+    def _vg_new(self) -> bytes:
+        """What valgrind logged since the last call (bounded); the memfd is emptied.
+
+        Called between runs, when no process of the server logs (the candidate has
+        ended, the zygote waits for its next "go"): nothing is lost by emptying it.
+        """
+        if self.vg_log is None:
+            return b""
+        size = os.fstat(self.vg_log).st_size
+        data = os.pread(self.vg_log, min(size, MAX_VALGRIND_LOG), 0) if size else b""
+        os.ftruncate(self.vg_log, 0)
+        os.lseek(self.vg_log, 0, os.SEEK_SET)  # valgrind writes at the shared offset
+        return data
+
+    def valgrind_logs(self, runs: list[dict[str, Any]]) -> None:
+        """Attach valgrind's log of each process the candidate's runs had (valgrind).
+
+        Every line valgrind writes starts with its process's pid (``==P==``,
+        ``--P--``, ``**P**``); lines of the server's own processes are dropped. The
+        lines of a process other than a run's main one (a process the candidate
+        started, normally denied under valgrind) go to that run too, and are counted.
+        """
+        if self.vg_log is None:
+            return
+        by_pid = _log_lines_by_pid(self._vg_new())
+        for pid in self._own_pids:
+            by_pid.pop(pid, None)
+        for run in runs:
+            logs: dict[str, str] = {}
+            main = run.get("pid")
+            if isinstance(main, int) and main in by_pid:
+                logs[str(main)] = by_pid.pop(main)
+            run["logs"] = logs
+        if runs and by_pid:
+            # other processes: the candidate's (at most one run per request has them)
+            last = runs[-1]["logs"]
+            for pid in sorted(by_pid)[:MAX_LOGS]:
+                last[str(pid)] = by_pid[pid]
+            if len(by_pid) > MAX_LOGS:
+                last["too_many"] = ""
 
     def close(self) -> None:
         if self.alive():
@@ -472,6 +529,7 @@ class Runner(RunnerBase):
         }
         done, server = self._run(b.server, req, limits)
         server.qemu_counts(done.get("runs") or [])
+        server.valgrind_logs(done.get("runs") or [])
         return done, server
 
     def _overhead(self, b: Backend) -> dict[str, float]:
@@ -632,6 +690,29 @@ class Runner(RunnerBase):
 
 
 # -- helpers ---------------------------------------------------------------------
+#: at most this many processes' valgrind logs are attached to one request's runs
+MAX_LOGS = 256
+#: valgrind's log of one request is read up to this size (a process's is a few KiB)
+MAX_VALGRIND_LOG = 16 << 20
+#: a log of one process is a few KiB; past this it is not read (as no count)
+MAX_LOG_BYTES = 256 << 10
+_LOG_PREFIX = re.compile(r"(?:==|--|\*\*)(\d+)(?:==|--|\*\*)")
+
+
+def _log_lines_by_pid(data: bytes) -> dict[int, str]:
+    """valgrind's log lines grouped by the pid each starts with (unprefixed ones dropped).
+
+    A process's log over :data:`MAX_LOG_BYTES` becomes empty text (no count).
+    """
+    out: dict[int, list[str]] = {}
+    for line in data.decode("utf-8", "replace").splitlines(keepends=True):
+        m = _LOG_PREFIX.match(line)
+        if m:
+            out.setdefault(int(m.group(1)), []).append(line)
+    texts = {pid: "".join(lines) for pid, lines in out.items()}
+    return {pid: (t if len(t) <= MAX_LOG_BYTES else "") for pid, t in texts.items()}
+
+
 #: the code that decides what a candidate's count is: a change in any of it may change
 #: counts, so cached reference costs are keyed by it (see :func:`harness_digest`)
 _HARNESS_FILES = (

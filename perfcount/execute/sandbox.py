@@ -79,8 +79,8 @@ class Limits:
     valgrind RLIMIT_AS applies to valgrind's own mappings too (measured: a
     child of the callgrind'ed server maps ~120 MiB before the candidate runs,
     a native one ~25 MiB), hence "on top of"; ``file_mb`` is
-    ``RLIMIT_FSIZE`` and bounds the captured stdout/stderr too (SIGXFSZ,
-    reported as ``output_too_large``); ``output_mb`` bounds the result channel;
+    ``RLIMIT_FSIZE`` (SIGXFSZ) and bounds stdout/stderr too (a pipe the fork
+    server counts), both reported as ``output_too_large``; ``output_mb`` bounds the result channel;
     ``open_files`` is ``RLIMIT_NOFILE``; ``pids`` is the cgroup's ``pids.max``;
     ``grace`` is the time between SIGTERM and SIGKILL on timeout;
     ``network=False`` puts the candidate in an empty network namespace
@@ -334,7 +334,7 @@ def isolate(
     (an empty read-only tmpfs: under qemu-user, ``/proc/self/mem`` would reach
     the counting plugin's memory). ``/run`` (and so ``/var/run``: sockets and
     state of the host's services) is an empty read-only tmpfs too. Files opened
-    before (the output capture) stay writable. Nothing here is fatal: each step that the kernel refuses
+    before (the stdout/stderr pipe) stay writable. Nothing here is fatal: each step that the kernel refuses
     (not root, no namespaces) is returned as a sentence and the candidate runs
     with what did apply. Must run before :func:`drop_capabilities`.
     """
@@ -524,8 +524,9 @@ def describe() -> dict[str, Any]:
         "pids_cgroup": pids,
         "memory_cgroup": memory,
         "pid_namespace": False,
-        "pid_namespace_reason": "not used: callgrind names its dumps by pid and the zygote "
-        "reaps children with wait4; the pids cgroup kills escaped processes instead",
+        "pid_namespace_reason": "not used: a pid namespace's init does not get the timeout's "
+        "SIGTERM, so it needs a process level more between the zygote and the candidate; "
+        "the pids cgroup kills escaped processes instead",
     }
     parts = []
     if root:

@@ -14,6 +14,9 @@ sandbox or open channels between candidates:
 - the kernel keyring (``add_key``, ``request_key``, ``keyctl``);
 - ``io_uring_*``, ``userfaultfd``, ``bpf``;
 - ``ptrace`` and ``process_vm_readv/writev``;
+- ``socket(AF_UNIX, ...)``: a unix socket on the filesystem (a 0666 one in
+  ``/tmp``, say) is reachable from an empty network namespace; ``socketpair``
+  stays allowed, so ``multiprocessing`` pipes and queues work;
 - the mount family, ``pivot_root``, ``open_by_handle_at``/``name_to_handle_at``;
 - module loading, ``kexec``, ``reboot``, ``swapon``/``swapoff``, ``acct``;
 - ``perf_event_open`` (``deny_perf_events=True``, always for candidates: the
@@ -139,6 +142,8 @@ def available() -> tuple[bool, str]:
 
 #: CLONE_THREAD: a clone without it makes a new process
 CLONE_THREAD = 0x00010000
+#: socket()'s domain for unix sockets (AF_LOCAL)
+AF_UNIX = 1
 
 
 def install(*, deny_perf_events: bool = False, deny_processes: bool = False) -> str | None:
@@ -177,6 +182,12 @@ def install(*, deny_perf_events: bool = False, deny_processes: bool = False) -> 
             rc = lib.seccomp_rule_add_array(ctx, eperm, clone, 1, cmp)
             if rc < 0:
                 return f"seccomp_rule_add(clone without CLONE_THREAD) failed: {errno.errorcode.get(-rc, rc)}"
+        sock = lib.seccomp_syscall_resolve_name(b"socket")
+        if sock >= 0:
+            cmp = (_ArgCmp * 1)(_ArgCmp(0, _SCMP_CMP_MASKED_EQ, 0xFFFFFFFF, AF_UNIX))
+            rc = lib.seccomp_rule_add_array(ctx, eperm, sock, 1, cmp)
+            if rc < 0:
+                return f"seccomp_rule_add(socket(AF_UNIX)) failed: {errno.errorcode.get(-rc, rc)}"
         clone3 = lib.seccomp_syscall_resolve_name(b"clone3")
         if clone3 >= 0:
             rc = lib.seccomp_rule_add_array(ctx, _act_errno(errno.ENOSYS), clone3, 0, None)

@@ -16,7 +16,8 @@ rusage, what the child reported, whether it timed out or overflowed its output
 channel). The parent classifies them. ``{"op": "exit"}`` ends the server.
 
 A child: new session, own pids and memory cgroups, stdin from /dev/null,
-stdout+stderr to a size-limited capture file, new ipc/uts/net/mount
+stdout+stderr into a pipe the server reads (the last 4096 bytes kept, the total
+bounded by ``file_mb``; no file on the host), new ipc/uts/net/mount
 namespaces (everything read-only but a private tmpfs work folder), resource
 limits, a seccomp filter, then a uid of its own and no capabilities (root
 only; see :func:`perfcount.execute.sandbox.isolate` and
@@ -42,6 +43,7 @@ import select
 import shutil
 import signal
 import socket
+import stat
 import struct
 import sys
 import time
@@ -148,8 +150,14 @@ class Server:
     server forks a *zygote* once, right after start-up; the zygote does nothing
     but fork on a one-byte "go", pass the new child's result pipe to the server
     (SCM_RIGHTS) and reap it — the same allocations every round, so every
-    child starts from the same state. The child reads its request from a file
-    the server wrote. Identical candidates then give identical counts.
+    child starts from the same state. The child reads its request from a
+    memfd the server rewrites before each fork (no path a candidate could
+    replace). Identical candidates then give identical counts.
+
+    Nothing of a candidate is a file on the host: its request is a memfd, its
+    stdout and stderr a pipe, its work folder a tmpfs of its own (mounted on an
+    empty folder the server creates 0700 with ``O_EXCL`` semantics, ``mkdir``),
+    and valgrind's logs go to a descriptor of the runner's (``--log-fd``).
     """
 
     def __init__(
@@ -165,7 +173,8 @@ class Server:
         self.qemu = qemu
         self.cgroup = cgroup
         self.memory_cgroup = memory_cgroup
-        self.request_path = work_root / "request.json"
+        # the request travels in a memfd: no path that anything could replace or link
+        self.request_fd = os.memfd_create("perfcount-request", os.MFD_CLOEXEC)
         # the protocol pipes move to private fds; 0 and 1 become harmless
         self.req = os.dup(0)
         self.resp = os.dup(1)
@@ -212,7 +221,7 @@ class Server:
             try:
                 for fd in (self.req, self.resp, self.go_w, self.sock.fileno()):
                     os.close(fd)
-                zygote_main(self.go_r, zsock, str(self.request_path))
+                zygote_main(self.go_r, zsock, self.request_fd)
             finally:
                 os._exit(0)
         os.close(self.go_r)
@@ -220,35 +229,36 @@ class Server:
         # two throw-away rounds bring the zygote's allocator to its steady state
         for _ in range(2):
             self._write_request({"op": "noop"})
-            _pid, r, gw = self._fork()
-            os.close(r)
-            os.close(gw)
+            _pid, r, gw, o = self._fork()
+            for fd in (r, gw, o):
+                os.close(fd)
             self._exited()
-        # what belongs to the server itself; anything else in the folder is a candidate's
-        self._own_files = {p.name for p in work_root.iterdir()} | {"request.json"}
+        # what belongs to the server itself (the runner's server.log); anything else
+        # that shows up in the folder is removed, never read
+        self._own_files = {p.name for p in work_root.iterdir()}
 
     def _write_request(self, req: dict[str, Any]) -> None:
-        # whole or not at all: a child never reads a half-written request (no fsync: the
-        # file lives as long as this server). Imported here, after the zygote was forked:
-        # a module more in the zygote changes the heap every child inherits, and with it
-        # the callgrind counts of allocation-heavy candidates (by up to ~3 %, measured)
-        from perfcount._util.atomic import write_atomic
+        """Put ``req`` in the request memfd; the zygote forks only after this returns."""
+        data = json.dumps(req, separators=(",", ":"), allow_nan=False).encode()
+        os.ftruncate(self.request_fd, 0)
+        view = memoryview(data)
+        offset = 0
+        while offset < len(data):
+            offset += os.pwrite(self.request_fd, view[offset:], offset)
 
-        data = json.dumps(req, separators=(",", ":"), allow_nan=False)
-        write_atomic(self.request_path, data, mode=0o600, durable=False)
-
-    def _fork(self) -> tuple[int, int, int]:
-        """Have the zygote fork a child: its pid, its result pipe's read end, its start pipe's write end."""
+    def _fork(self) -> tuple[int, int, int, int]:
+        """Have the zygote fork a child: its pid, the read end of its result pipe, the
+        write end of its start pipe and the read end of its stdout/stderr pipe."""
         try:
             os.write(self.go_w, b"g")
-            msg, fds, _flags, _addr = socket.recv_fds(self.sock, _STARTED.size, 2)
+            msg, fds, _flags, _addr = socket.recv_fds(self.sock, _STARTED.size, 3)
         except OSError as exc:
             raise ZygoteDied(str(exc)) from exc
-        if len(msg) != _STARTED.size or len(fds) != 2:
+        if len(msg) != _STARTED.size or len(fds) != 3:
             for fd in fds:
                 os.close(fd)
             raise ZygoteDied("the zygote went away")
-        return _STARTED.unpack(msg)[0], fds[0], fds[1]
+        return _STARTED.unpack(msg)[0], fds[0], fds[1], fds[2]
 
     def _exited(self) -> tuple[int, int, int, float, float]:
         data = b""
@@ -289,46 +299,16 @@ class Server:
     def _sweep_candidate_files(self) -> list[str]:
         """Remove (and return the names of) what is not the server's own in its folder.
 
-        Only valgrind's per-process logs of the last candidate are expected here
-        (written by valgrind as root, when the candidate's processes forked);
-        the caller reads them first.
+        Nothing of a candidate is expected here (its work folder is removed after
+        each run); whatever else appears (planted by a process that could write
+        here) is removed without following a link or opening a FIFO.
         """
         gone = []
-        for entry in self.work_root.iterdir():
-            if entry.name in self._own_files:
-                continue
-            gone.append(entry.name)
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+        for name in os.listdir(self.work_root):
+            if name not in self._own_files:
+                gone.append(name)
+                _remove(self.work_root / name)
         return gone
-
-    def _valgrind_logs(self) -> dict[str, str]:
-        """valgrind's logs of the processes of the candidate that just ended (then removed).
-
-        valgrind opens a process's log when the process starts or forks (as root,
-        before the candidate drops its uid) and writes it through a descriptor
-        the candidate cannot reach, so it is the harness's record of the count.
-        """
-        logs: dict[str, str] = {}
-        for entry in sorted(self.work_root.iterdir()):
-            name = entry.name
-            if name in self._own_files:
-                continue
-            if name.startswith("valgrind.") and name.endswith(".log") and len(logs) < MAX_LOGS:
-                data = callgrind_log_bytes(entry)
-                logs[name[len("valgrind.") : -len(".log")]] = (
-                    data.decode("utf-8", "replace") if data is not None else ""
-                )
-            else:
-                logs.setdefault("unexpected", "")
-                logs["unexpected"] += name + "\n"
-        if len(logs) >= MAX_LOGS:
-            logs["too_many"] = ""
-        self._sweep_candidate_files()
-        return logs
 
     def run(self, req: dict[str, Any]) -> bool:
         limits = Limits(**req["limits"])
@@ -338,7 +318,6 @@ class Server:
         spec = req.get("backend") or {}
         repeats = max(1, int(spec.get("repeats") or 1)) if profile else 1
         workdir = self.work_root / f"w{rid}"
-        capture = self.work_root / f"out{rid}"
         cg_path: Path | None = None
         cg_error = None
         if self.cgroup is not None:
@@ -363,7 +342,6 @@ class Server:
             id=rid,
             limits=limits.to_wire(),
             workdir=str(workdir),
-            capture=str(capture),
             cgroup=str(cg_path or ""),
             memcg=str(mem_path or ""),
             valgrind=1 if self.valgrind else 0,
@@ -378,10 +356,18 @@ class Server:
         first_outputs: Any = None
         done: dict[str, Any] = {}
         for repeat in range(repeats):
-            workdir.mkdir()
+            try:
+                _make_workdir(workdir)
+            except OSError as exc:
+                done = {
+                    "event": "done",
+                    "pid": None,
+                    "server_died": f"cannot create the work folder {workdir}: {exc}",
+                }
+                break
             start = time.monotonic()
             try:
-                pid, r, gw = self._fork()
+                pid, r, gw, o = self._fork()
             except ZygoteDied as exc:
                 done = {"event": "done", "pid": None, "server_died": str(exc)}
                 alive = False
@@ -392,7 +378,7 @@ class Server:
                     {"event": "started", "pid": pid, "cgroup": str(cg_path) if cg_path else None},
                 )
             try:
-                done = self._wait(pid, r, gw, limits, start, cg_path, counter)
+                done = self._wait(pid, r, gw, o, limits, start, cg_path, counter)
             except ZygoteDied:
                 self._kill_everything(pid, cg_path)
                 done = {
@@ -403,12 +389,9 @@ class Server:
                 }
                 alive = False
             finally:
-                os.close(r)
-                os.close(gw)
-            done["stdout"] = _tail(capture, 4096)
-            with contextlib.suppress(OSError):
-                capture.unlink()
-            shutil.rmtree(workdir, ignore_errors=True)
+                for fd in (r, gw, o):
+                    os.close(fd)
+            _remove(workdir)
             if not profile:
                 break
             run = {
@@ -417,8 +400,6 @@ class Server:
                 "cpu_s": done.get("cpu_s"),
                 "elapsed_ns": done.get("elapsed_ns"),
             }
-            if self.valgrind:
-                run["logs"] = self._valgrind_logs()
             result = done.get("result")
             outputs = result.get("outputs") if isinstance(result, dict) else None
             if repeat == 0:
@@ -444,12 +425,14 @@ class Server:
         pid: int,
         r: int,
         gw: int,
+        o: int,
         limits: Limits,
         start: float,
         cg_path: Path | None,
         counter: _Counter | None,
     ) -> dict[str, Any]:
         max_bytes = limits.output_mb << 20
+        output = _Output(limits.file_mb << 20)
         data = bytearray()
         deadline = start + limits.timeout
         timed_out = too_large = False
@@ -466,6 +449,7 @@ class Server:
         whole = False  # the length-prefixed result is complete
         zfd = self.sock.fileno()
         os.set_blocking(r, False)
+        os.set_blocking(o, False)
         while status is None or not eof:
             now = time.monotonic()
             if status is None and not timed_out and now >= deadline:
@@ -480,7 +464,7 @@ class Server:
             if status is not None and not eof:
                 # the child is gone but someone (a grandchild) holds the pipe open
                 self._kill_everything(pid, cg_path)
-            if too_large and status is None:
+            if (too_large or output.over) and status is None:
                 self._kill_everything(pid, cg_path)
             if (timed_out and term_sent_at is None) or status is not None:
                 wait_for = 0.05
@@ -491,7 +475,12 @@ class Server:
             fds = [] if eof else [r]
             if status is None:
                 fds.append(zfd)
+            if not output.eof:
+                fds.append(o)
             ready, _, _ = select.select(fds, [], [], wait_for)
+            if o in ready:
+                # read as it comes: a candidate that fills the pipe never blocks for long
+                output.read(o)
             if r in ready and not eof:
                 try:
                     while True:
@@ -529,6 +518,9 @@ class Server:
         # anything left in the group or cgroup (daemonised grandchildren) dies now: their
         # counts are folded into the candidate's (inherited counters) as they exit
         self._kill_everything(pid, cg_path)
+        # what is still in the output pipe; bounded in time: a writer that escaped every
+        # kill (no cgroup) must not hold the server
+        output.drain(o, time.monotonic() + min(limits.grace, 0.5))
         if values is None and counter is not None and attached:
             values = counter.read()  # no whole result: counted to the end
         _, wstatus, maxrss, utime, stime = status
@@ -552,6 +544,9 @@ class Server:
             "signal": os.WTERMSIG(wstatus) if os.WIFSIGNALED(wstatus) else None,
             "timed_out": timed_out,
             "too_large": too_large,
+            "stdout_too_large": output.over,
+            "stdout": output.tail_text(),
+            "stdout_bytes": output.total,
             "result": result,
             "parse_error": parse_error,
             "elapsed_ns": int((end - start) * 1e9),
@@ -588,19 +583,6 @@ class Server:
         kill_group(pid, signal.SIGKILL)
         if cg_path is not None:
             PidsCgroup.kill_all(cg_path, deadline=2.0)
-
-
-#: at most this many valgrind logs (processes) are read per candidate run
-MAX_LOGS = 256
-#: a log of one process is a few KiB; a candidate's own labels could make it longer
-MAX_LOG_BYTES = 256 << 10
-
-
-def callgrind_log_bytes(path: Path) -> bytes | None:
-    """A valgrind log, read safely (see :func:`perfcount.counters.callgrind.read_dump_file`)."""
-    from perfcount.counters.callgrind import read_dump_file
-
-    return read_dump_file(path, MAX_LOG_BYTES)
 
 
 def _whole(data: bytearray) -> bool:
@@ -712,17 +694,90 @@ def _running(pid: int) -> bool:
     return stat_line.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
-def _tail(path: Path, n: int) -> str:
+#: bytes of a candidate's stdout/stderr kept (its tail), as the result's ``stdout``
+STDOUT_TAIL = 4096
+
+
+class _Output:
+    """A candidate's stdout and stderr, read from their pipe: the tail and the total.
+
+    Past ``limit`` bytes (``file_mb``; 0 = none) :attr:`over` is set and the server
+    ends the candidate (``output_too_large``), as ``RLIMIT_FSIZE`` did when the
+    output went to a file. Memory stays bounded whatever the candidate prints.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.tail = bytearray()
+        self.total = 0
+        self.over = False
+        self.eof = False
+
+    def read(self, fd: int) -> None:
+        """Read what the pipe holds now (non-blocking ``fd``)."""
+        try:
+            while True:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    self.eof = True
+                    return
+                self.total += len(chunk)
+                self.tail += chunk
+                del self.tail[:-STDOUT_TAIL]
+                if self.limit and self.total > self.limit:
+                    self.over = True
+        except BlockingIOError:
+            return
+        except OSError:
+            self.eof = True
+
+    def drain(self, fd: int, deadline: float) -> None:
+        """Read until end of file or ``deadline``."""
+        while not self.eof:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                self.read(fd)
+
+    def tail_text(self) -> str:
+        text = bytes(self.tail).decode("utf-8", "replace")
+        return ("..." + text) if self.total > STDOUT_TAIL else text
+
+
+def _remove(path: Path) -> None:
+    """Remove ``path`` whatever it is, following no link and opening no FIFO.
+
+    A folder that is a real folder goes with :func:`shutil.rmtree` (which walks by
+    descriptor and does not follow links inside); a link, FIFO, socket or file
+    is unlinked itself.
+    """
     try:
-        with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(0, size - n))
-            data = f.read()
+        st = os.lstat(path)
     except OSError:
-        return ""
-    text = data.decode("utf-8", "replace")
-    return ("..." + text) if size > n else text
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _make_workdir(path: Path) -> None:
+    """Create the (empty, 0700, root's) folder a child mounts its tmpfs work folder on.
+
+    ``mkdir`` never follows a link and fails on any existing name: whatever was put
+    there (a link, FIFO or folder planted where the next run's folder goes) is
+    removed without following it and the folder made again.
+    """
+    for _ in range(10):
+        try:
+            os.mkdir(path, 0o700)
+            return
+        except FileExistsError:
+            _remove(path)
+    os.mkdir(path, 0o700)
 
 
 def _prepare_imports() -> None:
@@ -757,8 +812,8 @@ def _resolved(path: str) -> str:
 
 
 # -- zygote --------------------------------------------------------------------
-def zygote_main(go: int, sock: socket.socket, request_path: str) -> None:  # pragma: no cover
-    """Fork a child per "go" byte; hand its result and start pipes to the server; reap it.
+def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragma: no cover
+    """Fork a child per "go" byte; hand its result, start and output pipes to the server; reap it.
 
     Written so that every round allocates exactly the same objects (no
     parsing, fixed-size messages), keeping the inherited heap identical.
@@ -772,31 +827,53 @@ def zygote_main(go: int, sock: socket.socket, request_path: str) -> None:  # pra
     while read(go, 1) == b"g":
         r, w = pipe()
         gr, gw = pipe()
+        outr, outw = pipe()
         pid = fork()
         if pid == 0:
             close(r)
             close(gw)
+            close(outr)
             close(go)
             fd = sock.detach()
             close(fd)
             try:
-                child_entry(request_path, w, gr)
+                child_entry(request_fd, w, gr, outw)
             finally:
                 os._exit(70)
         close(w)
         close(gr)
-        send_fds(sock, [started(pid)], [r, gw])
+        close(outw)
+        send_fds(sock, [started(pid)], [r, gw, outr])
         close(r)
         close(gw)
-        _, status, ru = wait4(pid, 0)
-        sendall(exited(pid, status, ru.ru_maxrss, ru.ru_utime, ru.ru_stime))
+        close(outr)
+        sendall(_reaped(wait4(pid, 0), exited))
+        # nothing of this child's exit (its status, its rusage: ints that are cached small
+        # ones or new objects depending on their values) is alive when the next child forks:
+        # the heap it inherits must not depend on how the previous candidate ended
+
+
+def _reaped(waited: tuple[int, int, Any], pack: Any) -> bytes:  # pragma: no cover
+    """The zygote's fixed-size exit message of a child, from ``os.wait4``'s answer."""
+    pid, status, ru = waited
+    return pack(pid, status, ru.ru_maxrss, ru.ru_utime, ru.ru_stime)
 
 
 # -- child ---------------------------------------------------------------------
-def child_entry(request_path: str, w: int, gr: int) -> None:  # pragma: no cover - in the child
+def child_entry(request_fd: int, w: int, gr: int, out: int) -> None:  # pragma: no cover
     gc.enable()
-    with open(request_path, "rb") as f:
-        req = json.loads(f.read())
+    size = os.fstat(request_fd).st_size
+    chunks = []
+    offset = 0
+    while offset < size:
+        chunk = os.pread(request_fd, size - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    # the server rewrites it for the next child: never the candidate's to read or write
+    os.close(request_fd)
+    req = json.loads(b"".join(chunks))
     if req.get("op") == "noop":
         os._exit(0)
     cg = req.get("cgroup")
@@ -804,7 +881,7 @@ def child_entry(request_path: str, w: int, gr: int) -> None:  # pragma: no cover
         req,
         Limits.from_wire(req["limits"]),
         Path(req["workdir"]),
-        Path(req["capture"]),
+        out,
         Path(cg) if cg else None,
         w,
         gr,
@@ -816,15 +893,16 @@ def child_main(
     req: dict[str, Any],
     limits: Limits,
     workdir: Path,
-    capture: Path,
+    out: int,
     cg_path: Path | None,
     w: int,
     gr: int,
     close: tuple[int, ...],
 ) -> None:
     """Runs in the forked child; never returns normally (``os._exit``)."""
-    # Python ignores SIGXFSZ; restore the default so exceeding RLIMIT_FSIZE
-    # (stdout/stderr capture included) ends the candidate as output_too_large
+    # Python ignores SIGXFSZ; restore the default so exceeding RLIMIT_FSIZE (a file in
+    # the work folder) ends the candidate as output_too_large (stdout/stderr are a pipe
+    # the server bounds)
     for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ):
         signal.signal(sig, signal.SIG_DFL)
     for fd in close:
@@ -839,7 +917,6 @@ def child_main(
         with contextlib.suppress(OSError):
             PidsCgroup.join(Path(memcg))
     devnull = os.open(os.devnull, os.O_RDONLY)
-    out = os.open(capture, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
     os.dup2(devnull, 0)
     os.dup2(out, 1)
     os.dup2(out, 2)

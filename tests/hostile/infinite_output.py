@@ -1,4 +1,4 @@
-# hostile: prints to stdout without end; the capture file's size limit stops it
+# hostile: prints to stdout without end; the fork server stops it past file_mb on the stdout pipe
 # expect: output_too_large
 import sys
 

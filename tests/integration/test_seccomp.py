@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,69 @@ def test_no_capability_is_kept_and_root_only_files_stay_unread(tmp_path, backend
     caps, leaked = p.outputs[0]
     assert int(caps, 16) == 0  # CAP_DAC_READ_SEARCH is no longer kept
     assert leaked == "PermissionError"
+
+
+UNIX_CONNECT = """
+import errno, os, socket
+def f(path):
+    out = {}
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    except OSError as exc:
+        out["socket"] = errno.errorcode.get(exc.errno, "?")
+    else:
+        try:
+            s.connect(path)
+            s.sendall(b"leak")
+            out["socket"] = "connected"
+        except OSError as exc:
+            out["socket"] = "made, " + errno.errorcode.get(exc.errno, "?")
+    a, b = socket.socketpair()  # stays allowed: multiprocessing's pipes need it
+    a.sendall(b"ping")
+    out["socketpair"] = b.recv(4).decode()
+    import multiprocessing as mp
+    r, w = mp.Pipe()
+    w.send([1, 2])
+    out["pipe"] = r.recv()
+    if os.environ.get("LD_PRELOAD", "").find("vgpreload") < 0:  # processes: not under valgrind
+        q = mp.get_context("fork").Queue()
+        p = mp.get_context("fork").Process(target=q.put, args=(41,))
+        p.start()
+        out["queue"] = q.get(timeout=20)
+        p.join(20)
+    return out
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the candidates' own uid needs root")
+@pytest.mark.parametrize(
+    "backend", ["software", pytest.param("valgrind", marks=pytest.mark.needs_valgrind), QEMU]
+)
+def test_no_unix_socket_outside_run(tmp_path, backend: str) -> None:
+    # a 0666 unix socket in a folder every user can reach: the empty network namespace does
+    # not cover filesystem sockets, the filter does (socket(AF_UNIX) is EPERM)
+    import socket as socketlib
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="perfcount-unix-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        path = folder / "service.sock"
+        server = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
+        server.bind(str(path))
+        path.chmod(0o666)
+        server.listen(8)
+        server.setblocking(False)
+        with Runner(backend, timeout=60, repeats=1) as r:
+            p = r.profile(UNIX_CONNECT, "f", [[str(path)]])
+        assert p.status == "ok", p.error
+        got = p.outputs[0]
+        assert got["socket"] == "EPERM", got
+        assert got["socketpair"] == "ping" and got["pipe"] == [1, 2], got
+        if backend != "valgrind":
+            assert got["queue"] == 41, got
+        with pytest.raises(BlockingIOError):
+            server.accept()  # nobody connected
+        server.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

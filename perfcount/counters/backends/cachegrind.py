@@ -61,12 +61,14 @@ def valgrind_version() -> tuple[int, ...] | None:
         return None
 
 
-def server_argv(log_dir: Path, argv: Sequence[str]) -> list[str]:
+def server_argv(log_dir: Path, argv: Sequence[str], *, log_fd: int | None = None) -> list[str]:
     """``argv`` (a fork server) under cachegrind, instrumentation off until a child asks.
 
     No cache or branch simulation (only ``Ir`` is collected: the fastest
     cachegrind), nothing written to an output file; ``-v`` so that each
-    process's log ends with its ``I refs`` total, one log per process.
+    process's log ends with its ``I refs`` total. With ``log_fd`` every process
+    logs to that descriptor (the runner's memfd, lines prefixed by pid, as for
+    callgrind), else one file per process in ``log_dir``.
     """
     return [
         *no_aslr(),
@@ -77,7 +79,7 @@ def server_argv(log_dir: Path, argv: Sequence[str]) -> list[str]:
         "--branch-sim=no",
         "--instr-at-start=no",
         "--cachegrind-out-file=/dev/null",
-        f"--log-file={log_dir}/valgrind.%p.log",
+        f"--log-fd={log_fd}" if log_fd is not None else f"--log-file={log_dir}/valgrind.%p.log",
         *argv,
     ]
 
