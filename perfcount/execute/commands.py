@@ -142,7 +142,10 @@ class BuildResult:
         if self.why:
             return f"build failed: {self.why}"
         lines = [ln.strip() for ln in self.output.splitlines() if ln.strip()]
-        first = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else "")
+        # the compiler's first error; else the note that messages about outside files were left out
+        left_out = [ln for ln in lines if ln.startswith("(") and "left out" in ln]
+        fallback = left_out[0] if left_out else (lines[0] if lines else "")
+        first = next((ln for ln in lines if "error" in ln.lower()), fallback)
         return f"build failed: {first}" if first else "build failed"
 
     @property
