@@ -210,7 +210,7 @@ def build(
             os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
     seconds = time.monotonic() - t0
-    text = out.decode("utf-8", "replace")
+    text = _jail.scrub_build_output(out.decode("utf-8", "replace"), folder)
     ok = not timed_out and proc.returncode == 0 and program.is_file()
     if not timed_out and proc.returncode == 0 and not program.is_file():
         text += f"\n(the build succeeded but wrote no {program.name}; does it use {{bin}}?)"

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,16 +30,18 @@ pytestmark = [
 
 
 @pytest.fixture
-def outside(tmp_path_factory: pytest.TempPathFactory):
+def outside():
     """A world-readable folder outside /tmp (the jail's /tmp is private): /var/tmp/perfcount-test-*."""
-    folder = Path(os.path.realpath(__import__("tempfile").mkdtemp(prefix="perfcount-test-", dir="/var/tmp")))
+    folder = Path(os.path.realpath(tempfile.mkdtemp(prefix="perfcount-test-", dir="/var/tmp")))
     folder.chmod(0o755)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
 
 def _c(**kw) -> CommandRunner:
-    return CommandRunner(CommandSpec.create("c", **kw.pop("spec", {})), "software", repeats=1, timeout=20, **kw)
+    return CommandRunner(
+        CommandSpec.create("c", **kw.pop("spec", {})), "software", repeats=1, timeout=20, **kw
+    )
 
 
 def _candidate_processes() -> list[int]:
