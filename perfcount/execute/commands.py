@@ -165,7 +165,12 @@ class BuildResult:
 
 
 def build(
-    spec: CommandSpec, source: str, directory: str | os.PathLike[str], *, sandbox: bool = True
+    spec: CommandSpec,
+    source: str,
+    directory: str | os.PathLike[str],
+    *,
+    sandbox: bool = True,
+    jail: _jail.Jail | None = None,
 ) -> BuildResult:
     """Write ``source`` into ``directory`` and build it with ``spec.build`` (no counting).
 
@@ -175,6 +180,8 @@ def build(
     ``build_timeout`` + 1 s of CPU per process, the allowlisted environment;
     only the program comes back to ``directory``. Its messages about files
     outside the folder are left out (:func:`~perfcount.execute.jail.scrub_build_output`).
+    ``jail``: a running jail whose root holds ``directory`` (else one is
+    started for this build).
     """
     if not isinstance(source, str):
         raise InvalidArgument(f"a command candidate is source text, not {type(source).__name__}")
@@ -190,7 +197,7 @@ def build(
     _require_tool(argv[0], spec, sandbox)
     t0 = time.monotonic()
     if sandbox:
-        return _jailed_build(spec, folder, src, program, argv, t0)
+        return _jailed_build(spec, folder, src, program, argv, t0, jail)
     env = {**os.environ, **(spec.env or {}), "LC_ALL": "C"}
     proc = subprocess.Popen(
         argv,
@@ -244,7 +251,13 @@ _OUT_OF_MEMORY = ("out of memory", "virtual memory exhausted", "Cannot allocate 
 
 
 def _jailed_build(
-    spec: CommandSpec, folder: Path, src: Path, program: Path, argv: list[str], t0: float
+    spec: CommandSpec,
+    folder: Path,
+    src: Path,
+    program: Path,
+    argv: list[str],
+    t0: float,
+    jail: _jail.Jail | None,
 ) -> BuildResult:
     limits = _jail.JobLimits(
         memory_mb=_jail.BUILD_MEMORY_MB,
@@ -255,9 +268,13 @@ def _jailed_build(
     with contextlib.suppress(FileNotFoundError):
         program.unlink()
     try:
-        with _jail.Jail(folder, limits) as jail:
+        with contextlib.ExitStack() as stack:
+            if jail is None or not jail.alive:
+                jail = stack.enter_context(_jail.Jail(folder))
             job = jail.run(
                 argv,
+                folder=folder,
+                limits=limits,
                 stdin=None,
                 timeout=spec.build_timeout,
                 env=_jail.environment(folder, spec.env, build=True),
@@ -324,8 +341,13 @@ class BuildCache:
         )
         return hashlib.sha256(f"{recipe}\0{source}".encode()).hexdigest()[:20]
 
-    def build(self, spec: CommandSpec, source: str) -> BuildResult:
-        """``source`` built with ``spec`` (the first call builds, later ones reuse it)."""
+    def build(
+        self, spec: CommandSpec, source: str, *, jail: _jail.Jail | None = None
+    ) -> BuildResult:
+        """``source`` built with ``spec`` (the first call builds, later ones reuse it).
+
+        ``jail``: the caller's running jail over :attr:`directory` (sandboxed caches).
+        """
         if not isinstance(source, str):
             raise InvalidArgument(
                 f"a command candidate is source text, not {type(source).__name__}"
@@ -343,7 +365,7 @@ class BuildCache:
                 done = self._done.get(key)
             if done is None:
                 if self.sandbox:
-                    done = build(spec, source, self.directory / key)
+                    done = build(spec, source, self.directory / key, jail=jail)
                 else:
                     done = build(spec, source, self.directory / key, sandbox=False)
                 with self._lock:
@@ -422,8 +444,9 @@ class CommandRunner(RunnerBase):
     runner's own, removed by ``close()``.
 
     ``sandbox=True`` (default) builds and runs every candidate in a jail
-    (:mod:`perfcount.execute.jail`; one jail process per build and per
-    ``profile``/``check`` call, the cgroups killed after every process);
+    (:mod:`perfcount.execute.jail`; one jail process per runner, started on
+    first use, each build and each process a job of its own in a clean
+    private ``/tmp``, the cgroups killed after every job);
     ``memory_mb`` is then each process's address space (plus what valgrind or
     qemu map themselves) and, + 768 MiB, the memory cgroup of its tree. A run
     that leaves processes behind is ``failed``. ``sandbox=False``: as this
@@ -491,6 +514,8 @@ class CommandRunner(RunnerBase):
             self._verify()
         self._own_builds = builds is None
         self._builds = BuildCache(sandbox=self.sandbox) if builds is None else builds
+        self._jail_process: _jail.Jail | None = None
+        self._jail_lock = threading.Lock()
         self._closed = False
 
     @property
@@ -503,6 +528,10 @@ class CommandRunner(RunnerBase):
         if getattr(self, "_closed", True):
             return
         self._closed = True
+        with self._jail_lock:
+            if self._jail_process is not None:
+                self._jail_process.close()
+                self._jail_process = None
         if self._own_builds:
             self._builds.close()
 
@@ -511,6 +540,8 @@ class CommandRunner(RunnerBase):
         """Build ``source`` (once: later calls get the cached build)."""
         if self._closed:
             raise InvalidArgument("this CommandRunner is closed", hint="create a new one")
+        if self._builds.sandbox:
+            return self._builds.build(self.spec, source, jail=self._get_jail())
         return self._builds.build(self.spec, source)
 
     def _argv(self, built: BuildResult, item: CommandInput) -> list[str]:
@@ -521,15 +552,22 @@ class CommandRunner(RunnerBase):
         }
         return [*fill_template(self.spec.run, values), *item.args]
 
-    def _jail(self, built: BuildResult) -> Any:
-        """The jail a ``profile``/``check`` call runs its processes in (none unsandboxed)."""
+    def _get_jail(self) -> _jail.Jail | None:
+        """This runner's jail process (started on first use, again if it died); None unsandboxed."""
         if not self.sandbox:
-            return contextlib.nullcontext(None)
+            return None
+        with self._jail_lock:
+            if self._jail_process is None or not self._jail_process.alive:
+                if self._jail_process is not None:
+                    self._jail_process.close()
+                self._jail_process = _jail.Jail(self._dir, qemu=self.backend == "qemu")
+            return self._jail_process
+
+    def _run_limits(self) -> _jail.JobLimits:
         # valgrind and qemu map themselves (and valgrind a shadow of the program's memory)
         extra = {"valgrind": 4096, "qemu": 1024}.get(self.backend, 0)
         memory = self.memory_mb + extra if self.memory_mb else 0
-        limits = _jail.JobLimits(memory_mb=memory, file_mb=16, pids=64)
-        return _jail.Jail(built.directory, limits, qemu=self.backend == "qemu")
+        return _jail.JobLimits(memory_mb=memory, file_mb=16, pids=64)
 
     def _once(
         self,
@@ -549,6 +587,8 @@ class CommandRunner(RunnerBase):
         if jail is not None:
             return jail.run(
                 self._argv(built, item),
+                folder=built.directory,
+                limits=self._run_limits(),
                 stdin=item.stdin,
                 timeout=limit,
                 env=_jail.environment(built.directory, self.spec.env, build=False),
@@ -668,10 +708,10 @@ class CommandRunner(RunnerBase):
             return Profile(
                 status=BUILD_FAILED, error=built.error, sandbox="; ".join(built.sandbox), **base
             )
-        with self._jail(built) as jail:
-            if jail is not None:
-                base["sandbox"] = "; ".join(jail.sandbox)
-            return self._profile(built, items, warmup, timeout, jail, base)
+        jail = self._get_jail()
+        if jail is not None:
+            base["sandbox"] = "; ".join(jail.sandbox)
+        return self._profile(built, items, warmup, timeout, jail, base)
 
     def _profile(
         self,
@@ -768,16 +808,16 @@ class CommandRunner(RunnerBase):
             return Check(False, BUILD_FAILED, [], None, built.error, "")
         limit = self.timeout if timeout is None else float(timeout)
         outputs: list[str] = []
-        with self._jail(built) as jail:
-            for i, item in enumerate(items):
-                done = self._once(built, item, count=False, limit=limit, jail=jail)
-                status, error = self._status(done, i, limit)
-                out = _process(done).stdout.decode("utf-8", "replace")
-                if status != "ok":
-                    first = error.splitlines()[0]
-                    failure = Failure(i, first, item.describe())
-                    return Check(False, status, [failure], None, error, out[-_SHOWN:])
-                outputs.append(out)
+        jail = self._get_jail()
+        for i, item in enumerate(items):
+            done = self._once(built, item, count=False, limit=limit, jail=jail)
+            status, error = self._status(done, i, limit)
+            out = _process(done).stdout.decode("utf-8", "replace")
+            if status != "ok":
+                first = error.splitlines()[0]
+                failure = Failure(i, first, item.describe())
+                return Check(False, status, [failure], None, error, out[-_SHOWN:])
+            outputs.append(out)
 
         def differ(got: str, exp: Any) -> str | None:
             if exp is None:

@@ -64,7 +64,7 @@ from typing import Any
 from perfcount import errors
 from perfcount.counters.process import ProcessResult
 from perfcount.counters.region import Counts
-from perfcount.execute.sandbox import MemoryCgroup, PidsCgroup
+from perfcount.execute.sandbox import MEMORY_CGROUP_HEADROOM_MB, MemoryCgroup, PidsCgroup
 
 __all__ = [
     "BUILD_MEMORY_MB",
@@ -284,36 +284,37 @@ class JobResult:
 
 
 class Jail:
-    """A jail process J for one build folder: jobs run one after another, each in a clean ``/tmp``.
+    """A jail process J over one host folder ``root``: jobs run one after another, each in a clean ``/tmp``.
 
-    ``folder`` is the host folder whose files (source, program) are copied in
-    for every job, at the same path; ``limits`` apply to every job (the
-    cgroups are made once per jail). ``qemu=True`` hides ``/proc`` (it would
-    reach the counting plugin's memory). Use as a context manager; ``close()``
-    ends J and removes its cgroups (killing anything left in them).
+    Each job names its folder (``root`` itself or a folder inside it, e.g. one
+    build of a :class:`~perfcount.execute.commands.BuildCache`); that folder's
+    files (source, program) are copied into the private ``/tmp`` at the same
+    path for the job, and its :class:`JobLimits` set the child's rlimits and
+    the cgroups' limits (J keeps their files open from before its mounts went
+    read-only). One J serves many jobs, so its start (~0.1-0.2 s) is paid once
+    per runner, not per process. ``qemu=True`` hides ``/proc`` (it would reach
+    the counting plugin's memory). ``close()`` ends J and removes its cgroups
+    (killing anything left in them). Thread-safe: jobs are serialised.
     """
 
     def __init__(
         self,
-        folder: str | os.PathLike[str],
-        limits: JobLimits,
+        root: str | os.PathLike[str],
         *,
         qemu: bool = False,
         network: bool = False,
     ) -> None:
-        self.folder = Path(folder)
-        self.limits = limits
+        self.root = Path(root)
+        self._lock = threading.Lock()
         self._pids: Path | None = None
         self._memory: Path | None = None
         notes: list[str] = []
         pids, memory = _Cgroups.parents()
         name = _Cgroups.next_name()
         if pids.path is not None:
-            self._pids = pids.child_path(name)
+            self._pids = pids.path / name
             try:
-                assert self._pids is not None
-                # + 2: J itself (and a GPU sampling thread) live in it too
-                PidsCgroup.make_child(self._pids, limits.pids + 2 if limits.pids else 0)
+                PidsCgroup.make_child(self._pids, 0)
             except OSError as exc:
                 notes.append(f"cannot create {self._pids}: {exc.strerror}")
                 self._pids = None
@@ -322,7 +323,7 @@ class Jail:
         if memory.path is not None:
             self._memory = memory.path / name
             try:
-                MemoryCgroup.make_child(self._memory, limits.memory_mb)
+                MemoryCgroup.make_child(self._memory, 0)
             except OSError as exc:
                 notes.append(f"cannot create {self._memory}: {exc.strerror}")
                 self._memory = None
@@ -331,7 +332,8 @@ class Jail:
         # J's own messages (a traceback): a file, so a full pipe can never block J
         self._stderr = tempfile.TemporaryFile(prefix="perfcount-jail-")  # noqa: SIM115
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "perfcount.execute.jail"],
+            # -S: no site (nothing J imports needs it; saves ~40 ms per start)
+            [sys.executable, "-S", "-m", "perfcount.execute.jail"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -340,10 +342,9 @@ class Jail:
             start_new_session=True,
         )
         setup = {
-            "folder": str(self.folder),
+            "root": str(self.root),
             "pids_cgroup": str(self._pids or ""),
             "memory_cgroup": str(self._memory or ""),
-            "limits": limits.__dict__,
             "qemu": qemu,
             "network": network,
         }
@@ -354,6 +355,10 @@ class Jail:
             raise
         self.sandbox: tuple[str, ...] = tuple(notes) + tuple(reply.get("sandbox") or ())
         self.uid: int | None = reply.get("uid")
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
 
     def _ask(self, message: Mapping[str, Any], wait: float) -> dict[str, Any]:
         proc = self._proc
@@ -407,6 +412,8 @@ class Jail:
         self,
         argv: Sequence[str],
         *,
+        folder: str | os.PathLike[str],
+        limits: JobLimits,
         stdin: bytes | str | None,
         timeout: float,
         env: Mapping[str, str],
@@ -417,7 +424,8 @@ class Jail:
         kill_grace: float = 0.5,
         export: Sequence[str] = (),
     ) -> JobResult:
-        """Run ``argv`` in the jail's folder (cwd), counted with ``backend`` as ``perfcount.run`` counts.
+        """Run ``argv`` in ``folder`` (cwd; inside ``root``) under ``limits``, counted with
+        ``backend`` as ``perfcount.run`` counts.
 
         ``export``: file names copied back from the jail's folder to the host
         folder after an exit status of 0 (a build's program). Errors of the
@@ -426,6 +434,8 @@ class Jail:
         """
         data = stdin.encode() if isinstance(stdin, str) else stdin
         job = {
+            "folder": str(folder),
+            "limits": limits.__dict__,
             "argv": list(argv),
             "stdin": None if data is None else base64.b64encode(data).decode(),
             "timeout": float(timeout),
@@ -439,7 +449,8 @@ class Jail:
         }
         wait = 1.5 * timeout + kill_grace + 1.0 + BACKSTOP_S
         try:
-            reply = self._ask(job, wait)
+            with self._lock:
+                reply = self._ask(job, wait)
         except _JailLost as lost:
             oom = self.oom_killed()
             res = ProcessResult(
@@ -559,15 +570,16 @@ class _Jailer:
     def __init__(self, setup: Mapping[str, Any]) -> None:
         from perfcount.execute.sandbox import Limits, candidate_uid, isolate
 
-        self.folder = Path(setup["folder"])
-        limits = dict(setup.get("limits") or {})
-        self.job_limits = JobLimits(**limits)
+        self.root_path = Path(setup["root"])
         self.notes: list[str] = []
-        self.root = os.geteuid() == 0
-        self.uid = candidate_uid(os.getpid()) if self.root else None
+        self.is_root = os.geteuid() == 0
+        self.uid = candidate_uid(os.getpid()) if self.is_root else None
         self.pids_cgroup = Path(setup["pids_cgroup"]) if setup.get("pids_cgroup") else None
         memcg = setup.get("memory_cgroup")
         self.memory_cgroup = Path(memcg) if memcg else None
+        # the limit files stay writable through these after the mounts become read-only
+        self.pids_max = self._open_limit(self.pids_cgroup, "pids.max")
+        self.memory_limit = self._open_limit(self.memory_cgroup, "memory.limit_in_bytes")
         for path in (self.pids_cgroup, self.memory_cgroup):
             if path is not None:
                 try:
@@ -575,42 +587,70 @@ class _Jailer:
                 except OSError as exc:
                     self.notes.append(f"cannot join {path}: {exc.strerror}")
         # opened before the namespaces: /tmp is covered by a private tmpfs below
-        self.host = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
-        self.under_tmp = self.folder.is_relative_to(_TMP) and self.folder != _TMP
-        sandbox_limits = Limits(
-            memory_mb=0, file_mb=self.job_limits.file_mb, network=bool(setup.get("network"))
-        )
+        self.host = os.open(self.root_path, os.O_RDONLY | os.O_DIRECTORY)
+        self.under_tmp = self.root_path.is_relative_to(_TMP) and self.root_path != _TMP
+        # /tmp holds builds too: 4 x 64 MiB
+        sandbox_limits = Limits(memory_mb=0, file_mb=64, network=bool(setup.get("network")))
         tmp_dev = os.stat(_TMP).st_dev
         self.notes += isolate(sandbox_limits, [], _TMP, self.uid, hide_proc=bool(setup.get("qemu")))
-        # whether the job gets a folder of its own (else it runs in the host folder, unjailed)
+        # whether jobs get a folder of their own (else they run in the host folder, unjailed)
         self.private = os.stat(_TMP).st_dev != tmp_dev
         if self.private and not self.under_tmp:
-            self.private = self._mount_folder()
+            self.private = self._mount_root()
         if not self.private:
-            self.notes.append(f"no private folder: the job runs in {self.folder} itself")
+            self.notes.append(f"no private folder: jobs run in {self.root_path} itself")
         self.bpf, why = _seccomp_bpf()
         if why:
             self.notes.append(f"no seccomp filter ({why})")
         self._oom_seen = self._oom_count()
 
-    def _mount_folder(self) -> bool:
+    def _open_limit(self, cgroup: Path | None, name: str) -> int | None:
+        if cgroup is None:
+            return None
+        try:
+            return os.open(cgroup / name, os.O_WRONLY)
+        except OSError as exc:
+            self.notes.append(f"cannot open {cgroup / name}: {exc.strerror}")
+            return None
+
+    def _set_limits(self, limits: JobLimits) -> list[str]:
+        notes = []
+        # + 2: J itself (and a GPU sampling thread) are in the pids cgroup too
+        values = (
+            (self.pids_max, str(limits.pids + 2) if limits.pids else "max"),
+            (
+                self.memory_limit,
+                str((limits.memory_mb + MEMORY_CGROUP_HEADROOM_MB) << 20)
+                if limits.memory_mb
+                else "-1",
+            ),
+        )
+        for fd, value in values:
+            if fd is None:
+                continue
+            try:
+                os.pwrite(fd, value.encode(), 0)
+            except OSError as exc:
+                notes.append(f"cannot set a cgroup limit to {value}: {exc.strerror}")
+        return notes
+
+    def _mount_root(self) -> bool:
         from perfcount.execute import sandbox
 
         owner = f",uid={self.uid},gid={self.uid}" if self.uid is not None else ""
-        opts = f"size={max(4 * self.job_limits.file_mb, 64)}m,mode=0700{owner}".encode()
+        opts = f"size=256m,mode=0700{owner}".encode()
         libc = sandbox._libc()
         flags = sandbox._MOUNT_FLAGS["nosuid"] | sandbox._MOUNT_FLAGS["nodev"]
-        if libc.mount(b"tmpfs", os.fsencode(str(self.folder)), b"tmpfs", flags, opts) != 0:
-            self.notes.append(f"cannot mount a tmpfs on {self.folder}: {sandbox._errno_text()}")
+        if libc.mount(b"tmpfs", os.fsencode(str(self.root_path)), b"tmpfs", flags, opts) != 0:
+            self.notes.append(f"cannot mount a tmpfs on {self.root_path}: {sandbox._errno_text()}")
             return False
         return True
 
-    def child_jail(self, timeout: float) -> dict[str, Any]:
-        lim = self.job_limits
-        cpu = lim.cpu_seconds or math.ceil(timeout) + 1
-        limits = JobLimits(lim.memory_mb, cpu, lim.file_mb, lim.open_files, lim.pids)
+    def child_jail(self, limits: JobLimits, timeout: float) -> dict[str, Any]:
+        cpu = limits.cpu_seconds or math.ceil(timeout) + 1
+        lim = JobLimits(limits.memory_mb, cpu, limits.file_mb, limits.open_files, limits.pids)
         rlimits = []
-        for which, soft, hard in limits.rlimits():
+        for which, soft, hard in lim.rlimits():
             _s, cur = resource.getrlimit(which)
             if cur != resource.RLIM_INFINITY:
                 soft, hard = min(soft, cur), min(hard, cur)
@@ -621,42 +661,48 @@ class _Jailer:
         return {
             "uid": self.uid,
             "gid": self.uid,
-            "drop_capabilities": self.root,
+            "drop_capabilities": self.is_root,
             "cap_last_cap": last_cap,
             "no_new_privs": True,
             "rlimits": rlimits,
             "seccomp": self.bpf,
         }
 
-    def prepare(self) -> None:
-        """A clean private /tmp, the folder at its path, the host folder's files copied in."""
+    def folder_fd(self, folder: Path) -> int:
+        """The host's ``folder`` (``root`` or inside it), opened through the root's descriptor."""
+        rel = os.path.relpath(folder, self.root_path)
+        if rel.startswith(".."):
+            raise errors.InvalidArgument(f"{folder} is not inside the jail's {self.root_path}")
+        return os.open(rel, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.host)
+
+    def prepare(self, folder: Path, host: int) -> None:
+        """A clean private /tmp, ``folder`` at its path, the host folder's files copied in."""
         if not self.private:
             return
-        if self.under_tmp:
-            _wipe(_TMP)
-            for parent in reversed(self.folder.parents):
-                if parent.is_relative_to(_TMP) and parent != _TMP and not parent.exists():
-                    parent.mkdir(mode=0o755)
-            self.folder.mkdir(mode=0o700)
-        else:
-            _wipe(_TMP)
-            _wipe(self.folder)
+        _wipe(_TMP)
+        if not self.under_tmp:
+            _wipe(self.root_path)
+        base = _TMP if self.under_tmp else self.root_path
+        for parent in reversed(folder.parents):
+            if parent.is_relative_to(base) and parent != base and not parent.exists():
+                parent.mkdir(mode=0o755)
+        if folder != base:
+            folder.mkdir(mode=0o700)
         if self.uid is not None:
-            os.chown(self.folder, self.uid, self.uid)
-        names = sorted(os.listdir(self.host))[:_MAX_COPY_FILES]
+            os.chown(folder, self.uid, self.uid)
+        names = sorted(os.listdir(host))[:_MAX_COPY_FILES]
         for name in names:
             try:
-                src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=self.host)
+                src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=host)
             except OSError:
                 continue
             try:
                 st = os.fstat(src)
                 if st.st_mode & 0o170000 != 0o100000:
                     continue
-                mode = (
-                    0o755 if st.st_mode & 0o111 else 0o644
-                )  # root's: the candidate cannot edit them
-                dst = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+                # root's files: the candidate cannot edit its program or source
+                mode = 0o755 if st.st_mode & 0o111 else 0o644
+                dst = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
                 try:
                     _copy_fd(src, dst, _MAX_COPY_BYTES)
                 finally:
@@ -664,28 +710,28 @@ class _Jailer:
             finally:
                 os.close(src)
 
-    def export(self, names: Sequence[str]) -> list[str]:
+    def export(self, folder: Path, host: int, names: Sequence[str]) -> list[str]:
         """Copy ``names`` (plain files the candidate made) from the private folder to the host's."""
         if not self.private:
-            return [n for n in names if (self.folder / n).is_file()]
+            return [n for n in names if (folder / n).is_file()]
         done = []
         for name in names:
             if "/" in name or name in ("", ".", ".."):
                 continue
             try:
-                src = os.open(self.folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                src = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             except OSError:
                 continue
             try:
                 if os.fstat(src).st_mode & 0o170000 != 0o100000:
                     continue
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(name, dir_fd=self.host)
+                    os.unlink(name, dir_fd=host)
                 dst = os.open(
                     name,
                     os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
                     0o755,
-                    dir_fd=self.host,
+                    dir_fd=host,
                 )
                 try:
                     _copy_fd(src, dst, _MAX_COPY_BYTES)
@@ -729,49 +775,63 @@ class _Jailer:
     def job(self, req: Mapping[str, Any]) -> dict[str, Any]:
         from perfcount.counters.process import run
 
-        self.prepare()
-        stdin = None if req.get("stdin") is None else base64.b64decode(req["stdin"])
-        out: dict[str, Any] = {}
+        folder = Path(req["folder"])
+        limits = JobLimits(**req["limits"])
+        out: dict[str, Any] = {"sandbox": self._set_limits(limits)}
+        res = None
         try:
-            res = run(
-                req["argv"],
-                stdin=stdin,
-                timeout=req["timeout"],
-                events=req.get("events"),
-                backend=req.get("backend", "software"),
-                gpu=req.get("gpu", False),
-                cwd=self.folder,
-                env=req["env"],
-                max_output=req.get("max_output", 16 << 20),
-                kill_grace=req.get("kill_grace", 0.5),
-                jail=self.child_jail(float(req["timeout"])),
-            )
-        except errors.PerfcountError as exc:
-            out["error"] = {"type": type(exc).__name__, "message": exc.message, "hint": exc.hint}
-            res = None
-        out["left_behind"] = self.kill_leftovers()
-        oom = self._oom_count()
-        out["oom_killed"] = oom > self._oom_seen
-        self._oom_seen = oom
-        if res is not None:
-            out["result"] = {
-                "argv": list(res.argv),
-                "counts": res.counts.to_dict(),
-                "returncode": res.returncode,
-                "signal": res.signal,
-                "wall_ns": res.wall_ns,
-                "max_rss": res.max_rss,
-                "stdout": base64.b64encode(res.stdout).decode(),
-                "stderr": base64.b64encode(res.stderr).decode(),
-                "timed_out": res.timed_out,
-                "stdout_truncated": res.stdout_truncated,
-                "stderr_truncated": res.stderr_truncated,
-                "user_ns": res.user_ns,
-                "system_ns": res.system_ns,
-                "pid": res.pid,
-            }
-            if res.returncode == 0 and req.get("export"):
-                out["exported"] = self.export(req["export"])
+            host = self.folder_fd(folder)
+        except (OSError, errors.PerfcountError) as exc:
+            out["error"] = {"type": "InvalidArgument", "message": f"cannot open {folder}: {exc}"}
+            return out
+        try:
+            self.prepare(folder, host)
+            stdin = None if req.get("stdin") is None else base64.b64decode(req["stdin"])
+            try:
+                res = run(
+                    req["argv"],
+                    stdin=stdin,
+                    timeout=req["timeout"],
+                    events=req.get("events"),
+                    backend=req.get("backend", "software"),
+                    gpu=req.get("gpu", False),
+                    cwd=folder,
+                    env=req["env"],
+                    max_output=req.get("max_output", 16 << 20),
+                    kill_grace=req.get("kill_grace", 0.5),
+                    jail=self.child_jail(limits, float(req["timeout"])),
+                )
+            except errors.PerfcountError as exc:
+                out["error"] = {
+                    "type": type(exc).__name__,
+                    "message": exc.message,
+                    "hint": exc.hint,
+                }
+            out["left_behind"] = self.kill_leftovers()
+            oom = self._oom_count()
+            out["oom_killed"] = oom > self._oom_seen
+            self._oom_seen = oom
+            if res is not None:
+                out["result"] = {
+                    "argv": list(res.argv),
+                    "counts": res.counts.to_dict(),
+                    "returncode": res.returncode,
+                    "signal": res.signal,
+                    "wall_ns": res.wall_ns,
+                    "max_rss": res.max_rss,
+                    "stdout": base64.b64encode(res.stdout).decode(),
+                    "stderr": base64.b64encode(res.stderr).decode(),
+                    "timed_out": res.timed_out,
+                    "stdout_truncated": res.stdout_truncated,
+                    "stderr_truncated": res.stderr_truncated,
+                    "user_ns": res.user_ns,
+                    "system_ns": res.system_ns,
+                    "pid": res.pid,
+                }
+                if res.returncode == 0 and req.get("export"):
+                    out["exported"] = self.export(folder, host, req["export"])
+        finally:
+            os.close(host)
         return out
 
 
@@ -795,7 +855,12 @@ def main() -> int:
         return 1
     say({"sandbox": jailer.notes, "uid": jailer.uid})
     for line in stdin:
-        say(jailer.job(json.loads(line)))
+        try:
+            reply = jailer.job(json.loads(line))
+        except Exception as exc:  # J's own failure (a full /tmp, a bug): this job's, not J's end
+            jailer.kill_leftovers()
+            reply = {"error": {"type": "BackendError", "message": f"the jail failed: {exc!r}"}}
+        say(reply)
     jailer.kill_leftovers()
     return 0
 
