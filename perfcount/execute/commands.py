@@ -37,8 +37,8 @@ Builds are kept in a :class:`BuildCache`, keyed by the build recipe and the
 source's digest: a source is built once per cache, and the runners of one
 :class:`perfcount.execute.pool.RunnerPool` share one cache.
 
-Sandbox (``sandbox=True``, the default): every build and every series of
-runs goes through a jail process (:mod:`perfcount.execute.jail`): new
+Sandbox (``sandbox=True``, the default): every build and every process is a
+job of the runner's jail process (:mod:`perfcount.execute.jail`): new
 namespaces (no network, every mount read-only, a private tmpfs ``/tmp``
 holding the build folder at its own path), pids and memory cgroups killed
 after each job, a uid of its own without capabilities, rlimits (builds:

@@ -1,20 +1,23 @@
-"""The sandbox of command candidates: a root jail process per build or series of runs.
+"""The sandbox of command candidates: a root jail process per command runner.
 
 A command candidate (:mod:`perfcount.execute.commands`) is built and run by a
-*jail* process J (``python -m perfcount.execute.jail``), which the evaluator
-starts with pipes (:class:`Jail`). J runs as the evaluator's user (root for
-the full sandbox) and, before anything of the candidate runs:
+*jail* process J (``python -S -m perfcount.execute.jail``), which the
+evaluator starts with pipes (:class:`Jail`, one per runner); every build and
+every process is a *job* of J. J runs as the evaluator's user (root for the
+full sandbox) and, before anything of the candidate runs:
 
 1. joins a cgroup v1 ``pids`` and ``memory`` folder of its own (made by the
-   evaluator: ``pids.max``, ``memory_mb`` + headroom), so everything started
-   below is bounded and found again;
-2. opens the host's build folder, then enters new IPC, UTS, network (empty)
-   and mount namespaces with :func:`perfcount.execute.sandbox.isolate`: every
-   mount read-only, ``/tmp`` a private tmpfs (``4 × file_mb``, ≥ 64 MiB) owned
-   by the candidate's uid, a private ``/dev/shm`` and ``/proc``
-   (``hidepid=invisible``; none under qemu), ``/run`` hidden;
-3. per job, empties that ``/tmp``, makes the build folder again at the *same
-   path* inside it (so argv, cwd and the program's path are those of an
+   evaluator; J sets ``pids.max`` and ``memory.limit_in_bytes`` per job
+   through descriptors it opened before its mounts became read-only), so
+   everything started below is bounded and found again;
+2. opens the host's root folder (the build cache), then enters new IPC, UTS,
+   network (empty) and mount namespaces with
+   :func:`perfcount.execute.sandbox.isolate`: every mount read-only, ``/tmp``
+   a private 256 MiB tmpfs owned by the candidate's uid, a private
+   ``/dev/shm`` and ``/proc`` (``hidepid=invisible``; none under qemu),
+   ``/run`` hidden;
+3. per job, empties that ``/tmp``, makes the job's build folder again at the
+   *same path* inside it (so argv, cwd and the program's path are those of an
    unjailed run, and so are the counts) and copies the folder's files in;
 4. runs the job with :func:`perfcount.counters.process.run` (the native
    spawner: no wrapper process is exec'ed before the program, so counts are
@@ -115,8 +118,8 @@ class JobLimits:
 
     ``memory_mb``: RLIMIT_AS of every process (0: none) and, + 768 MiB, the
     memory cgroup of the whole tree; ``cpu_seconds`` RLIMIT_CPU (SIGXCPU;
-    hard limit one second later); ``file_mb`` RLIMIT_FSIZE and a quarter of
-    the private ``/tmp``; ``open_files`` RLIMIT_NOFILE; ``pids`` the cgroup's
+    hard limit one second later; 0: the job's timeout + 1 s); ``file_mb``
+    RLIMIT_FSIZE; ``open_files`` RLIMIT_NOFILE; ``pids`` the cgroup's
     ``pids.max`` (the jail process itself not included).
     """
 
