@@ -455,6 +455,10 @@ class Jail:
             with self._lock:
                 reply = self._ask(job, wait)
         except _JailLost as lost:
+            self._kill()
+            # J is gone: its candidate would be an orphan; the cgroup finds it
+            if self._pids is not None:
+                PidsCgroup.kill_all(self._pids)
             oom = self.oom_killed()
             res = ProcessResult(
                 argv=tuple(argv),

@@ -44,21 +44,32 @@ def _c(**kw) -> CommandRunner:
     )
 
 
-def _candidate_processes() -> list[int]:
-    """Live processes running as a candidate uid (a jail's child and what it started)."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            st = os.stat(f"/proc/{entry}")
-            with open(f"/proc/{entry}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if st.st_uid >= CANDIDATE_UID_BASE and state != "Z":
-            out.append(int(entry))
-    return out
+def _survivors(marker: str, wait: float = 2.0) -> list[str]:
+    """Live processes of a candidate uid whose command line holds ``marker``.
+
+    Other candidates (other tests, other users of the machine) are not ours:
+    only the marker (the runner's build folder, or a word in the command)
+    names them. Processes killed a moment ago may take a little while to go.
+    """
+    end = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                st = os.stat(f"/proc/{entry}")
+                with open(f"/proc/{entry}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if st.st_uid >= CANDIDATE_UID_BASE and state not in "ZX" and marker in cmdline:
+                found.append(f"{entry}: {cmdline}")
+        if not found or time.monotonic() > end:
+            return found
+        time.sleep(0.05)
 
 
 # --------------------------------------------------------------------------
@@ -202,49 +213,81 @@ def test_a_candidate_writes_only_its_own_folder_as_its_own_uid(outside: Path) ->
 DAEMON_C = r"""
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 int main(void) {
     pid_t pid = fork();
     if (pid == 0) {
         setsid();
-        if (fork() == 0) { for (;;) {} }  /* a 100 % CPU daemon */
+        pid_t daemon = fork();
+        if (daemon == 0) { for (;;) {} }  /* a 100 % CPU daemon in a session of its own */
+        printf("%d\n", (int)daemon);
         return 0;
     }
-    printf("%d\n", (int)pid);
-    fflush(stdout);
-    sleep(1);  /* the daemon is running by now */
+    waitpid(pid, NULL, 0);
+    sleep(1);  /* the daemon runs */
     return 0;
 }
 """
 
 
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except OSError:
+        return False
+
+
 def test_a_setsid_daemon_is_killed_and_the_run_fails() -> None:
-    before = set(_candidate_processes())
     with _c() as r:
         prof = r.profile(DAEMON_C, "", [""])
         chk = r.check(DAEMON_C, "", [""], [""])
         assert prof.status == "failed" and "left 1 process running" in prof.error, prof.error
         assert chk.status == "failed" and "left 1 process running" in chk.error
         # nothing of the candidate survives the run, not even while the runner lives
-        assert set(_candidate_processes()) - before == set()
+        assert _survivors(str(r._dir)) == []
+        assert not _alive(int(prof.stdout.split()[0]))
+    with _c(sandbox=False) as r:  # control: unjailed, the daemon outlives the run
+        prof = r.profile(DAEMON_C, "", [""])
+        daemon = int(prof.outputs[0].split()[0])
+        try:
+            assert prof.status == "ok" and _alive(daemon)
+        finally:
+            os.kill(daemon, 9)
 
 
 def test_a_daemon_started_by_the_build_is_killed() -> None:
-    before = set(_candidate_processes())
-    build = ["sh", "-c", "setsid sh -c 'while :; do :; done' & gcc {src} -o {bin}"]
+    build = ["sh", "-c", "setsid sh -c 'while :; do :; done # build-daemon' & gcc {src} -o {bin}"]
     with _c(spec={"build": build}) as r:
         built = r.build("int main(void) { return 0; }\n")
-        assert set(_candidate_processes()) - before == set()
+        assert _survivors("build-daemon") == []
     assert not built.ok and "left 1 processes running" in built.why, built.error
 
 
 def test_a_fork_bomb_is_bounded_by_the_pids_cgroup() -> None:
     bomb = "#define _GNU_SOURCE\n#include <unistd.h>\nint main(void) { for (;;) fork(); }\n"
-    before = set(_candidate_processes())
     with CommandRunner(CommandSpec.create("c"), "software", repeats=1, timeout=3) as r:
         prof = r.profile(bomb, "", [""])
-    assert prof.status == "timeout", prof.error
-    assert set(_candidate_processes()) - before == set()
+        assert prof.status == "timeout", prof.error
+        assert _survivors(str(r._dir)) == []
+
+
+def test_a_killed_jail_is_a_crashed_run_and_the_next_one_starts_a_new_jail() -> None:
+    import threading
+
+    sleeper = "#include <unistd.h>\nint main(void) { sleep(30); return 0; }\n"
+    with _c() as r:
+        assert r.profile(SUM_C, "", ["5"]).outputs == ["15\n"]
+        jail_proc = r._get_jail()._proc
+        killer = threading.Timer(1.0, jail_proc.kill)
+        killer.start()
+        prof = r.profile(sleeper, "", [""])
+        killer.join()
+        assert prof.status == "crashed" and "the jail process ended" in prof.error, prof.error
+        assert _survivors(str(r._dir)) == []  # the sleeper went with it
+        assert r.profile(SUM_C, "", ["5"]).outputs == ["15\n"]  # a fresh jail
+        assert r._get_jail()._proc is not jail_proc
 
 
 # --------------------------------------------------------------------------
