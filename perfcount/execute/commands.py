@@ -270,14 +270,15 @@ def _jailed_build(
     try:
         with contextlib.ExitStack() as stack:
             if jail is None or not jail.alive:
-                jail = stack.enter_context(_jail.Jail(folder))
+                jail = stack.enter_context(_jail.Jail(folder.parent))
+            at = jail.inside(folder)
             job = jail.run(
                 argv,
                 folder=folder,
                 limits=limits,
                 stdin=None,
                 timeout=spec.build_timeout,
-                env=_jail.environment(folder, spec.env, build=True),
+                env=_jail.environment(at, spec.env, build=True),
                 export=[program.name],
             )
     except PerfcountError as exc:
@@ -287,7 +288,7 @@ def _jailed_build(
     res = job.result
     seconds = time.monotonic() - t0
     raw = (res.stdout + res.stderr).decode("utf-8", "replace")
-    text = _jail.scrub_build_output(raw, folder)
+    text = _jail.scrub_build_output(raw, at)
     why = ""
     if job.oom_killed or any(m in raw for m in _OUT_OF_MEMORY):
         why = (
@@ -297,7 +298,8 @@ def _jailed_build(
     elif res.signal == signal.SIGXCPU or (res.signal == signal.SIGKILL and not res.timed_out):
         why = f"it exceeded its CPU-time limit ({limits.cpu_seconds} s) or was killed"
     elif job.left_behind:
-        why = f"it left {job.left_behind} processes running (killed)"
+        n = job.left_behind
+        why = f"it left {n} process{'es' if n != 1 else ''} running (killed)"
     ok = res.ok and not job.left_behind and program.name in job.exported and program.is_file()
     if res.ok and not why and not ok:
         text += f"\n(the build succeeded but wrote no {program.name}; does it use {{bin}}?)"
@@ -544,11 +546,13 @@ class CommandRunner(RunnerBase):
             return self._builds.build(self.spec, source, jail=self._get_jail())
         return self._builds.build(self.spec, source)
 
-    def _argv(self, built: BuildResult, item: CommandInput) -> list[str]:
+    def _argv(self, built: BuildResult, item: CommandInput, at: Path | None = None) -> list[str]:
+        """The run template filled in; ``at``: where the build folder is (in a jail)."""
+        folder = built.directory if at is None else at
         values = {
-            "src": str(built.source),
-            "bin": str(built.program) if built.program else "",
-            "dir": str(built.directory),
+            "src": str(folder / built.source.name),
+            "bin": str(folder / built.program.name) if built.program else "",
+            "dir": str(folder),
         }
         return [*fill_template(self.spec.run, values), *item.args]
 
@@ -585,13 +589,14 @@ class CommandRunner(RunnerBase):
         from perfcount.counters.process import run as run_process
 
         if jail is not None:
+            at = jail.inside(built.directory)
             return jail.run(
-                self._argv(built, item),
+                self._argv(built, item, at),
                 folder=built.directory,
                 limits=self._run_limits(),
                 stdin=item.stdin,
                 timeout=limit,
-                env=_jail.environment(built.directory, self.spec.env, build=False),
+                env=_jail.environment(at, self.spec.env, build=False),
                 events=self.events if count else "task-clock",
                 backend=self.backend if count else "software",
                 gpu=self.gpu if count else False,

@@ -45,6 +45,7 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import dataclasses
 import itertools
 import json
 import math
@@ -71,6 +72,7 @@ from perfcount.execute.sandbox import MEMORY_CGROUP_HEADROOM_MB, MemoryCgroup, P
 
 __all__ = [
     "BUILD_MEMORY_MB",
+    "JAIL_ROOT",
     "PATH",
     "Jail",
     "JobLimits",
@@ -89,6 +91,10 @@ BACKSTOP_S = 30.0
 _MAX_COPY_BYTES = 512 << 20
 _MAX_COPY_FILES = 64
 _TMP = Path("/tmp")
+#: where a job's folder is inside the jail (its private /tmp): the same path on
+#: every run, whatever the host's temporary folder is called, so paths (and
+#: the string hashes of a Python program's import caches) repeat
+JAIL_ROOT = _TMP / "perfcount-cmd"
 
 
 def environment(
@@ -98,7 +104,8 @@ def environment(
 
     ``PATH`` (:data:`PATH`), a locale (``C`` for builds, so compiler messages
     are plain ASCII; ``C.UTF-8`` for runs), ``HOME`` and ``TMPDIR`` the
-    private work folder, then the task's own ``env``.
+    private work folder, for runs ``PYTHONHASHSEED=0`` (a Python program's
+    string hashes, and so its count, repeat), then the task's own ``env``.
     """
     locale = "C" if build else "C.UTF-8"
     env = {
@@ -108,6 +115,8 @@ def environment(
         "HOME": str(folder),
         "TMPDIR": str(folder),
     }
+    if not build:
+        env["PYTHONHASHSEED"] = "0"
     env.update(task_env or {})
     return env
 
@@ -247,26 +256,31 @@ def _raise_from(err: Mapping[str, Any]) -> None:
     kind = getattr(errors, str(err.get("type", "")), None)
     if not (isinstance(kind, type) and issubclass(kind, errors.PerfcountError)):
         kind = errors.BackendError
-    raise kind(str(err.get("message", "")), hint=err.get("hint") or None)
+    raise kind(str(err.get("message", "")), hint=str(err.get("hint") or ""))
 
 
-def _result(d: Mapping[str, Any]) -> ProcessResult:
-    return ProcessResult(
-        argv=tuple(d["argv"]),
-        counts=Counts.from_dict(d["counts"]),
-        returncode=d["returncode"],
-        signal=d["signal"],
-        wall_ns=d["wall_ns"],
-        max_rss=d["max_rss"],
-        stdout=base64.b64decode(d["stdout"]),
-        stderr=base64.b64decode(d["stderr"]),
-        timed_out=d["timed_out"],
-        stdout_truncated=d["stdout_truncated"],
-        stderr_truncated=d["stderr_truncated"],
-        user_ns=d["user_ns"],
-        system_ns=d["system_ns"],
-        pid=d["pid"],
-    )
+def _encode(res: ProcessResult) -> dict[str, Any]:
+    """A ProcessResult as JSON-ready data (output bytes in base64); inverse :func:`_decode`."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(ProcessResult):
+        value = getattr(res, f.name)
+        if isinstance(value, bytes):
+            value = base64.b64encode(value).decode()
+        elif isinstance(value, Counts):
+            value = value.to_dict()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def _decode(d: Mapping[str, Any]) -> ProcessResult:
+    values = dict(d)
+    values["argv"] = tuple(values["argv"])
+    values["counts"] = Counts.from_dict(values["counts"])
+    for name in ("stdout", "stderr"):
+        values[name] = base64.b64decode(values[name])
+    return ProcessResult(**values)
 
 
 @dataclass(frozen=True)
@@ -358,6 +372,17 @@ class Jail:
             raise
         self.sandbox: tuple[str, ...] = tuple(notes) + tuple(reply.get("sandbox") or ())
         self.uid: int | None = reply.get("uid")
+        #: whether jobs run in a private /tmp (else in the host folder itself)
+        self.private = bool(reply.get("private"))
+
+    def inside(self, folder: str | os.PathLike[str]) -> Path:
+        """Where the host ``folder`` (``root`` or inside it) is for the job: under :data:`JAIL_ROOT`."""
+        if not self.private:
+            return Path(folder)
+        rel = os.path.relpath(folder, self.root)
+        if rel.startswith(".."):
+            raise errors.InvalidArgument(f"{folder} is not inside the jail's {self.root}")
+        return JAIL_ROOT if rel == "." else JAIL_ROOT / rel
 
     @property
     def alive(self) -> bool:
@@ -427,8 +452,9 @@ class Jail:
         kill_grace: float = 0.5,
         export: Sequence[str] = (),
     ) -> JobResult:
-        """Run ``argv`` in ``folder`` (cwd; inside ``root``) under ``limits``, counted with
-        ``backend`` as ``perfcount.run`` counts.
+        """Run ``argv`` with the files of the host ``folder`` (``root`` or inside it), in
+        :meth:`inside` ``(folder)`` (cwd), under ``limits``, counted with ``backend`` as
+        ``perfcount.run`` counts. ``argv`` and ``env`` name the folder by that inside path.
 
         ``export``: file names copied back from the jail's folder to the host
         folder after an exit status of 0 (a build's program). Errors of the
@@ -438,6 +464,7 @@ class Jail:
         data = stdin.encode() if isinstance(stdin, str) else stdin
         job = {
             "folder": str(folder),
+            "at": str(self.inside(folder)),
             "limits": limits.__dict__,
             "argv": list(argv),
             "stdin": None if data is None else base64.b64encode(data).decode(),
@@ -472,7 +499,7 @@ class Jail:
         if "error" in reply:
             _raise_from(reply["error"])
         return JobResult(
-            _result(reply["result"]),
+            _decode(reply["result"]),
             left_behind=int(reply.get("left_behind", 0)),
             oom_killed=bool(reply.get("oom_killed")),
             sandbox=self.sandbox + tuple(reply.get("sandbox") or ()),
@@ -543,7 +570,6 @@ def _seccomp_bpf() -> tuple[bytes | None, str | None]:
         why = seccomp.install(deny_perf_events=True, export_fd=w)
     finally:
         os.close(w)
-    data = b""
     with os.fdopen(r, "rb") as f:
         data = f.read()
     if why is not None:
@@ -595,15 +621,12 @@ class _Jailer:
                     self.notes.append(f"cannot join {path}: {exc.strerror}")
         # opened before the namespaces: /tmp is covered by a private tmpfs below
         self.host = os.open(self.root_path, os.O_RDONLY | os.O_DIRECTORY)
-        self.under_tmp = self.root_path.is_relative_to(_TMP) and self.root_path != _TMP
         # /tmp holds builds too: 4 x 64 MiB
         sandbox_limits = Limits(memory_mb=0, file_mb=64, network=bool(setup.get("network")))
         tmp_dev = os.stat(_TMP).st_dev
         self.notes += isolate(sandbox_limits, [], _TMP, self.uid, hide_proc=bool(setup.get("qemu")))
         # whether jobs get a folder of their own (else they run in the host folder, unjailed)
         self.private = os.stat(_TMP).st_dev != tmp_dev
-        if self.private and not self.under_tmp:
-            self.private = self._mount_root()
         if not self.private:
             self.notes.append(f"no private folder: jobs run in {self.root_path} itself")
         self.bpf, why = _seccomp_bpf()
@@ -641,18 +664,6 @@ class _Jailer:
                 notes.append(f"cannot set a cgroup limit to {value}: {exc.strerror}")
         return notes
 
-    def _mount_root(self) -> bool:
-        from perfcount.execute import sandbox
-
-        owner = f",uid={self.uid},gid={self.uid}" if self.uid is not None else ""
-        opts = f"size=256m,mode=0700{owner}".encode()
-        libc = sandbox._libc()
-        flags = sandbox._MOUNT_FLAGS["nosuid"] | sandbox._MOUNT_FLAGS["nodev"]
-        if libc.mount(b"tmpfs", os.fsencode(str(self.root_path)), b"tmpfs", flags, opts) != 0:
-            self.notes.append(f"cannot mount a tmpfs on {self.root_path}: {sandbox._errno_text()}")
-            return False
-        return True
-
     def child_jail(self, limits: JobLimits, timeout: float) -> dict[str, Any]:
         cpu = limits.cpu_seconds or math.ceil(timeout) + 1
         lim = JobLimits(limits.memory_mb, cpu, limits.file_mb, limits.open_files, limits.pids)
@@ -682,21 +693,17 @@ class _Jailer:
             raise errors.InvalidArgument(f"{folder} is not inside the jail's {self.root_path}")
         return os.open(rel, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.host)
 
-    def prepare(self, folder: Path, host: int) -> None:
-        """A clean private /tmp, ``folder`` at its path, the host folder's files copied in."""
+    def prepare(self, at: Path, host: int) -> None:
+        """A clean private /tmp, the job's folder at ``at`` in it, the host folder's files copied in."""
         if not self.private:
             return
         _wipe(_TMP)
-        if not self.under_tmp:
-            _wipe(self.root_path)
-        base = _TMP if self.under_tmp else self.root_path
-        for parent in reversed(folder.parents):
-            if parent.is_relative_to(base) and parent != base and not parent.exists():
+        for parent in reversed(at.parents):
+            if parent.is_relative_to(_TMP) and parent != _TMP and not parent.exists():
                 parent.mkdir(mode=0o755)
-        if folder != base:
-            folder.mkdir(mode=0o700)
+        at.mkdir(mode=0o700)
         if self.uid is not None:
-            os.chown(folder, self.uid, self.uid)
+            os.chown(at, self.uid, self.uid)
         names = sorted(os.listdir(host))[:_MAX_COPY_FILES]
         for name in names:
             try:
@@ -709,7 +716,7 @@ class _Jailer:
                     continue
                 # root's files: the candidate cannot edit its program or source
                 mode = 0o755 if st.st_mode & 0o111 else 0o644
-                dst = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+                dst = os.open(at / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
                 try:
                     _copy_fd(src, dst, _MAX_COPY_BYTES)
                 finally:
@@ -717,16 +724,16 @@ class _Jailer:
             finally:
                 os.close(src)
 
-    def export(self, folder: Path, host: int, names: Sequence[str]) -> list[str]:
+    def export(self, at: Path, host: int, names: Sequence[str]) -> list[str]:
         """Copy ``names`` (plain files the candidate made) from the private folder to the host's."""
         if not self.private:
-            return [n for n in names if (folder / n).is_file()]
+            return [n for n in names if (at / n).is_file()]
         done = []
         for name in names:
             if "/" in name or name in ("", ".", ".."):
                 continue
             try:
-                src = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                src = os.open(at / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             except OSError:
                 continue
             try:
@@ -783,6 +790,9 @@ class _Jailer:
         from perfcount.counters.process import run
 
         folder = Path(req["folder"])
+        at = Path(req["at"]) if self.private else folder
+        if self.private and not at.is_relative_to(JAIL_ROOT):
+            raise errors.InvalidArgument(f"a job's folder must be under {JAIL_ROOT}, not {at}")
         limits = JobLimits(**req["limits"])
         out: dict[str, Any] = {"sandbox": self._set_limits(limits)}
         res = None
@@ -792,7 +802,7 @@ class _Jailer:
             out["error"] = {"type": "InvalidArgument", "message": f"cannot open {folder}: {exc}"}
             return out
         try:
-            self.prepare(folder, host)
+            self.prepare(at, host)
             stdin = None if req.get("stdin") is None else base64.b64decode(req["stdin"])
             try:
                 res = run(
@@ -802,7 +812,7 @@ class _Jailer:
                     events=req.get("events"),
                     backend=req.get("backend", "software"),
                     gpu=req.get("gpu", False),
-                    cwd=folder,
+                    cwd=at,
                     env=req["env"],
                     max_output=req.get("max_output", 16 << 20),
                     kill_grace=req.get("kill_grace", 0.5),
@@ -819,24 +829,9 @@ class _Jailer:
             out["oom_killed"] = oom > self._oom_seen
             self._oom_seen = oom
             if res is not None:
-                out["result"] = {
-                    "argv": list(res.argv),
-                    "counts": res.counts.to_dict(),
-                    "returncode": res.returncode,
-                    "signal": res.signal,
-                    "wall_ns": res.wall_ns,
-                    "max_rss": res.max_rss,
-                    "stdout": base64.b64encode(res.stdout).decode(),
-                    "stderr": base64.b64encode(res.stderr).decode(),
-                    "timed_out": res.timed_out,
-                    "stdout_truncated": res.stdout_truncated,
-                    "stderr_truncated": res.stderr_truncated,
-                    "user_ns": res.user_ns,
-                    "system_ns": res.system_ns,
-                    "pid": res.pid,
-                }
+                out["result"] = _encode(res)
                 if res.returncode == 0 and req.get("export"):
-                    out["exported"] = self.export(folder, host, req["export"])
+                    out["exported"] = self.export(at, host, req["export"])
         finally:
             os.close(host)
         return out
@@ -860,7 +855,7 @@ def main() -> int:
     except Exception as exc:  # reported to the evaluator, which raises it
         say({"fatal": f"{type(exc).__name__}: {exc}"})
         return 1
-    say({"sandbox": jailer.notes, "uid": jailer.uid})
+    say({"sandbox": jailer.notes, "uid": jailer.uid, "private": jailer.private})
     for line in stdin:
         try:
             reply = jailer.job(json.loads(line))

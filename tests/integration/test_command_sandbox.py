@@ -7,6 +7,7 @@ compiler) shows that the attack works without it, so the test can fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -262,7 +263,7 @@ def test_a_daemon_started_by_the_build_is_killed() -> None:
     with _c(spec={"build": build}) as r:
         built = r.build("int main(void) { return 0; }\n")
         assert _survivors("build-daemon") == []
-    assert not built.ok and "left 1 processes running" in built.why, built.error
+    assert not built.ok and "left 1 process running" in built.why, built.error
 
 
 def test_a_fork_bomb_is_bounded_by_the_pids_cgroup() -> None:
@@ -309,19 +310,22 @@ def test_the_environment_is_an_allowlist(monkeypatch: pytest.MonkeyPatch) -> Non
         folder = r.build(ENV_C).directory
     assert prof.status == "ok", prof.error
     env = dict(line.split("=", 1) for line in prof.outputs[0].splitlines())
+    inside = str(jail.JAIL_ROOT / folder.name)  # the build folder's path in the jail
     assert env == {
         "PATH": jail.PATH,
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
-        "HOME": str(folder),
-        "TMPDIR": str(folder),
+        "HOME": inside,
+        "TMPDIR": inside,
+        "PYTHONHASHSEED": "0",
         "TASK_SETTING": "1",
     }
     # the build's environment too (a build that prints it and fails)
     with _c(spec={"build": ["sh", "-c", "env; exit 1"], "env": {"TASK_SETTING": "1"}}) as r:
         built = r.build(ENV_C)
     assert "sk-secret-4b1d" not in built.error and "PERFCOUNT_TEST_API_KEY" not in built.error
-    assert "TASK_SETTING=1" in built.error and f"HOME={built.directory}" in built.error
+    home = jail.JAIL_ROOT / built.directory.name
+    assert "TASK_SETTING=1" in built.error and f"HOME={home}" in built.error
     with _c(sandbox=False) as r:  # control: unjailed, the key reaches the program
         assert "sk-secret-4b1d" in r.profile(ENV_C, "", [""]).outputs[0]
 
@@ -386,7 +390,6 @@ def test_no_network_private_tmp_hidden_run_and_the_seccomp_filter() -> None:
     try:
         with _c(spec={"run": ["{bin}", str(port)]}) as r:
             prof = r.profile(PROBE_C, "", [""])
-            folder = r.build(PROBE_C).directory
         assert prof.status == "ok", prof.error
         got = dict(line.split(":", 1) for line in prof.outputs[0].splitlines())
         with pytest.raises(BlockingIOError):
@@ -394,7 +397,7 @@ def test_no_network_private_tmp_hidden_run_and_the_seccomp_filter() -> None:
     finally:
         listener.close()
     assert got["connect"] == "Network is unreachable", got
-    assert got["/tmp"].split() == [folder.parent.name]  # only the path to its own folder
+    assert got["/tmp"].split() == [jail.JAIL_ROOT.name]  # only the path to its own folder
     assert got["/run"] == ""
     for call in ("unshare", "ptrace", "mount", "perf_event_open", "keyctl"):
         assert got[call] == "Operation not permitted", (call, got)
@@ -426,22 +429,51 @@ def _backends() -> list[str]:
 
 
 @pytest.mark.parametrize("backend", _backends())
-def test_counts_are_those_of_an_unjailed_run_in_the_same_environment(backend: str) -> None:
-    """The jail execs no wrapper before the program: deterministic counts are unchanged."""
+def test_counts_are_those_of_an_unjailed_run_at_the_same_path(backend: str) -> None:
+    """The jail execs no wrapper before the program: deterministic counts are unchanged.
+
+    The unjailed run uses the program at the path it has in the jail
+    (``JAIL_ROOT/<key>``, made on the host for the comparison), with the same
+    environment.
+    """
     with CommandRunner(CommandSpec.create("c"), backend, timeout=20) as r:
         jailed = [r.profile(SUM_C, "", ["2000"]) for _ in range(2)]
         built = r.build(SUM_C)
-        env = jail.environment(built.directory, None, build=False)
-        bare = perfcount.run(
-            [str(built.program)],
-            stdin="2000",
-            env=env,
-            cwd=built.directory,
-            backend=backend,
-            timeout=60,
-        )
-    assert all(p.status == "ok" for p in jailed), [p.error for p in jailed]
-    assert jailed[0].cost == jailed[1].cost == bare.counts["instructions"] > 0
+    with CommandRunner(CommandSpec.create("c"), backend, timeout=20) as r:
+        other_runner = r.profile(SUM_C, "", ["2000"])
+        assert built.program is not None
+        at = jail.JAIL_ROOT / built.directory.name
+        at.mkdir(parents=True)
+        try:
+            shutil.copy2(r.build(SUM_C).program, at / "candidate")
+            bare = perfcount.run(
+                [str(at / "candidate")],
+                stdin="2000",
+                env=jail.environment(at, None, build=False),
+                cwd=at,
+                backend=backend,
+                timeout=60,
+            )
+        finally:
+            shutil.rmtree(at)
+            with contextlib.suppress(OSError):
+                jail.JAIL_ROOT.rmdir()
+    assert all(p.status == "ok" for p in [*jailed, other_runner]), [p.error for p in jailed]
+    cost = bare.counts["instructions"]
+    assert jailed[0].cost == jailed[1].cost == other_runner.cost == cost > 0
+
+
+@pytest.mark.needs_valgrind
+def test_a_python_command_candidate_counts_the_same_in_every_runner() -> None:
+    """Every jail puts the build folder at the same path: a Python program's count repeats."""
+    src = "import sys\nprint(sum(i % 7 for i in range(int(sys.stdin.read()))))\n"
+    costs = []
+    for _ in range(3):
+        with CommandRunner(CommandSpec.create("python"), "valgrind", timeout=20) as r:
+            prof = r.profile(src, "", ["1000"])
+            assert prof.status == "ok", prof.error
+            costs.append(prof.cost)
+    assert costs[0] == costs[1] == costs[2] > 0, costs
 
 
 # --------------------------------------------------------------------------
