@@ -40,7 +40,7 @@ source's digest: a source is built once per cache, and the runners of one
 Sandbox (``sandbox=True``, the default): every build and every process is a
 job of the runner's jail process (:mod:`perfcount.execute.jail`): new
 namespaces (no network, every mount read-only, a private tmpfs ``/tmp``
-holding the build folder at its own path), pids and memory cgroups killed
+holding the build folder at a fixed path), pids and memory cgroups killed
 after each job, a uid of its own without capabilities, rlimits (builds:
 :data:`~perfcount.execute.jail.BUILD_MEMORY_MB` of address space per process
 and a CPU limit), the seccomp deny list and an allowlisted environment

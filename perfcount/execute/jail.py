@@ -16,12 +16,14 @@ full sandbox) and, before anything of the candidate runs:
    a private 256 MiB tmpfs owned by the candidate's uid, a private
    ``/dev/shm`` and ``/proc`` (``hidepid=invisible``; none under qemu),
    ``/run`` hidden;
-3. per job, empties that ``/tmp``, makes the job's build folder again at the
-   *same path* inside it (so argv, cwd and the program's path are those of an
-   unjailed run, and so are the counts) and copies the folder's files in;
+3. per job, empties that ``/tmp``, makes the job's build folder again at a
+   fixed path in it (:data:`JAIL_ROOT` ``/<key>``: the same on every run,
+   whatever the host's temporary folder is called) and copies the folder's
+   files in;
 4. runs the job with :func:`perfcount.counters.process.run` (the native
    spawner: no wrapper process is exec'ed before the program, so counts are
-   those of the program alone). Its child, after fork and before exec (nothing
+   those of the program alone, equal to an unjailed run at the same path in
+   the same environment). Its child, after fork and before exec (nothing
    of it counted), drops the capability bounding set, becomes uid/gid
    :func:`~perfcount.execute.sandbox.candidate_uid` ``(J's pid)`` with no
    groups and no capabilities, sets ``PR_SET_NO_NEW_PRIVS`` and the rlimits
