@@ -545,9 +545,11 @@ class Jail:
             self.close()
 
 
-class _JailLost(Exception):
+class _JailLost(errors.BackendError):
+    """J died or stopped answering (a job's result becomes ``crashed``/``timeout``)."""
+
     def __init__(self, text: str, timed_out: bool) -> None:
-        super().__init__(text)
+        super().__init__(text, hint="the jail process is restarted for the next job")
         self.timed_out = timed_out
 
 
