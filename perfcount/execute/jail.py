@@ -649,9 +649,10 @@ class _Jailer:
 
     def _set_limits(self, limits: JobLimits) -> list[str]:
         notes = []
-        # + 2: J itself (and a GPU sampling thread) are in the pids cgroup too
+        # + 1: J itself is in the pids cgroup too (a GPU sampling thread of J's counts
+        # against the candidate's share)
         values = (
-            (self.pids_max, str(limits.pids + 2) if limits.pids else "max"),
+            (self.pids_max, str(limits.pids + 1) if limits.pids else "max"),
             (
                 self.memory_limit,
                 str((limits.memory_mb + MEMORY_CGROUP_HEADROOM_MB) << 20)
