@@ -79,6 +79,8 @@ class ProcessResult:
     user_ns: int = 0
     system_ns: int = 0
     pid: int = 0
+    #: descendants kept the output pipes open after the command exited and were killed
+    killed_lingering: bool = False
 
     @property
     def ok(self) -> bool:
@@ -319,6 +321,7 @@ def run(
         user_ns=raw["user_ns"],
         system_ns=raw["system_ns"],
         pid=raw["pid"],
+        killed_lingering=raw["killed_lingering"],
     )
 
 

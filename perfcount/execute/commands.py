@@ -653,6 +653,12 @@ class CommandRunner(RunnerBase):
                     "work must finish before the program does"
                 ),
             )
+        elif status == "ok" and job is not None and res.killed_lingering:
+            status, error = (
+                "failed",
+                "left processes running that kept its output open after it exited (killed): "
+                "work must finish before the program does",
+            )
         return status, (f"input {index}: {error}" if error else "")
 
     def _cost(self, res: Any) -> float:

@@ -258,6 +258,19 @@ def test_a_setsid_daemon_is_killed_and_the_run_fails() -> None:
             os.kill(daemon, 9)
 
 
+def test_a_background_child_holding_the_output_fails_the_run() -> None:
+    lingering = (
+        "#define _GNU_SOURCE\n#include <unistd.h>\n"
+        "int main(void) { if (fork() == 0) sleep(30); return 0; }\n"
+    )
+    with _c() as r:
+        prof = r.profile(lingering, "", [""])
+        # killed after the linger (it kept the output) or, still dying then, by the jail
+        assert prof.status == "failed", prof.error
+        assert "kept its output open" in prof.error or "left 1 process running" in prof.error
+        assert _survivors(str(r._dir)) == []
+
+
 def test_a_daemon_started_by_the_build_is_killed() -> None:
     build = ["sh", "-c", "setsid sh -c 'while :; do :; done # build-daemon' & gcc {src} -o {bin}"]
     with _c(spec={"build": build}) as r:
