@@ -3,8 +3,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,12 +32,46 @@ private:
     std::optional<py::gil_scoped_release> released_;
 };
 
+// {"uid", "gid", "drop_capabilities", "cap_last_cap", "no_new_privs",
+//  "rlimits": [(resource, soft, hard)], "seccomp": bytes} -> ChildJail
+ChildJail jail_options(const py::dict& d) {
+    ChildJail j;
+    for (const auto& item : d) {
+        const std::string key = py::str(item.first);
+        const py::handle v = item.second;
+        if (key == "uid") {
+            if (!v.is_none()) j.uid = v.cast<uint32_t>();
+        } else if (key == "gid") {
+            if (!v.is_none()) j.gid = v.cast<uint32_t>();
+        } else if (key == "drop_capabilities") {
+            j.drop_capabilities = v.cast<bool>();
+        } else if (key == "cap_last_cap") {
+            j.cap_last_cap = v.cast<int>();
+        } else if (key == "no_new_privs") {
+            j.no_new_privs = v.cast<bool>();
+        } else if (key == "rlimits") {
+            for (const auto& lim : v.cast<py::sequence>()) {
+                const auto t = lim.cast<std::tuple<int, uint64_t, uint64_t>>();
+                j.rlimits.push_back({std::get<0>(t), std::get<1>(t), std::get<2>(t)});
+            }
+        } else if (key == "seccomp") {
+            if (!v.is_none()) j.seccomp_filter = std::string(v.cast<py::bytes>());
+        } else {
+            throw Error(ErrorKind::InvalidArgument, EINVAL, "unknown jail option '" + key + "'",
+                        "use uid, gid, drop_capabilities, cap_last_cap, no_new_privs, rlimits, "
+                        "seccomp");
+        }
+    }
+    return j;
+}
+
 py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence& events,
                         std::optional<py::bytes> stdin_data, const std::string& stdin_mode,
                         bool capture, std::optional<double> timeout,
                         std::optional<std::string> cwd,
                         std::optional<std::vector<std::string>> env, size_t max_output,
-                        double kill_grace, bool inherit, double linger) {
+                        double kill_grace, bool inherit, double linger,
+                        std::optional<py::dict> jail) {
     ChildOptions o;
     o.argv = argv;
     o.stdin_mode = stdin_mode;
@@ -46,6 +83,7 @@ py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence
     o.kill_grace = kill_grace;
     o.inherit = inherit;
     o.linger = linger;
+    if (jail) o.jail = jail_options(*jail);
     check_child_options(o);  // argument errors before event errors
     o.events = event_specs(events);
     if (stdin_data) o.stdin_data = std::string(*stdin_data);
@@ -108,7 +146,7 @@ void register_child(py::module_& m) {
           py::arg("capture") = true, py::arg("timeout") = py::none(),
           py::arg("cwd") = py::none(), py::arg("env") = py::none(),
           py::arg("max_output") = size_t{16} << 20, py::arg("kill_grace") = 1.0,
-          py::arg("inherit") = true, py::arg("linger") = 1.0,
+          py::arg("inherit") = true, py::arg("linger") = 1.0, py::arg("jail") = py::none(),
           "Fork, exec and count ARGV with EVENTS from exec to exit; returns a dict.");
 }
 

@@ -16,7 +16,12 @@
 #include "child.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -137,9 +142,51 @@ bool in_terminal_foreground() {
 
 // What the child writes into the error pipe when it cannot exec.
 struct ExecFailure {
-    int stage;  // 1: chdir, 2: exec, 3: dup2
+    int stage;  // 1: chdir, 2: exec, 3: dup2, 4..: a ChildJail step (kJailStages)
     int err;
 };
+
+// The ChildJail steps in the order apply_jail() takes them (stage 4 + index).
+constexpr const char* kJailStages[] = {
+    "dropping the capability bounding set", "setgroups", "setresgid", "setresuid",
+    "capset", "clearing ambient capabilities", "PR_SET_NO_NEW_PRIVS", "setrlimit",
+    "installing the seccomp filter"};
+constexpr int kJailStage = 4;
+
+// In the forked child (async-signal-safe calls only): give up what JAIL says;
+// on failure returns the stage (kJailStage + index) with errno set, else 0.
+int apply_jail(const ChildJail& jail, const sock_fprog* filter) {
+    if (jail.drop_capabilities) {
+        for (int cap = 0; cap <= jail.cap_last_cap; ++cap) {
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return kJailStage;
+        }
+    }
+    if (jail.gid) {
+        if (setgroups(0, nullptr) != 0) return kJailStage + 1;
+        if (setresgid(*jail.gid, *jail.gid, *jail.gid) != 0) return kJailStage + 2;
+    }
+    if (jail.uid && setresuid(*jail.uid, *jail.uid, *jail.uid) != 0) return kJailStage + 3;
+    if (jail.drop_capabilities) {
+        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+        __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+        if (syscall(SYS_capset, &header, data) != 0) return kJailStage + 4;
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+            return kJailStage + 5;
+        }
+    }
+    if (jail.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return kJailStage + 6;
+    for (const ChildLimit& l : jail.rlimits) {
+        const rlimit value{static_cast<rlim_t>(l.soft), static_cast<rlim_t>(l.hard)};
+        if (setrlimit(static_cast<__rlimit_resource_t>(l.resource), &value) != 0) {
+            return kJailStage + 7;
+        }
+    }
+    if (filter != nullptr &&
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, const_cast<sock_fprog*>(filter), 0, 0) != 0) {
+        return kJailStage + 8;
+    }
+    return 0;
+}
 
 [[noreturn]] void child_fail(int fd, int stage) {
     ExecFailure f{stage, errno};
@@ -384,6 +431,19 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
         }
     }
     const std::string& input = options.stdin_data;
+    sock_fprog filter{0, nullptr};
+    const sock_fprog* filter_ptr = nullptr;
+    if (options.jail && !options.jail->seccomp_filter.empty()) {
+        const std::string& bpf = options.jail->seccomp_filter;
+        if (bpf.size() % sizeof(sock_filter) != 0 || bpf.size() / sizeof(sock_filter) > 0xffff) {
+            throw Error(ErrorKind::InvalidArgument, EINVAL,
+                        "the seccomp filter must be a BPF program (whole 8-byte instructions, "
+                        "at most 65535 of them), got " + std::to_string(bpf.size()) + " bytes");
+        }
+        filter.len = static_cast<unsigned short>(bpf.size() / sizeof(sock_filter));
+        filter.filter = reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()));
+        filter_ptr = &filter;
+    }
 
     // A child that shares the terminal we run in the foreground of stays in
     // our process group, as with `perf stat`: reading the terminal from its
@@ -443,6 +503,12 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
             n = ::read(go.read.get(), &c, 1);
         } while (n < 0 && errno == EINTR);
         if (n != 1) _exit(127);  // the parent gave up (counters failed to open)
+        // privileges go before the chdir (the program's uid must reach its folder itself)
+        if (options.jail) {
+            if (const int stage = apply_jail(*options.jail, filter_ptr); stage != 0) {
+                child_fail(efd, stage);
+            }
+        }
         if (cwd && chdir(cwd->c_str()) != 0) child_fail(efd, 1);
         if (!candidates.empty()) {
             bool denied = false;
@@ -578,6 +644,13 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
         if (failure.stage == 3) {
             throw Error(ErrorKind::Candidate, failure.err,
                         "cannot run '" + cmd + "': redirecting stdio failed: " + why);
+        }
+        constexpr int n_jail = static_cast<int>(sizeof(kJailStages) / sizeof(kJailStages[0]));
+        if (failure.stage >= kJailStage && failure.stage < kJailStage + n_jail) {
+            throw Error(ErrorKind::Candidate, failure.err,
+                        "cannot run '" + cmd + "': " + kJailStages[failure.stage - kJailStage] +
+                            " failed in the child: " + why,
+                        "the sandbox step was refused; run as root, or without the jail");
         }
         std::string hint = "check the program name and PATH";
         if (failure.err == EACCES) hint = "make the file executable (chmod +x) or run it through its interpreter";

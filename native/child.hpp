@@ -15,6 +15,29 @@
 
 namespace perfcount {
 
+// One resource limit the child sets on itself before exec (setrlimit).
+struct ChildLimit {
+    int resource = 0;
+    uint64_t soft = 0, hard = 0;
+};
+
+// Privileges the child gives up after the go byte and before exec (all of it
+// uncounted: the counters start at the exec). Used by perfcount's command
+// jail (perfcount/execute/jail.py), which runs as root in fresh namespaces.
+// In order: the capability bounding set (needs CAP_SETPCAP), supplementary
+// groups, gid, uid, every remaining capability (effective, permitted,
+// inheritable, ambient), PR_SET_NO_NEW_PRIVS, the rlimits, then the seccomp
+// filter. A step that fails ends the child before exec (a Candidate error
+// naming it), so a program never runs with less confinement than was asked.
+struct ChildJail {
+    std::optional<uint32_t> uid, gid;
+    bool drop_capabilities = false;  // bounding set, then capset() to nothing
+    int cap_last_cap = 40;           // /proc/sys/kernel/cap_last_cap
+    bool no_new_privs = false;
+    std::vector<ChildLimit> rlimits;
+    std::string seccomp_filter;      // a BPF program: struct sock_filter[] bytes
+};
+
 // What to run and how.
 struct ChildOptions {
     std::vector<std::string> argv;
@@ -29,6 +52,7 @@ struct ChildOptions {
     double kill_grace = 1.0;                     // seconds from SIGTERM to SIGKILL
     bool inherit = true;                         // count the whole process tree
     double linger = 1.0;                         // seconds descendants may hold the pipes open
+    std::optional<ChildJail> jail;               // privileges dropped before exec
 };
 
 // What happened.

@@ -141,6 +141,7 @@ def run_counted(
     kill_grace: float = 1.0,
     inherit: bool = True,
     linger: float = 1.0,
+    jail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """fork, attach EVENTS (enable_on_exec + inherit), exec ARGV, wait (GIL released).
 
@@ -163,6 +164,11 @@ def run_counted(
     timed_out, killed_lingering, stdin_written, execed, own_group,
     reaped_elsewhere. Exec/chdir failures, and a stop on SIGTTIN/SIGTTOU (the
     child touched the terminal from a background group), raise CandidateError.
+    ``jail`` (perfcount.execute.jail): what the child gives up after the go
+    byte, before its chdir and exec (uncounted) — ``uid``, ``gid``,
+    ``drop_capabilities`` (+ ``cap_last_cap``), ``no_new_privs``, ``rlimits``
+    ``[(resource, soft, hard)]``, ``seccomp`` (a BPF program's bytes); a step
+    that fails ends the child before exec (CandidateError naming the step).
     """
 
 # ---- callgrind client requests (native/bind_callgrind.cpp over callgrind.hpp) ----

@@ -79,6 +79,8 @@ class ProcessResult:
     user_ns: int = 0
     system_ns: int = 0
     pid: int = 0
+    #: descendants kept the output pipes open after the command exited and were killed
+    killed_lingering: bool = False
 
     @property
     def ok(self) -> bool:
@@ -166,6 +168,7 @@ def run(
     max_output: int = DEFAULT_MAX_OUTPUT,
     capture: bool = True,
     kill_grace: float = 1.0,
+    jail: Mapping[str, Any] | None = None,
 ) -> ProcessResult:
     """Run ``argv`` and count its events from exec to exit.
 
@@ -178,6 +181,10 @@ def run(
     ``backend="valgrind"`` runs the whole tree under callgrind and reports the
     summed ``instructions`` (see :func:`run_callgrind`); ``backend="qemu"``
     under qemu-user with perfcount's counting plugin (see :func:`run_qemu`).
+    ``jail``: privileges the child gives up between fork and exec, uncounted
+    (uid/gid, capabilities, no_new_privs, rlimits, a seccomp BPF program; the
+    keys of ``_native.run_counted``'s ``jail``), as
+    :mod:`perfcount.execute.jail` passes them.
     """
     parts = _argv(argv)
     if backend == "qemu":
@@ -192,6 +199,7 @@ def run(
             max_output=max_output,
             capture=capture,
             kill_grace=kill_grace,
+            jail=jail,
         )
     if backend == "valgrind":
         return run_callgrind(
@@ -205,6 +213,7 @@ def run(
             max_output=max_output,
             capture=capture,
             kill_grace=kill_grace,
+            jail=jail,
         )
     used, reason, parsed = _resolve(events, backend)
     if timeout is not None and (
@@ -277,6 +286,7 @@ def run(
             env=_env(env),
             max_output=max_output,
             kill_grace=float(kill_grace),
+            jail=None if jail is None else dict(jail),
         )
         if meter is not None:
             gpu_data, gpu_reason = meter.stop()
@@ -311,6 +321,7 @@ def run(
         user_ns=raw["user_ns"],
         system_ns=raw["system_ns"],
         pid=raw["pid"],
+        killed_lingering=raw["killed_lingering"],
     )
 
 
@@ -326,6 +337,7 @@ def run_callgrind(
     max_output: int | None = None,
     capture: bool = True,
     kill_grace: float = 1.0,
+    jail: Mapping[str, Any] | None = None,
 ) -> Any:
     """Run ``argv`` under ``valgrind --tool=callgrind --trace-children=yes``.
 
@@ -337,7 +349,8 @@ def run_callgrind(
     run (code runs ~50x slower there); ``wall_ns``/``max_rss`` are those of
     valgrind. Returns a :class:`perfcount.counters.process.ProcessResult` whose
     counts have backend ``"valgrind"``; a program that dies by a signal
-    makes valgrind die by it too, so ``signal`` is the program's.
+    makes valgrind die by it too, so ``signal`` is the program's. With a
+    ``jail`` uid the dump folder belongs to that uid (valgrind runs as it).
     """
     if events is not None and [e.name for e in parse_events(events)] != ["instructions"]:
         raise InvalidArgument(
@@ -347,6 +360,8 @@ def run_callgrind(
     callgrind.require_valgrind()
     out_dir = Path(tempfile.mkdtemp(prefix="perfcount-cg-"))
     try:
+        if jail is not None and jail.get("uid") is not None:
+            os.chown(out_dir, int(jail["uid"]), int(jail.get("gid", jail["uid"])))
         wrapped = callgrind.tree_argv(out_dir, argv)
         res = run(
             wrapped,
@@ -360,6 +375,7 @@ def run_callgrind(
             max_output=DEFAULT_MAX_OUTPUT if max_output is None else max_output,
             capture=capture,
             kill_grace=kill_grace,
+            jail=jail,
         )
         totals: list[int] = []
         for f in sorted(out_dir.glob("cg.*")):
@@ -438,6 +454,7 @@ def run_qemu(
     capture: bool = True,
     kill_grace: float = 1.0,
     cpu: str = qemu.CPU_MODEL,
+    jail: Mapping[str, Any] | None = None,
 ) -> QemuProcessResult:
     """Run ``argv`` under ``qemu-x86_64`` with perfcount's instruction-counting plugin.
 
@@ -483,6 +500,7 @@ def run_qemu(
                 max_output=DEFAULT_MAX_OUTPUT if max_output is None else max_output,
                 capture=capture,
                 kill_grace=kill_grace,
+                jail=jail,
             )
         finally:
             os.close(key_fd)

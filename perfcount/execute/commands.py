@@ -37,9 +37,18 @@ Builds are kept in a :class:`BuildCache`, keyed by the build recipe and the
 source's digest: a source is built once per cache, and the runners of one
 :class:`perfcount.execute.pool.RunnerPool` share one cache.
 
-Limits: a candidate runs as this user in its own process group (a timeout
-kills the group); there is no memory or process-count sandbox for commands
-(unlike Python candidates), so run untrusted code in a container.
+Sandbox (``sandbox=True``, the default): every build and every process is a
+job of the runner's jail process (:mod:`perfcount.execute.jail`): new
+namespaces (no network, every mount read-only, a private tmpfs ``/tmp``
+holding the build folder at a fixed path), pids and memory cgroups killed
+after each job, a uid of its own without capabilities, rlimits (builds:
+:data:`~perfcount.execute.jail.BUILD_MEMORY_MB` of address space per process
+and a CPU limit), the seccomp deny list and an allowlisted environment
+(:func:`~perfcount.execute.jail.environment`). Compiler messages located in
+files outside the build folder are left out of the stored error. Without
+root the steps that need it are skipped and ``Profile.sandbox`` says so.
+``sandbox=False`` builds and runs as this user in a process group with a
+timeout only.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -63,6 +73,7 @@ from perfcount._util import plain, stats
 from perfcount.counters.backends import Backend, select
 from perfcount.dpe.commands import fill_template
 from perfcount.errors import BackendError, InvalidArgument, PerfcountError
+from perfcount.execute import jail as _jail
 from perfcount.execute.candidate import (
     BUILD_FAILED,
     Check,
@@ -116,6 +127,10 @@ class BuildResult:
     seconds: float = 0.0
     timed_out: bool = False
     argv: tuple[str, ...] = ()
+    #: why the build was stopped (out of memory, CPU time), when it was
+    why: str = ""
+    #: sandbox steps that did not apply to the build
+    sandbox: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -124,8 +139,13 @@ class BuildResult:
             return ""
         if self.timed_out:
             return "the build timed out"
+        if self.why:
+            return f"build failed: {self.why}"
         lines = [ln.strip() for ln in self.output.splitlines() if ln.strip()]
-        first = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else "")
+        # the compiler's first error; else the note that messages about outside files were left out
+        left_out = [ln for ln in lines if ln.startswith("(") and "left out" in ln]
+        fallback = left_out[0] if left_out else (lines[0] if lines else "")
+        first = next((ln for ln in lines if "error" in ln.lower()), fallback)
         return f"build failed: {first}" if first else "build failed"
 
     @property
@@ -135,7 +155,8 @@ class BuildResult:
         what = (
             "the build timed out"
             if self.timed_out
-            else f"the build failed ({' '.join(self.argv[:1])})"
+            else f"the build failed ({' '.join(self.argv[:1])}"
+            + (f": {self.why})" if self.why else ")")
         )
         text = self.output.strip()
         if len(text) > _SHOWN:
@@ -143,8 +164,25 @@ class BuildResult:
         return f"{what}:\n{text}" if text else what
 
 
-def build(spec: CommandSpec, source: str, directory: str | os.PathLike[str]) -> BuildResult:
-    """Write ``source`` into ``directory`` and build it with ``spec.build`` (no counting)."""
+def build(
+    spec: CommandSpec,
+    source: str,
+    directory: str | os.PathLike[str],
+    *,
+    sandbox: bool = True,
+    jail: _jail.Jail | None = None,
+) -> BuildResult:
+    """Write ``source`` into ``directory`` and build it with ``spec.build`` (no counting).
+
+    ``sandbox``: the compiler runs in a jail (:mod:`perfcount.execute.jail`):
+    its own uid, read-only mounts, a private ``/tmp``, no network,
+    :data:`~perfcount.execute.jail.BUILD_MEMORY_MB` of address space and
+    ``build_timeout`` + 1 s of CPU per process, the allowlisted environment;
+    only the program comes back to ``directory``. Its messages about files
+    outside the folder are left out (:func:`~perfcount.execute.jail.scrub_build_output`).
+    ``jail``: a running jail whose root holds ``directory`` (else one is
+    started for this build).
+    """
     if not isinstance(source, str):
         raise InvalidArgument(f"a command candidate is source text, not {type(source).__name__}")
     folder = Path(directory)
@@ -156,13 +194,10 @@ def build(spec: CommandSpec, source: str, directory: str | os.PathLike[str]) -> 
     program = folder / "candidate"
     # relative names (the build runs in the folder): compiler messages read "main.c:3:5: ..."
     argv = fill_template(spec.build, {"src": src.name, "bin": f"./{program.name}", "dir": "."})
-    if shutil.which(argv[0]) is None and not os.path.isfile(argv[0]):
-        raise BackendError(
-            f"the build command {argv[0]!r} is not installed",
-            hint=f"install it (e.g. apt-get install {'g++' if argv[0] == 'g++' else argv[0]}) "
-            "or change the task's build template",
-        )
+    _require_tool(argv[0], spec, sandbox)
     t0 = time.monotonic()
+    if sandbox:
+        return _jailed_build(spec, folder, src, program, argv, t0, jail)
     env = {**os.environ, **(spec.env or {}), "LC_ALL": "C"}
     proc = subprocess.Popen(
         argv,
@@ -182,7 +217,7 @@ def build(spec: CommandSpec, source: str, directory: str | os.PathLike[str]) -> 
             os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
     seconds = time.monotonic() - t0
-    text = out.decode("utf-8", "replace")
+    text = _jail.scrub_build_output(out.decode("utf-8", "replace"), folder)
     ok = not timed_out and proc.returncode == 0 and program.is_file()
     if not timed_out and proc.returncode == 0 and not program.is_file():
         text += f"\n(the build succeeded but wrote no {program.name}; does it use {{bin}}?)"
@@ -191,17 +226,110 @@ def build(spec: CommandSpec, source: str, directory: str | os.PathLike[str]) -> 
     )
 
 
+def _require_tool(name: str, spec: CommandSpec, sandbox: bool) -> None:
+    """A clear error when the build command is missing (from the jail's PATH, when jailed)."""
+    if os.path.isfile(name):
+        return
+    path = (spec.env or {}).get("PATH", _jail.PATH) if sandbox else None
+    if shutil.which(name, path=path) is not None:
+        return
+    found = shutil.which(name)
+    if sandbox and found is not None:
+        raise BackendError(
+            f"the build command {name!r} is at {found}, outside the sandbox's PATH ({path})",
+            hint="install it system-wide (a folder every user can read), set PATH in the "
+            "task's env, or pass sandbox=False",
+        )
+    raise BackendError(
+        f"the build command {name!r} is not installed",
+        hint=f"install it (e.g. apt-get install {'g++' if name == 'g++' else name}) "
+        "or change the task's build template",
+    )
+
+
+_OUT_OF_MEMORY = ("out of memory", "virtual memory exhausted", "Cannot allocate memory")
+
+
+def _jailed_build(
+    spec: CommandSpec,
+    folder: Path,
+    src: Path,
+    program: Path,
+    argv: list[str],
+    t0: float,
+    jail: _jail.Jail | None,
+) -> BuildResult:
+    limits = _jail.JobLimits(
+        memory_mb=_jail.BUILD_MEMORY_MB,
+        cpu_seconds=math.ceil(spec.build_timeout) + 1,
+        file_mb=64,
+        pids=128,
+    )
+    with contextlib.suppress(FileNotFoundError):
+        program.unlink()
+    try:
+        with contextlib.ExitStack() as stack:
+            if jail is None or not jail.alive:
+                jail = stack.enter_context(_jail.Jail(folder.parent))
+            at = jail.inside(folder)
+            job = jail.run(
+                argv,
+                folder=folder,
+                limits=limits,
+                stdin=None,
+                timeout=spec.build_timeout,
+                env=_jail.environment(at, spec.env, build=True),
+                export=[program.name],
+            )
+    except PerfcountError as exc:
+        return BuildResult(
+            False, folder, src, None, str(exc), time.monotonic() - t0, argv=tuple(argv)
+        )
+    res = job.result
+    seconds = time.monotonic() - t0
+    raw = (res.stdout + res.stderr).decode("utf-8", "replace")
+    text = _jail.scrub_build_output(raw, at)
+    why = ""
+    if job.oom_killed or any(m in raw for m in _OUT_OF_MEMORY):
+        why = (
+            f"it ran out of memory (the build may use {_jail.BUILD_MEMORY_MB} MiB of "
+            "address space per process)"
+        )
+    elif res.signal == signal.SIGXCPU or (res.signal == signal.SIGKILL and not res.timed_out):
+        why = f"it exceeded its CPU-time limit ({limits.cpu_seconds} s) or was killed"
+    elif job.left_behind:
+        n = job.left_behind
+        why = f"it left {n} process{'es' if n != 1 else ''} running (killed)"
+    ok = res.ok and not job.left_behind and program.name in job.exported and program.is_file()
+    if res.ok and not why and not ok:
+        text += f"\n(the build succeeded but wrote no {program.name}; does it use {{bin}}?)"
+    return BuildResult(
+        ok,
+        folder,
+        src,
+        program if ok else None,
+        text,
+        seconds,
+        res.timed_out,
+        tuple(argv),
+        why if not ok else "",
+        job.sandbox,
+    )
+
+
 class BuildCache:
     """Built command candidates, each built once: keyed by the build recipe and the source.
 
     The key is the digest of the spec's language, build template, source file
     name and environment plus the source text, so runners of different specs
-    may share a cache and never see each other's programs. Thread-safe: two
+    may share a cache and never see each other's programs. ``sandbox``: builds
+    run in a jail (see :func:`build`). Thread-safe: two
     threads asking for the same build wait for one compiler run. ``close()``
     removes every build folder.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, sandbox: bool = True) -> None:
+        self.sandbox = sandbox
         self.directory = Path(tempfile.mkdtemp(prefix="perfcount-cmd-"))
         self._done: dict[str, BuildResult] = {}
         self._building: dict[str, threading.Lock] = {}
@@ -215,8 +343,13 @@ class BuildCache:
         )
         return hashlib.sha256(f"{recipe}\0{source}".encode()).hexdigest()[:20]
 
-    def build(self, spec: CommandSpec, source: str) -> BuildResult:
-        """``source`` built with ``spec`` (the first call builds, later ones reuse it)."""
+    def build(
+        self, spec: CommandSpec, source: str, *, jail: _jail.Jail | None = None
+    ) -> BuildResult:
+        """``source`` built with ``spec`` (the first call builds, later ones reuse it).
+
+        ``jail``: the caller's running jail over :attr:`directory` (sandboxed caches).
+        """
         if not isinstance(source, str):
             raise InvalidArgument(
                 f"a command candidate is source text, not {type(source).__name__}"
@@ -233,7 +366,10 @@ class BuildCache:
             with self._lock:
                 done = self._done.get(key)
             if done is None:
-                done = build(spec, source, self.directory / key)
+                if self.sandbox:
+                    done = build(spec, source, self.directory / key, jail=jail)
+                else:
+                    done = build(spec, source, self.directory / key, sandbox=False)
                 with self._lock:
                     self._done[key] = done
         return done
@@ -284,6 +420,11 @@ def _with_build_timeout(spec: CommandSpec, build_timeout: float | None) -> Comma
     return CommandSpec.create(spec.language, **fields)
 
 
+def _process(done: Any) -> Any:
+    """The ProcessResult of a run, jailed (a JobResult) or not."""
+    return done.result if isinstance(done, _jail.JobResult) else done
+
+
 class CommandRunner(RunnerBase):
     """Build, run, check and count command candidates of one task.
 
@@ -303,6 +444,15 @@ class CommandRunner(RunnerBase):
     backend works here to the first :meth:`profile`. Builds go to ``builds``
     (a :class:`BuildCache` shared with other runners) or to a cache of this
     runner's own, removed by ``close()``.
+
+    ``sandbox=True`` (default) builds and runs every candidate in a jail
+    (:mod:`perfcount.execute.jail`; one jail process per runner, started on
+    first use, each build and each process a job of its own in a clean
+    private ``/tmp``, the cgroups killed after every job);
+    ``memory_mb`` is then each process's address space (plus what valgrind or
+    qemu map themselves) and, + 768 MiB, the memory cgroup of its tree. A run
+    that leaves processes behind is ``failed``. ``sandbox=False``: as this
+    user, in a process group with the timeout only.
 
     A :class:`perfcount.execute.candidate.CandidateRunner`: ``profile(source,
     entry_point, inputs)`` and ``check(source, entry_point, tests, expected)``
@@ -326,6 +476,8 @@ class CommandRunner(RunnerBase):
         max_output: int = 16 * 1024 * 1024,
         builds: BuildCache | None = None,
         verify: bool = True,
+        sandbox: bool = True,
+        memory_mb: int = 4096,
     ) -> None:
         spec = task if isinstance(task, CommandSpec) else CommandSpec.from_task(task)
         self.spec = _with_build_timeout(spec, build_timeout)
@@ -339,6 +491,10 @@ class CommandRunner(RunnerBase):
             raise InvalidArgument(f"timeout must be a positive number of seconds, got {timeout!r}")
         self.timeout = float(DEFAULT_TIMEOUT if timeout is None else timeout)
         self.max_output = max_output
+        if isinstance(memory_mb, bool) or not isinstance(memory_mb, int) or memory_mb < 0:
+            raise InvalidArgument(f"memory_mb must be a non-negative integer, got {memory_mb!r}")
+        self.memory_mb = memory_mb
+        self.sandbox = bool(sandbox)
         self.gpu: bool | str = False
         task_metric = (getattr(task, "extra", None) or {}).get("metric")
         self.metric = metric or task_metric or chosen.metric
@@ -359,7 +515,9 @@ class CommandRunner(RunnerBase):
         if verify:
             self._verify()
         self._own_builds = builds is None
-        self._builds = BuildCache() if builds is None else builds
+        self._builds = BuildCache(sandbox=self.sandbox) if builds is None else builds
+        self._jail_process: _jail.Jail | None = None
+        self._jail_lock = threading.Lock()
         self._closed = False
 
     @property
@@ -372,6 +530,10 @@ class CommandRunner(RunnerBase):
         if getattr(self, "_closed", True):
             return
         self._closed = True
+        with self._jail_lock:
+            if self._jail_process is not None:
+                self._jail_process.close()
+                self._jail_process = None
         if self._own_builds:
             self._builds.close()
 
@@ -380,20 +542,66 @@ class CommandRunner(RunnerBase):
         """Build ``source`` (once: later calls get the cached build)."""
         if self._closed:
             raise InvalidArgument("this CommandRunner is closed", hint="create a new one")
+        if self._builds.sandbox:
+            return self._builds.build(self.spec, source, jail=self._get_jail())
         return self._builds.build(self.spec, source)
 
-    def _argv(self, built: BuildResult, item: CommandInput) -> list[str]:
+    def _argv(self, built: BuildResult, item: CommandInput, at: Path | None = None) -> list[str]:
+        """The run template filled in; ``at``: where the build folder is (in a jail)."""
+        folder = built.directory if at is None else at
         values = {
-            "src": str(built.source),
-            "bin": str(built.program) if built.program else "",
-            "dir": str(built.directory),
+            "src": str(folder / built.source.name),
+            "bin": str(folder / built.program.name) if built.program else "",
+            "dir": str(folder),
         }
         return [*fill_template(self.spec.run, values), *item.args]
 
-    def _once(self, built: BuildResult, item: CommandInput, *, count: bool, limit: float) -> Any:
-        """One process on one input: natively (task-clock) or counted with the backend."""
+    def _get_jail(self) -> _jail.Jail | None:
+        """This runner's jail process (started on first use, again if it died); None unsandboxed."""
+        if not self.sandbox:
+            return None
+        with self._jail_lock:
+            if self._jail_process is None or not self._jail_process.alive:
+                if self._jail_process is not None:
+                    self._jail_process.close()
+                self._jail_process = _jail.Jail(self._dir, qemu=self.backend == "qemu")
+            return self._jail_process
+
+    def _run_limits(self) -> _jail.JobLimits:
+        # valgrind and qemu map themselves (and valgrind a shadow of the program's memory)
+        extra = {"valgrind": 4096, "qemu": 1024}.get(self.backend, 0)
+        memory = self.memory_mb + extra if self.memory_mb else 0
+        return _jail.JobLimits(memory_mb=memory, file_mb=16, pids=64)
+
+    def _once(
+        self,
+        built: BuildResult,
+        item: CommandInput,
+        *,
+        count: bool,
+        limit: float,
+        jail: _jail.Jail | None = None,
+    ) -> Any:
+        """One process on one input: natively (task-clock) or counted with the backend.
+
+        With ``jail`` the result is a :class:`~perfcount.execute.jail.JobResult`.
+        """
         from perfcount.counters.process import run as run_process
 
+        if jail is not None:
+            at = jail.inside(built.directory)
+            return jail.run(
+                self._argv(built, item, at),
+                folder=built.directory,
+                limits=self._run_limits(),
+                stdin=item.stdin,
+                timeout=limit,
+                env=_jail.environment(at, self.spec.env, build=False),
+                events=self.events if count else "task-clock",
+                backend=self.backend if count else "software",
+                gpu=self.gpu if count else False,
+                max_output=self.max_output,
+            )
         kwargs: dict[str, Any] = {
             "stdin": item.stdin,
             "cwd": built.directory,
@@ -419,15 +627,38 @@ class CommandRunner(RunnerBase):
 
     def _status(self, res: Any, index: int, limit: float) -> tuple[str, str]:
         """The runner's classification of one process (``input N:`` prefixed to the error)."""
+        job = res if isinstance(res, _jail.JobResult) else None
+        if job is not None:
+            res = job.result
         facts = {
             "timed_out": res.timed_out,
             "too_large": res.stdout_truncated,
             "signal": res.signal,
             "exitcode": res.returncode,
             "stdout": res.stderr.decode("utf-8", "replace"),
+            "oom_killed": job is not None and job.oom_killed,
         }
-        limits = Limits(timeout=limit, memory_mb=0, output_mb=-(-self.max_output // (1 << 20)))
+        limits = Limits(
+            timeout=limit,
+            memory_mb=self.memory_mb if job is not None else 0,
+            output_mb=-(-self.max_output // (1 << 20)),
+        )
         status, error = classify(facts, limits, program=True)
+        if status == "ok" and job is not None and job.left_behind:
+            n = job.left_behind
+            status, error = (
+                "failed",
+                (
+                    f"left {n} process{'es' if n != 1 else ''} running when it exited (killed): "
+                    "work must finish before the program does"
+                ),
+            )
+        elif status == "ok" and job is not None and res.killed_lingering:
+            status, error = (
+                "failed",
+                "left processes running that kept its output open after it exited (killed): "
+                "work must finish before the program does",
+            )
         return status, (f"input {index}: {error}" if error else "")
 
     def _cost(self, res: Any) -> float:
@@ -471,7 +702,6 @@ class CommandRunner(RunnerBase):
         texts of the first repeat; ``status`` is ``build_failed`` when the
         build fails.
         """
-        from perfcount.counters.region import Counts
 
         items = self._items(inputs, "input")
         if not items:
@@ -486,11 +716,29 @@ class CommandRunner(RunnerBase):
         }
         built = self.build(solution)
         if not built.ok:
-            return Profile(status=BUILD_FAILED, error=built.error, **base)
+            return Profile(
+                status=BUILD_FAILED, error=built.error, sandbox="; ".join(built.sandbox), **base
+            )
+        jail = self._get_jail()
+        if jail is not None:
+            base["sandbox"] = "; ".join(jail.sandbox)
+        return self._profile(built, items, warmup, timeout, jail, base)
+
+    def _profile(
+        self,
+        built: BuildResult,
+        items: list[CommandInput],
+        warmup: int,
+        timeout: float | None,
+        jail: _jail.Jail | None,
+        base: dict[str, Any],
+    ) -> Profile:
+        from perfcount.counters.region import Counts
+
         native = self.timeout if timeout is None else float(timeout)
         for _ in range(warmup):
             for item in items:
-                self._once(built, item, count=False, limit=native)
+                self._once(built, item, count=False, limit=native, jail=jail)
         limit = native * self.timeout_factor
         costs: list[float] = []
         walls: list[float] = []
@@ -503,8 +751,9 @@ class CommandRunner(RunnerBase):
             wall = 0
             values: dict[str, float] = {}
             for i, item in enumerate(items):
-                res = last = self._once(built, item, count=True, limit=limit)
-                status, error = self._status(res, i, limit)
+                done = self._once(built, item, count=True, limit=limit, jail=jail)
+                status, error = self._status(done, i, limit)
+                res = last = _process(done)
                 if status != "ok":
                     stdout = res.stdout.decode("utf-8", "replace")[-_SHOWN:]
                     return Profile(status=status, error=error, stdout=stdout, **base)
@@ -570,10 +819,11 @@ class CommandRunner(RunnerBase):
             return Check(False, BUILD_FAILED, [], None, built.error, "")
         limit = self.timeout if timeout is None else float(timeout)
         outputs: list[str] = []
+        jail = self._get_jail()
         for i, item in enumerate(items):
-            res = self._once(built, item, count=False, limit=limit)
-            status, error = self._status(res, i, limit)
-            out = res.stdout.decode("utf-8", "replace")
+            done = self._once(built, item, count=False, limit=limit, jail=jail)
+            status, error = self._status(done, i, limit)
+            out = _process(done).stdout.decode("utf-8", "replace")
             if status != "ok":
                 first = error.splitlines()[0]
                 failure = Failure(i, first, item.describe())

@@ -721,6 +721,7 @@ _HARNESS_FILES = (
     "execute/sandbox.py",
     "execute/seccomp.py",
     "execute/commands.py",
+    "execute/jail.py",
     "counters/callgrind.py",
     "counters/process.py",
     "counters/backends/__init__.py",

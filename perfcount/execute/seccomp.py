@@ -146,12 +146,17 @@ CLONE_THREAD = 0x00010000
 AF_UNIX = 1
 
 
-def install(*, deny_perf_events: bool = False, deny_processes: bool = False) -> str | None:
+def install(
+    *, deny_perf_events: bool = False, deny_processes: bool = False, export_fd: int | None = None
+) -> str | None:
     """Install the filter in this process (irrevocably); ``None``, or why it was not installed.
 
     ``deny_processes``: no new processes (``fork``, ``vfork``, ``clone`` without
     ``CLONE_THREAD``; threads still work) — for a candidate whose count is
     per process and could not follow a child (the valgrind backend).
+    ``export_fd``: write the filter as a BPF program to this descriptor
+    (``seccomp_export_bpf``) instead of installing it, for a child that
+    installs it itself right before exec (``perfcount.execute.jail``).
     """
     lib = _lib()
     if lib is None:
@@ -193,6 +198,11 @@ def install(*, deny_perf_events: bool = False, deny_processes: bool = False) -> 
             rc = lib.seccomp_rule_add_array(ctx, _act_errno(errno.ENOSYS), clone3, 0, None)
             if rc < 0:
                 return f"seccomp_rule_add(clone3) failed: {errno.errorcode.get(-rc, rc)}"
+        if export_fd is not None:
+            lib.seccomp_export_bpf.restype = ctypes.c_int
+            lib.seccomp_export_bpf.argtypes = [ctypes.c_void_p, ctypes.c_int]
+            rc = lib.seccomp_export_bpf(ctx, export_fd)
+            return f"seccomp_export_bpf failed: {errno.errorcode.get(-rc, rc)}" if rc < 0 else None
         rc = lib.seccomp_load(ctx)
         if rc < 0:
             return f"seccomp_load failed: {errno.errorcode.get(-rc, rc)}"

@@ -410,8 +410,8 @@ def curate(
     be mixed. ``min_cost``/``max_cost`` are in the chosen backend's metric
     (instructions for ``qemu``/``valgrind``/``perf``, nanoseconds of task-clock for
     ``software``). ``time_wall`` (seconds) and ``memory_wall_mb`` bound each
-    native run of the scale search (the memory wall applies to Python
-    solutions: commands have no memory sandbox); ``scale`` forces one scale
+    native run of the scale search (for commands, each process's address
+    space in the jail, :mod:`perfcount.execute.jail`); ``scale`` forces one scale
     for every generator task (overriding rows' own). ``tasks`` keeps only those
     task ids. ``workers`` curates that many tasks at once. With ``output`` the
     dataset is written there (header ``name`` and ``version``). Returns a

@@ -201,8 +201,13 @@ class CommandKind(Kind):
 
     def runner_options(self, task: Any, memory_mb: int | None) -> dict[str, Any]:
         # a Task also names its metric (Task.extra["metric"]), a pool row only its spec;
-        # memory_mb does not apply: commands have no memory sandbox
-        return {"task": task if not isinstance(task, Mapping) else self.spec(task)}
+        # memory_mb bounds each process of the jailed run (perfcount.execute.jail)
+        options: dict[str, Any] = {
+            "task": task if not isinstance(task, Mapping) else self.spec(task)
+        }
+        if memory_mb is not None:
+            options["memory_mb"] = memory_mb
+        return options
 
     def placeholders(self, n: int) -> list[Any]:
         return [None] * n

@@ -393,9 +393,9 @@ def test_runners_of_a_pool_build_each_source_once(monkeypatch: pytest.MonkeyPatc
     builds: list[str] = []
     real = commands.build
 
-    def counting(spec, source, directory):
+    def counting(spec, source, directory, **kw):
         builds.append(source)
-        return real(spec, source, directory)
+        return real(spec, source, directory, **kw)
 
     monkeypatch.setattr(commands, "build", counting)
     spec = CommandSpec.create("c")
@@ -424,7 +424,7 @@ def test_curate_a_command_pool_with_the_scale_search(monkeypatch: pytest.MonkeyP
     builds: list[str] = []
     real = commands.build
     monkeypatch.setattr(
-        commands, "build", lambda spec, src, d: builds.append(src) or real(spec, src, d)
+        commands, "build", lambda spec, src, d, **kw: builds.append(src) or real(spec, src, d, **kw)
     )
     solutions = [_loop_program(r) for r in (1, 4)]
     row = {
