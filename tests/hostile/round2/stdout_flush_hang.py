@@ -1,5 +1,6 @@
 # hostile: replaces sys.stdout with an object whose flush() never returns; the harness flushes stdout after encoding the result, so the child hangs after its answer; the wall-clock timeout ends it
 # expect: timeout | ok | failed
+# timeout: 1.5
 import sys
 import time
 
