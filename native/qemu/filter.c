@@ -28,6 +28,7 @@ static const unsigned int denied[] = {
     425, /* io_uring_setup */   426, /* io_uring_enter */   427, /* io_uring_register */
     323, /* userfaultfd */      321, /* bpf */              101, /* ptrace */
     310, /* process_vm_readv */ 311, /* process_vm_writev */
+    434, /* pidfd_open */       438, /* pidfd_getfd */
     165, /* mount */            166, /* umount2 */          155, /* pivot_root */
     429, /* move_mount */       428, /* open_tree */        430, /* fsopen */
     431, /* fsconfig */         432, /* fsmount */          433, /* fspick */

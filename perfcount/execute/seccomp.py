@@ -13,7 +13,7 @@ sandbox or open channels between candidates:
   answers ``ENOSYS``, so the C library falls back to ``clone``);
 - the kernel keyring (``add_key``, ``request_key``, ``keyctl``);
 - ``io_uring_*``, ``userfaultfd``, ``bpf``;
-- ``ptrace`` and ``process_vm_readv/writev``;
+- ``ptrace``, ``process_vm_readv/writev``, ``pidfd_open``/``pidfd_getfd``;
 - ``socket(AF_UNIX, ...)``: a unix socket on the filesystem (a 0666 one in
   ``/tmp``, say) is reachable from an empty network namespace; ``socketpair``
   stays allowed, so ``multiprocessing`` pipes and queues work;
@@ -57,6 +57,10 @@ DENIED: tuple[str, ...] = (
     "ptrace",
     "process_vm_readv",
     "process_vm_writev",
+    # a pidfd of a process outside the candidate's tree tells it is alive (as kill(pid, 0)
+    # does: no pid namespace yet) and pidfd_getfd would take its descriptors
+    "pidfd_open",
+    "pidfd_getfd",
     "mount",
     "umount2",
     "pivot_root",

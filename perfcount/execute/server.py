@@ -995,7 +995,12 @@ MAX_ERROR_CHARS = 20_000
 
 
 def _clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:
-    """``text`` cut to ``limit`` characters (head and tail kept)."""
+    """``text`` cut to ``limit`` characters (head and tail kept), as valid Unicode.
+
+    Lone surrogates (a candidate's ``"\\ud800"``) become ``?``: printing or
+    UTF-8-encoding an error must never raise in the evaluator.
+    """
+    text = text.encode("utf-8", "replace").decode("utf-8")
     if len(text) <= limit:
         return text
     half = limit // 2

@@ -234,8 +234,14 @@ CHECKS: dict[str, Any] = {
     "clone3_newuser": lambda o: o["CLONE_NEWUSER"] != "ok" and o["CLONE_NEWNS"] != "ok",
     "io_uring_ring": lambda o: o["io_uring_setup"] == "EPERM",
     "userfaultfd_dev": lambda o: "UFFD" not in json.dumps(o),
-    # a pid namespace of its own: the evaluator's pid is free from inside
-    "kill_zero_enumerate": lambda o: o["evaluator"] == "free" and o["pidfd_open"] != "PIDFD",
+    # no pidfd of an outside process (denied); kill(pid, 0) still tells a live pid from a
+    # free one (no pid namespace yet): held by KNOWN_LIMITATIONS below
+    "kill_zero_enumerate": lambda o: o["pidfd_open"] == "EPERM",
+}
+#: what the sandbox does not stop yet, stated in SECURITY.md ("No pid namespace"): the test
+#: holds each to still happening, so that when a fix lands it fails and the entry goes
+KNOWN_LIMITATIONS: dict[str, Any] = {
+    "kill_zero_enumerate": lambda o: o["evaluator"] == "alive" and o["alive_below_me"] > 0,
 }
 # candidates whose *answer* is wrong by construction: run through check, must not pass
 STATUS_ONLY = [
@@ -280,6 +286,10 @@ def test_probe_kind(name: str, sw: Runner, world: World) -> None:
     assert p.status in expect, f"{name} ({what}): {p.status}: {p.error[:2000]}"
     assert p.outputs is not None and len(p.outputs) == 1, p.error[:2000]
     assert CHECKS[name](p.outputs[0]), f"{name}: {json.dumps(p.outputs[0], default=str)[:3000]}"
+    if name in KNOWN_LIMITATIONS:
+        assert KNOWN_LIMITATIONS[name](p.outputs[0]), (
+            f"{name} is stopped now: drop it from KNOWN_LIMITATIONS"
+        )
     assert SECRET not in _leaked(p)
     _after(sw, world, servers, before, conns)
 
