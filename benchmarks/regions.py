@@ -3,7 +3,7 @@
     python benchmarks/regions.py [--scale N] [--repeat N]
 
 A small suite of budgeted tests (``@pytest.mark.perfcount(max_instructions=...)``:
-dicts, strings, sorting, json, integer arithmetic) is written to a temporary
+dicts, sorting, json, integer arithmetic) is written to a temporary
 folder and run, round-robin in one run of this script, three ways:
 
 - native: ``python -m pytest --perfcount`` (no PMU here, so the budgets are
@@ -74,12 +74,6 @@ def test_json_roundtrip():
 @pytest.mark.perfcount(max_instructions=10**10)
 def test_arithmetic():
     assert sum(collatz(n) for n in range(1, 3_000 * SCALE)) > 0
-
-
-def test_fixture_block(perfcount):
-    with perfcount(label="strings", max_instructions=10**10):
-        text = " ".join(str(i) for i in range(30_000 * SCALE))
-        assert text.count(" ") == 30_000 * SCALE - 1
 """
 
 QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark"]
