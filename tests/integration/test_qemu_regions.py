@@ -390,3 +390,36 @@ def test_plugin_arguments_for_regions_are_checked(tmp_path: Path) -> None:
     bad = [*plain[:4], plain[4] + ",fd=1", "/bin/true"]
     done = subprocess.run(bad, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "keyfd=" in done.stderr
+
+
+def test_without_qemu_the_cli_and_the_reexec_say_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "test_a.py").write_text("def test_a():\n    pass\n")
+    no_qemu = _env(PATH=str(tmp_path))  # python by absolute path; no qemu-x86_64 on PATH
+    cli = subprocess.run(
+        [sys.executable, "-m", "perfcount", "pytest", "-q"],
+        cwd=tmp_path,
+        env=no_qemu,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 2 and "qemu-x86_64 is not installed" in cli.stderr, cli.stderr
+    again = subprocess.run(
+        [sys.executable, "-m", "pytest", *QUIET, "--perfcount", "--perfcount-backend", "qemu"],
+        cwd=tmp_path,
+        env=no_qemu,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 4 and "qemu-x86_64 is not installed" in again.stderr
+    # a re-run whose plugin does not answer is reported, not re-run again
+    loop = subprocess.run(
+        [sys.executable, "-m", "pytest", *QUIET, "--perfcount", "--perfcount-backend", "qemu"],
+        cwd=tmp_path,
+        env=_env(**{qemu.REEXEC_ENV: "1"}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert loop.returncode == 4 and "does not answer region reads" in loop.stderr, loop.stderr
