@@ -14,11 +14,11 @@ Backends: ``"perf"`` opens exactly the events asked for (default
 with perfcount's plugin in regions mode (``python -m perfcount pytest``,
 :func:`perfcount.counters.qemu.python_argv`): a region is two reads of the
 process's running guest-instruction count (every thread), calibrated like a
-group. Both are for the user's own code; candidates are counted from outside. ``"auto"`` is decided by
-:func:`perfcount.counters.backends.select` with ``in_process=True``: ``perf``
-when the hardware ``instructions`` counter opens here, else ``valgrind`` when
-this process runs under callgrind, else ``software`` (the reason is kept in
-``Counts.backend_reason``).
+group. Both are for the user's own code; candidates are counted from outside.
+``"auto"`` is decided by :func:`perfcount.counters.backends.select` with
+``in_process=True``: ``perf`` when the hardware ``instructions`` counter opens
+here, else ``valgrind`` when this process runs under callgrind, else
+``software`` (the reason is kept in ``Counts.backend_reason``).
 
 Groups are opened with ``inherit``: threads started after the group was opened
 (in practice: inside the region) are counted too, so work cannot hide in a
@@ -791,17 +791,18 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         return self
 
     def _exit_qemu(self) -> None:
-        end = _region_count()
+        end = _region_count()  # the first thing after the body
         self._raw = ((end - self._qemu_starts.pop(),), 0, 0)
         self._counts = None
 
 
-def _region_count() -> int:
-    from perfcount.counters.qemu import region_count
-
-    return region_count()
+def _no_reader() -> int:
+    raise BackendError("no qemu region reader (measure(backend='qemu') sets it up)")
 
 
+#: counters.qemu.region_count once a qemu region was set up (not imported before:
+#: a fork server imports this module, and every import there moves counts)
+_region_count: Callable[[], int] = _no_reader
 _QEMU_ENTRY: _Entry | None = None
 
 
@@ -812,8 +813,11 @@ def _qemu_entry() -> _Entry:
     two reads of an empty region is the measurement's own cost, subtracted
     from every region like a perf group's.
     """
-    global _QEMU_ENTRY
+    global _QEMU_ENTRY, _region_count
     if _QEMU_ENTRY is None:
+        from perfcount.counters.qemu import region_count
+
+        _region_count = region_count
         entry = _Entry(None, ("instructions",))
         probe = measure.__new__(measure)
         probe._init_plain(entry)
