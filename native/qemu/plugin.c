@@ -53,7 +53,8 @@
  * fails (EFAULT) instead of crashing qemu; the guest address is turned into
  * a host one with guest_base, learnt from the first translated instruction
  * (qemu_plugin_insn_haddr - qemu_plugin_insn_vaddr: g2h in user mode). The
- * marker only reads: it never changes a count. Without regions=on (the
+ * marker only reads: it never changes a count (a2 may name any address of
+ * qemu's, as any guest store may: this mode is for trusted code). Without regions=on (the
  * candidate path) and in a measured process (after an arm) it does nothing
  * at all, so a candidate learns nothing from it and its count is that of any
  * unknown syscall.
