@@ -30,6 +30,7 @@ session and stopped by ``%unload_ext perfcount`` or at exit.
 ``-b qemu`` works the same way: in-process when IPython runs under qemu-x86_64
 with perfcount's plugin in regions mode (see :mod:`perfcount.counters.qemu`),
 else through a qemu runner (its fork server under qemu, about a second).
+Under qemu, ``-b auto`` (the default) counts with qemu for instructions.
 """
 
 from __future__ import annotations
@@ -119,10 +120,12 @@ def run_statement(
 
         if not _native.running_on_valgrind():
             return _run_in_runner(source, namespace, warmup=warmup)
-    if backend == "qemu":
+    if backend in ("qemu", "auto") and events in (None, ["instructions"]):
         from perfcount.counters.qemu import running_regions
 
-        if not running_regions():
+        if backend == "auto" and running_regions():
+            backend = "qemu"  # under qemu nothing else opens (the pytest plugin does the same)
+        elif backend == "qemu" and not running_regions():
             return _run_in_runner(source, namespace, warmup=warmup, backend="qemu")
     return count(
         exec, code, namespace, repeat=repeat, warmup=warmup, events=events, backend=backend

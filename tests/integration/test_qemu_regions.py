@@ -287,12 +287,14 @@ def test_ipython_magic_counts_in_process_under_qemu(tmp_path: Path) -> None:
             sh.run_line_magic("load_ext", "perfcount")
             sh.run_cell("data = list(range(3000, 0, -1))")
             r = sh.run_line_magic("perfcount", "-o -q -n 3 -b qemu sorted(data)")
-            print(json.dumps([r.backend, list(r.values("instructions"))]))
+            auto = sh.run_line_magic("perfcount", "-o -q -n 3 sorted(data)")
+            print(json.dumps([r.backend, list(r.values("instructions")), auto.backend]))
             """
         )
     )
-    backend, values = json.loads(_python_under_qemu(script).stdout.splitlines()[-1])
+    backend, values, auto = json.loads(_python_under_qemu(script).stdout.splitlines()[-1])
     assert backend == "qemu" and len(values) == 3 and min(values) > 10_000
+    assert auto == "qemu"  # under qemu, the default backend is qemu
 
 
 # ---------------------------------------------------------------------------
