@@ -189,6 +189,37 @@ def test_region_counts_match_callgrind_in_process(tmp_path: Path) -> None:
     assert on_qemu == pytest.approx(on_callgrind, rel=0.005), (on_qemu, on_callgrind)
 
 
+@pytest.mark.slow
+def test_a_thread_started_in_the_region_is_counted(tmp_path: Path) -> None:
+    """A second thread switches the plugin to per-vCPU counting mid-run; its work is counted."""
+    script = tmp_path / "threads.py"
+    script.write_text(
+        LOOP
+        + textwrap.dedent(
+            """
+            import json, threading
+            from perfcount import measure
+            loop(1000)
+            with measure(backend="qemu") as one:
+                loop(100_000)
+            with measure(backend="qemu") as two:
+                th = threading.Thread(target=loop, args=(100_000,))
+                th.start()
+                loop(100_000)
+                th.join()
+            with measure(backend="qemu") as after:
+                loop(100_000)
+            print(json.dumps([m.counts["instructions"] for m in (one, two, after)]))
+            """
+        )
+    )
+    one, two, after = json.loads(_python_under_qemu(script).stdout)
+    # both loops, plus starting and joining the thread (the GIL's time-based switches
+    # make a region with two running threads vary by a few thousand instructions)
+    assert 2 * one < two < 2 * one * 1.05
+    assert after == pytest.approx(one, rel=1e-4)  # nothing lost across the mode switch
+
+
 BUDGETS = (
     LOOP
     + """
