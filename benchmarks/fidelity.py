@@ -1,7 +1,7 @@
 """qemu against callgrind on the shipped references: repeatability, agreement, clusters.
 
 For every reference of the chosen tasks of a shipped dataset (default: all of
-``perfcount-py``), the whole-life count is taken twice under ``qemu`` and once
+``perfcount-py``; ``perfcount-sys``'s command tasks too), the whole-life count is taken twice under ``qemu`` and once
 under ``valgrind`` (callgrind), each with its own runner. Printed: whether the
 two qemu counts are identical, the distribution of the per-solution relative
 difference qemu/callgrind - 1, and, per task, whether DPE's clustering of the
@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from perfcount.dpe.clustering import cluster
 from perfcount.dpe.datasets import load_dataset
+from perfcount.execute.commands import CommandRunner
 from perfcount.execute.runner import Runner
 from perfcount.pipeline.evaluation import _task_inputs
 
@@ -35,6 +36,10 @@ def _groups(costs: list[float]) -> list[int]:
         for i in c.members.tolist():
             index[i] = j
     return [index[i] for i in range(len(costs))]
+
+
+#: result column -> backend
+_NAMES = {"qemu": "qemu", "qemu2": "qemu", "valgrind": "valgrind"}
 
 
 def main() -> None:
@@ -51,11 +56,18 @@ def main() -> None:
         for tid in ids:
             task = ds[tid]
             inputs = _task_inputs(task)
-            costs = {"qemu": [], "qemu2": [], "valgrind": []}
+            costs: dict[str, list[float | None]] = {"qemu": [], "qemu2": [], "valgrind": []}
+            if task.is_command:  # a command task (perfcount-sys): its own runners, builds shared
+                runners = {n: CommandRunner(task, b) for n, b in _NAMES.items()}
+            else:
+                runners = {"qemu": q1, "qemu2": q2, "valgrind": vg}
             for src in task.reference:
-                for name, r in (("qemu", q1), ("qemu2", q2), ("valgrind", vg)):
+                for name, r in runners.items():
                     p = r.profile(src, task.entry_point, inputs)
                     costs[name].append(p.cost if p.ok else None)
+            if task.is_command:
+                for r in runners.values():
+                    r.close()
             ok = all(c is not None for v in costs.values() for c in v)
             rows.append(
                 {

@@ -13,6 +13,7 @@ namespace perfcount {
 void register_perf(py::module_& m);       // bind_perf.cpp
 void register_child(py::module_& m);      // bind_child.cpp
 void register_callgrind(py::module_& m);  // bind_callgrind.cpp
+void register_cachegrind(py::module_& m);  // bind_cachegrind.cpp
 void register_nvml(py::module_& m);       // bind_nvml.cpp
 }  // namespace perfcount
 
@@ -32,5 +33,6 @@ PYBIND11_MODULE(_native, m) {
     perfcount::register_perf(m);
     perfcount::register_child(m);
     perfcount::register_callgrind(m);
+    perfcount::register_cachegrind(m);
     perfcount::register_nvml(m);
 }

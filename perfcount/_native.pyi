@@ -188,6 +188,16 @@ def callgrind_zero() -> None:
 def callgrind_begin_candidate() -> bool:
     """Instrumentation on and counters zeroed, once per process; False if already begun."""
 
+# ---- cachegrind client requests (native/bind_cachegrind.cpp over cachegrind.hpp) ----
+# Only with valgrind >= 3.22's valgrind/cachegrind.h; without it
+# HAVE_CACHEGRIND_REQUESTS is False and cachegrind_begin_candidate raises BackendError.
+
+HAVE_CACHEGRIND_REQUESTS: bool
+"""Whether this build issues cachegrind client requests (valgrind >= 3.22 headers)."""
+
+def cachegrind_begin_candidate() -> bool:
+    """Cachegrind instrumentation on, once per process; False if already begun."""
+
 # ---- NVML (native/bind_nvml.cpp over nvml.hpp) --------------------------------
 # GpuError raised by NVML failures carries the nvmlReturn_t in ``errno``
 # (12 when libnvidia-ml cannot be loaded, 13 for a missing symbol).

@@ -20,7 +20,8 @@ def add_backend(
     parser: argparse.ArgumentParser,
     *,
     choices: tuple[str, ...] = NAMES,
-    help: str = "how costs are measured (default: auto)",
+    help: str = "how costs are measured (default: auto: perf, else qemu, else valgrind, else "
+    "software)",
 ) -> None:
     parser.add_argument("--backend", default="auto", choices=list(choices), help=help)
 

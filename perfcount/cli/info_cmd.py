@@ -11,17 +11,28 @@ from typing import Any
 class Command:
     name = "info"
     help = (
-        "Show the kernel, perf_event_paranoid, PMU, which events open, valgrind, NVML and "
-        "the backend 'auto' picks (with the reason)."
+        "Show the kernel, perf_event_paranoid, PMU, which events open, every backend's "
+        "availability and measured speed relative to native (cached per machine), NVML, the "
+        "sandbox and the backend 'auto' picks (perf, else qemu, else valgrind, else software; "
+        "with the reason)."
     )
 
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        parser.add_argument(
+            "--no-speed",
+            action="store_true",
+            help="do not measure or show the backends' speeds (the first measurement takes "
+            "~20 s; later calls read the cache)",
+        )
+        parser.add_argument(
+            "--remeasure", action="store_true", help="measure the backends' speeds again"
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         from perfcount.execute.info import info
 
-        data = info()
+        data = info(speed=not args.no_speed, refresh=args.remeasure)
         if args.json:
             json.dump(data, sys.stdout, indent=2, sort_keys=False)
             sys.stdout.write("\n")
@@ -81,5 +92,23 @@ def render(data: dict[str, Any]) -> None:
     for name, status in data["events"].items():
         events.add_row(name, "[green]ok[/]" if status == "ok" else f"[red]{status}[/]")
     console.print(events)
+    backends = Table(title="backends")
+    backends.add_column("backend")
+    backends.add_column("available")
+    backends.add_column("CPU time × native", justify="right")
+    for name, b in data.get("backends", {}).items():
+        ratio = b.get("x_native")
+        speed = f"{ratio:.1f}" if ratio is not None else (b.get("error") or "-")
+        state = "[green]yes[/]" if b.get("available") else f"[red]no[/]: {b.get('reason')}"
+        backends.add_row(name, state, speed)
+    console.print(backends)
+    sp = data.get("speeds") or {}
+    if sp:
+        origin = "cached" if sp.get("cached") else "measured now"
+        note = f"; {sp['cache_error']}" if sp.get("cache_error") else ""
+        console.print(
+            f"speeds: {sp.get('workload')}, native {sp.get('native_cpu_s') or 0:.4f} s CPU, "
+            f"{origin} {sp.get('measured')} ({sp.get('cache_file')}{note})"
+        )
     for gpu in nvml.get("gpus", []) if isinstance(nvml.get("gpus"), list) else []:
         console.print(f"GPU {gpu.get('index')}: {gpu.get('name')} ({gpu.get('uuid')})")

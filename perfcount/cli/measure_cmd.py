@@ -43,8 +43,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     common.add_backend(
         parser,
-        help="perf (hardware counters), valgrind (callgrind: the instructions of the whole "
-        "process tree, deterministic), software (task-clock etc.) or auto (default)",
+        help="perf (hardware counters), qemu (qemu-user + perfcount's plugin) or valgrind "
+        "(callgrind): the instructions of the whole process tree, deterministic; software "
+        "(task-clock etc.); auto (default: perf, else software)",
     )
     parser.add_argument(
         "-r", "--repeat", type=int, default=1, metavar="N", help="run the command N times (1)"

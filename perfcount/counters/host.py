@@ -2,10 +2,10 @@
 
 ``fingerprint()`` and ``describe()`` identify the machine in results and
 caches; the probes below feed :func:`perfcount.execute.info.info`, which adds
-the sandbox description. ``info()`` answers "why do I get CounterUnavailable here?" in one call: the
-kernel, ``perf_event_paranoid``, whether a hardware PMU is exposed, which
-events actually open, valgrind, NVML, and which backend ``"auto"`` picks and
-why. Nothing here raises because a part is missing; missing parts are
+the sandbox description and the backends' speeds. ``info()`` answers "why do I get
+CounterUnavailable here?" in one call: the kernel, ``perf_event_paranoid``,
+whether a hardware PMU is exposed, which events actually open, valgrind,
+NVML, and which backend ``"auto"`` picks and why. Nothing here raises because a part is missing; missing parts are
 reported with the reason.
 """
 

@@ -61,7 +61,7 @@ from typing import Any
 from perfcount._util import plain
 from perfcount.counters import callgrind
 from perfcount.counters import qemu as qemu_counting
-from perfcount.counters.backends import Backend
+from perfcount.counters.backends import Backend, cachegrind
 from perfcount.counters.backends import select as select_backend
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
 from perfcount.execute.candidate import (
@@ -127,6 +127,8 @@ class _Server:
         self.channel: qemu_counting.Channel | None = None
         if kind == "valgrind":
             argv = callgrind.server_argv(self.work_root, argv)
+        elif kind == "cachegrind":
+            argv = cachegrind.server_argv(self.work_root, argv)
         elif kind == "qemu":
             self.channel = qemu_counting.Channel(self.work_root)
             key_fd = self.channel.key_fd()
@@ -165,9 +167,9 @@ class _Server:
                 + (" and valgrind runs" if kind == "valgrind" else ""),
             ) from exc
         self.pid = int(hello["pid"])
-        if kind == "valgrind" and not hello.get("valgrind"):
+        if kind in ("valgrind", "cachegrind") and not hello.get("valgrind"):
             self.kill()
-            raise BackendError("the valgrind fork server is not running under valgrind")
+            raise BackendError(f"the {kind} fork server is not running under valgrind")
 
     def log_tail(self, n: int = 600) -> str:
         try:
@@ -412,8 +414,10 @@ class Runner(RunnerBase):
                         ),
                     )
             if status != "ok":
-                # a run that ended badly because its count was tampered with says so
-                tampered = _tampered(b, runs)
+                # a run that ended badly because its count was tampered with says so; not
+                # one the harness ended (a qemu process killed at its time or memory limit
+                # leaves no record, which is no evidence of tampering)
+                tampered = "" if status in ("timeout", "memory") else _tampered(b, runs)
                 if tampered:
                     status, error = "failed", tampered
                 return Profile(status=status, error=error, **common)
@@ -643,6 +647,7 @@ _HARNESS_FILES = (
     "counters/backends/perf.py",
     "counters/backends/software.py",
     "counters/backends/valgrind.py",
+    "counters/backends/cachegrind.py",
 )
 
 

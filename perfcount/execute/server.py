@@ -1068,7 +1068,10 @@ def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
     if req.get("valgrind"):
         from perfcount import _native
 
-        _native.callgrind_begin_candidate()
+        if (req.get("backend") or {}).get("name") == "cachegrind":
+            _native.cachegrind_begin_candidate()
+        else:
+            _native.callgrind_begin_candidate()
     elif req.get("qemu"):
         from perfcount.counters.qemu import arm
 

@@ -36,7 +36,7 @@ worker thread keeps its own warm runners, and a command solution is built once.
 The result is a :class:`CurationReport`: a mapping of the kept tasks (like a
 ``Dataset``), the ``Dataset`` itself, and one :class:`TaskOutcome` per pool
 task saying what was kept or dropped and why. Task lines are deterministic for
-a deterministic backend (``valgrind``): sorted keys and no timestamps (the
+a deterministic backend (``qemu``, ``valgrind``): sorted keys and no timestamps (the
 date goes in the dataset header only, with the perfcount version).
 """
 
@@ -85,7 +85,7 @@ DEFAULT_MAX_SCALE = 2**20
 #: P99 coefficient-of-variation threshold for the noisy ``software`` backend.
 DEFAULT_MAX_CV = 0.05
 #: Backends whose costs do not need the CV filter (counted, not timed).
-_COUNTED_BACKENDS = frozenset({"valgrind", "perf"})
+_COUNTED_BACKENDS = frozenset({"valgrind", "qemu", "cachegrind", "perf"})
 
 
 # --------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def curate(
     ``pool`` is a pool JSONL path, a directory of task folders, or an iterable
     of pool rows (docs/formats.md, "Pools"); Python and command tasks may
     be mixed. ``min_cost``/``max_cost`` are in the chosen backend's metric
-    (instructions for ``valgrind``/``perf``, nanoseconds of task-clock for
+    (instructions for ``qemu``/``valgrind``/``perf``, nanoseconds of task-clock for
     ``software``). ``time_wall`` (seconds) and ``memory_wall_mb`` bound each
     native run of the scale search (the memory wall applies to Python
     solutions: commands have no memory sandbox); ``scale`` forces one scale
@@ -465,7 +465,7 @@ def curate(
         max_cv=max_cv,
         scale=scale,
         max_scale=max_scale,
-        machine=_machine(),
+        machine=_machine(resolved_backend),
     )
     outcomes: list[TaskOutcome | None] = [None] * len(rows)
     with RunnerPool() as runners, reporter(progress, ProgressPlan("curate", len(rows))) as advance:
@@ -820,12 +820,13 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q))
 
 
-def _machine() -> dict[str, Any]:
-    """``perfcount.counters.host.describe()``: where the costs were measured."""
+def _machine(backend: str) -> dict[str, Any]:
+    """Where the costs were measured: the host (``host.describe()``), the CPU ``backend`` counts."""
     try:
+        from perfcount.counters.backends import counted_cpu
         from perfcount.counters.host import describe
 
-        return dict(describe())
+        return {**describe(), "counted_cpu": counted_cpu(backend)}
     except Exception as exc:  # informative only; never block a curation on it
         return {"error": f"{type(exc).__name__}: {exc}"}
 

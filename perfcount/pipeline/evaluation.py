@@ -1413,10 +1413,12 @@ def default_output(samples_path: str | os.PathLike[str]) -> str:
     return str(p.with_name(f"{stem}.results.jsonl"))
 
 
-def _machine() -> tuple[dict[str, Any], str]:
+def _machine(backend: str) -> tuple[dict[str, Any], str]:
+    """The host's metadata plus the CPU whose instructions ``backend`` counts (qemu: emulated)."""
+    from perfcount.counters.backends import counted_cpu
     from perfcount.counters.host import describe, fingerprint
 
-    return describe(), fingerprint()
+    return {**describe(), "counted_cpu": counted_cpu(backend)}, fingerprint()
 
 
 @dataclass
@@ -1660,7 +1662,7 @@ def evaluate(
         )
 
     backend_name, metric, reason = resolve_backend(backend)
-    machine, fp = _machine()
+    machine, fp = _machine(backend_name)
     config = make_config(
         backend=backend_name,
         timeout=timeout,

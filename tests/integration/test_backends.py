@@ -175,7 +175,7 @@ def test_perf_hardware_instructions():
 
 def test_select_auto_names_backend_and_reason():
     chosen, why = select("auto")
-    assert chosen.name in ("perf", "valgrind", "software") and why
+    assert chosen.name in ("perf", "qemu", "valgrind", "software") and why
     chosen, why = select("valgrind")
     assert (chosen.name, why) == ("valgrind", "backend 'valgrind' was requested")
     with pytest.raises(InvalidArgument, match="unknown backend"):
@@ -210,3 +210,73 @@ def test_runner_reports_backend_reason():
         chosen, why = select("auto")
         assert (r.backend, r.reason) == (chosen.name, why)
         assert r.metric in ("instructions", "task-clock")
+
+
+# -- cachegrind (valgrind >= 3.22) ---------------------------------------------------
+def _cachegrind_reason() -> str | None:
+    from perfcount.counters.backends.cachegrind import CachegrindBackend
+
+    try:
+        CachegrindBackend().check_available()
+    except BackendError as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def test_cachegrind_says_which_valgrind_it_needs():
+    from perfcount import _native
+    from perfcount.counters.backends.cachegrind import MIN_VERSION, valgrind_version
+
+    found = valgrind_version()
+    if found is not None and found[:2] >= MIN_VERSION and _native.HAVE_CACHEGRIND_REQUESTS:
+        pytest.skip(f"valgrind {found} provides cachegrind's client requests here")
+    why = _cachegrind_reason()
+    assert why is not None
+    if found is not None and found[:2] < MIN_VERSION:
+        shown = ".".join(map(str, found))
+        assert "needs valgrind >= 3.22" in why and f"found valgrind {shown}" in why, why
+    with pytest.raises(BackendError, match="cachegrind"):
+        Runner("cachegrind", timeout=5)
+    # built without valgrind/cachegrind.h: the request itself refuses, naming the version
+    if not _native.HAVE_CACHEGRIND_REQUESTS:
+        with pytest.raises(BackendError, match=r"valgrind >= 3\.22"):
+            _native.cachegrind_begin_candidate()
+    with pytest.raises(BackendError, match="fork server"):
+        select("cachegrind", in_process=True)
+    with pytest.raises(InvalidArgument, match="instructions only"):
+        select("cachegrind", ["task-clock"])
+
+
+def test_cachegrind_log_reading():
+    """valgrind's log of one process, in the words of cachegrind 3.22+ (cg_main.c)."""
+    from perfcount.counters.backends.cachegrind import log_count
+
+    ok = "==42== Cache configuration used:\n==42== \n==42== I refs:        1,234,567\n"
+    assert log_count(ok, 42) == (1_234_567, "", False)
+    assert log_count(ok.replace("I refs:", "I   refs:"), 42)[0] == 1_234_567  # <= 3.21 spacing
+    # a START while counting: the candidate issued the request itself
+    warned = (
+        "--42-- warning: CACHEGRIND_START_INSTRUMENTATION called,\n"
+        "--42--          but instrumentation is already enabled\n" + ok
+    )
+    count, why, tampered = log_count(warned, 42)
+    assert (count, tampered) == (None, True) and "START" in why
+    assert log_count("**42** hello\n" + ok, 42)[2] is True  # VALGRIND_PRINTF
+    # no total: the process did not end under valgrind (killed, or exec'd)
+    assert log_count("==42== Cache configuration used:\n", 42) == (
+        None,
+        "process 42 did not end under valgrind (it ran another program, or it was killed), "
+        "so its work was not counted",
+        False,
+    )
+
+
+def test_cachegrind_counts_are_repeatable():
+    why = _cachegrind_reason()
+    if why:
+        pytest.skip(f"cachegrind backend unavailable: {why}")
+    with Runner("cachegrind", timeout=5) as r:  # pragma: no cover - valgrind >= 3.22 only
+        costs = [r.profile(LOOP, "f", [[2000]]).cost for _ in range(2)]
+        more = r.profile(LOOP, "f", [[4000]])
+    assert costs[0] == costs[1] and costs[0] > 100_000, costs
+    assert more.status == "ok" and more.cost > costs[0]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PY = sys.executable
 
 
@@ -22,18 +24,52 @@ def cli(tmp_path: Path, *args: str, stdin: bytes | None = None) -> subprocess.Co
     )
 
 
-def test_info_json_and_table(tmp_path: Path) -> None:
+def test_info_json_and_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfcount.execute.speeds import speeds
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PERFCOUNT_CACHE_DIR", str(cache))
+    # measured once here, with one run per emulating backend (info's default is 3: the
+    # minimum of more runs is less moved by load), then read back by the CLI from the cache
+    measured = speeds(refresh=True, cache_dir=cache, runs=1)
+    assert measured["cached"] is False and measured["native_cpu_s"] > 0
     done = cli(tmp_path, "info", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     for key in ("kernel", "perf_event_paranoid", "pmu", "events", "valgrind", "nvml", "backend"):
         assert key in data
     assert data["events"]["task-clock"] == "ok"
-    assert data["backend"]["auto"] in ("perf", "valgrind", "software")
+    assert data["backend"]["auto"] in ("perf", "qemu", "valgrind", "software")
     assert data["backend"]["reason"]
+    # every backend, available or with the reason; the available ones timed against native
+    backends = data["backends"]
+    assert set(backends) == {"perf", "valgrind", "qemu", "cachegrind", "software"}
+    assert data["speeds"]["cached"] is True
+    assert Path(data["speeds"]["cache_file"]).parent == cache / "speeds"
+    assert backends == {name: {**b, **measured["backends"][name]} for name, b in backends.items()}
+    for name, b in backends.items():
+        if b["available"]:
+            assert b["x_native"] > 0 and b["cpu_s"] > 0, (name, b)
+        else:
+            assert b["reason"] and b["x_native"] is None, (name, b)
+    for slow in ("qemu", "valgrind"):  # emulation costs: several times native CPU time
+        if backends[slow]["available"]:
+            assert backends[slow]["x_native"] > 2, backends[slow]
+    if backends["qemu"]["available"] and backends["valgrind"]["available"]:
+        assert backends["qemu"]["x_native"] < backends["valgrind"]["x_native"]  # auto's order
+    quick = json.loads(cli(tmp_path, "info", "--json", "--no-speed").stdout)
+    assert quick["speeds"] == {} and "x_native" not in quick["backends"]["software"]
+    # the sandbox line says what a real candidate holds
+    sandbox = data["sandbox"]
+    if sandbox["root"] and "error" not in sandbox["candidate"]:
+        assert sandbox["candidate"]["uid"] >= 1_000_000
+        if sandbox["candidate"]["CapEff"] == "0000000000000000":
+            assert sandbox["capabilities"].startswith("none")
+            assert "CAP_DAC_READ_SEARCH" not in sandbox["summary"]
     table = cli(tmp_path, "info")
     assert table.returncode == 0, table.stderr
     assert "perf_event_paranoid" in table.stdout and "task-clock" in table.stdout
+    assert "CPU time × native" in table.stdout and "cached" in table.stdout
 
 
 def test_measure_table_and_exit_status(tmp_path: Path) -> None:

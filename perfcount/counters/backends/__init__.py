@@ -1,4 +1,4 @@
-"""How a cost is obtained: the ``perf``, ``valgrind``, ``qemu`` and ``software`` backends.
+"""How a cost is obtained: the perf, qemu, valgrind, cachegrind and software backends.
 
 :func:`select` is perfcount's one backend policy; every caller (the runners,
 ``measure()``/``count()``/``run()``, curation, evaluation, the pytest plugin,
@@ -8,28 +8,33 @@ that will be used with a human reason. ``auto`` picks:
 
 1. ``perf`` when the hardware instruction counter opens (or hardware events
    were asked for explicitly);
-2. else ``valgrind`` when a deterministic count is possible *where the
-   measurement runs*: for a runner (candidates in a fork server) when valgrind
-   is installed and perfcount was built with callgrind's client requests; for a
-   region in this process (``in_process=True``) when this process runs under
-   callgrind;
+2. else the fastest deterministic backend that really works *where the
+   measurement runs* (:data:`DETERMINISTIC`, fastest first: ``qemu``, then
+   ``valgrind``): for a runner (candidates in a fork server) the backend's
+   :meth:`~Backend.check_available` passes (qemu: ``qemu-x86_64`` with plugin
+   support, perfcount's plugin built, a tiny counted run succeeds; valgrind:
+   installed, perfcount built with callgrind's client requests); for a region
+   in this process (``in_process=True``) its
+   :meth:`~Backend.check_in_process` passes (valgrind: this process runs
+   under callgrind). Probed once per process; the reason names every backend
+   skipped and why;
 3. else ``software`` (task-clock: time, so noisy; the runner repeats and takes
    the median, and warns once).
 
-``qemu`` (qemu-user with perfcount's counting plugin) is chosen only by name
-for now: ``auto`` will prefer it to ``valgrind`` once the fork server runs
-under qemu.
+``cachegrind`` is chosen only by name: a START/STOP that changes its count is not
+logged, so a candidate that issues them from its own machine code is not caught
+(SECURITY.md).
 """
 
 from __future__ import annotations
 
 import functools
-import shutil
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from perfcount.counters.backends.base import Backend, Region, Summary
+from perfcount.counters.backends.cachegrind import CachegrindBackend
 from perfcount.counters.backends.perf import PerfBackend
 from perfcount.counters.backends.qemu import QemuBackend
 from perfcount.counters.backends.software import SoftwareBackend
@@ -38,16 +43,32 @@ from perfcount.counters.events import Event, parse_events
 from perfcount.counters.region import hardware_available
 from perfcount.errors import InvalidArgument, PerfcountError
 
-__all__ = ["BACKENDS", "NAMES", "Backend", "Region", "Summary", "select"]
+__all__ = [
+    "BACKENDS",
+    "DETERMINISTIC",
+    "NAMES",
+    "Backend",
+    "Region",
+    "Summary",
+    "counted_cpu",
+    "select",
+]
 
 BACKENDS: dict[str, type[Backend]] = {
     "perf": PerfBackend,
     "valgrind": ValgrindBackend,
     "qemu": QemuBackend,
+    "cachegrind": CachegrindBackend,
     "software": SoftwareBackend,
 }
 #: every name a user may pass (the CLI's choices)
 NAMES: tuple[str, ...] = ("auto", *BACKENDS)
+#: the deterministic backends ``auto`` tries, fastest first (benchmarks/backends.py,
+#: 5.6e9 instructions of Python: qemu + plugin 6.6x native CPU time, callgrind 42.8x)
+DETERMINISTIC: tuple[str, ...] = ("qemu", "valgrind")
+#: what ``auto``'s reason says about each one's speed
+_SPEED = {"qemu": "~7-14x", "valgrind": "~50x"}
+_TOOL = {"qemu": "qemu-user with perfcount's plugin", "valgrind": "callgrind"}
 
 
 def _name(backend: Any) -> str:
@@ -70,19 +91,27 @@ def _hardware() -> tuple[bool, str]:
 
 
 @functools.cache
-def _deterministic(in_process: bool) -> tuple[bool, str]:
-    """Whether callgrind can count here: in this process, or in a runner's fork server."""
-    if in_process:
-        if ValgrindBackend.running_under_callgrind():
-            return True, "this process runs under callgrind"
-        return False, "this process does not run under callgrind"
-    if shutil.which("valgrind") is None:
-        return False, "valgrind is not installed"
-    try:
-        ValgrindBackend().check_available()
-    except PerfcountError as exc:
-        return False, str(exc).splitlines()[0]
-    return True, "valgrind is installed"
+def _deterministic(in_process: bool) -> tuple[str | None, str]:
+    """The first backend of :data:`DETERMINISTIC` that works here, and what was skipped and why.
+
+    ``in_process``: for a region of this process (its ``check_in_process``),
+    else for a runner's fork server (its ``check_available``, which runs a
+    tiny counted program for qemu). Cached: probed once per process.
+    """
+    skipped: list[str] = []
+    for name in DETERMINISTIC:
+        backend = BACKENDS[name]()
+        try:
+            if in_process:
+                backend.check_in_process()
+            else:
+                backend.check_available()
+        except PerfcountError as exc:
+            skipped.append(f"{name}: {str(exc).splitlines()[0]}")
+            continue
+        where = "counts a region of this process" if in_process else "works here"
+        return name, f"{_TOOL[name]} {where}" + (f" ({'; '.join(skipped)})" if skipped else "")
+    return None, "no deterministic backend works here (" + "; ".join(skipped) + ")"
 
 
 def _auto(parsed: tuple[Event, ...] | None, in_process: bool) -> tuple[str, str]:
@@ -91,13 +120,14 @@ def _auto(parsed: tuple[Event, ...] | None, in_process: bool) -> tuple[str, str]
     hw_ok, hw_why = _hardware()
     if hw_ok:
         return "perf", hw_why
-    det_ok, det_why = _deterministic(in_process)
-    only_instructions = parsed is None or [e.name for e in parsed] == ["instructions"]
-    if det_ok and only_instructions:
-        return "valgrind", (
-            f"{hw_why}; {det_why}, so callgrind gives deterministic instruction counts "
-            "(~50x slower)"
-        )
+    det, det_why = None, ""
+    if parsed is None or [e.name for e in parsed] == ["instructions"]:
+        det, det_why = _deterministic(in_process)
+        if det is not None:
+            return det, (
+                f"{hw_why}; {det_why}, so {det} gives deterministic instruction counts "
+                f"({_SPEED[det]} slower than native)"
+            )
     if parsed is not None:  # hardware events asked for: perf reports why they do not open
         return "perf", "hardware events were asked for"
     return "software", (
@@ -135,6 +165,20 @@ def select(
     if in_process:
         chosen.check_in_process()
     return chosen, reason
+
+
+def counted_cpu(backend: str) -> dict[str, Any]:
+    """The CPU whose instructions a backend's counts are (results' machine metadata).
+
+    qemu counts the instructions of the CPU model it emulates (pinned,
+    :data:`perfcount.counters.qemu.CPU_MODEL`), whatever the host; every
+    other backend those of the host's CPU (``/proc/cpuinfo``'s model name).
+    """
+    from perfcount.counters import host, qemu
+
+    if _name(backend) == "qemu":
+        return {"model": qemu.CPU_MODEL, "emulated": True, "how": f"{qemu.QEMU} -cpu"}
+    return {"model": host.cpu_model(), "emulated": False, "how": "host"}
 
 
 @functools.cache

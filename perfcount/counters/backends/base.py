@@ -59,7 +59,7 @@ class Backend:
 
     name: str = ""
     metric: str = ""
-    #: "native" (plain interpreter) or "valgrind" (server runs under callgrind)
+    #: "native" (plain interpreter), "valgrind", "cachegrind" or "qemu" (what the server runs under)
     server: str = "native"
     #: how much slower than native the candidate runs; timeouts are multiplied by it
     timeout_factor: float = 1.0

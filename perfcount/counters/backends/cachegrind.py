@@ -1,0 +1,212 @@
+"""``cachegrind`` backend: instruction counts from ``valgrind --tool=cachegrind --cache-sim=no``.
+
+Needs valgrind >= 3.22, whose cachegrind has client requests
+(``CACHEGRIND_START_INSTRUMENTATION`` in ``valgrind/cachegrind.h``) and
+``--instr-at-start=no``; perfcount must be built against that header
+(``_native.HAVE_CACHEGRIND_REQUESTS``). The semantics are the valgrind
+backend's: the fork server runs under cachegrind with instrumentation off,
+each forked candidate's process switches it on once, right when the server
+lets it go (``_native.cachegrind_begin_candidate``), and is counted to its
+exit; the count is the ``I refs`` line of valgrind's log of that process
+(written by valgrind as root, through a descriptor the candidate cannot use).
+
+Weaker than callgrind: cachegrind logs a START or STOP request only when it
+changes nothing (the log then fails the run), so a candidate that runs
+machine code of its own can switch its count off and on without a trace;
+only the CPU-time check (``suspect``) bounds that. ``auto`` never picks it.
+
+**Untested**: written against valgrind 3.24's ``cachegrind.h`` and
+``cg_main.c``; this project's machines have valgrind 3.19, where
+:meth:`CachegrindBackend.check_available` says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from perfcount.counters.backends.base import Backend, Region
+from perfcount.counters.callgrind import TIMEOUT_FACTOR, no_aslr, require_valgrind
+from perfcount.counters.events import parse_events
+from perfcount.errors import BackendError, CandidateError, InvalidArgument
+
+__all__ = ["MIN_VERSION", "CachegrindBackend", "log_count", "server_argv", "valgrind_version"]
+
+#: the first valgrind whose cachegrind has client requests and --instr-at-start
+MIN_VERSION = (3, 22)
+
+_VERSION = re.compile(r"valgrind-(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+@functools.cache
+def _version_of(path: str) -> tuple[int, ...] | None:
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = _VERSION.search(done.stdout)
+    return tuple(int(g) for g in m.groups() if g is not None) if m else None
+
+
+def valgrind_version() -> tuple[int, ...] | None:
+    """The installed valgrind's version (``(3, 19, 0)``), ``None`` if unknown or absent."""
+    try:
+        return _version_of(require_valgrind())
+    except BackendError:
+        return None
+
+
+def server_argv(log_dir: Path, argv: Sequence[str]) -> list[str]:
+    """``argv`` (a fork server) under cachegrind, instrumentation off until a child asks.
+
+    No cache or branch simulation (only ``Ir`` is collected: the fastest
+    cachegrind), nothing written to an output file; ``-v`` so that each
+    process's log ends with its ``I refs`` total, one log per process.
+    """
+    return [
+        *no_aslr(),
+        require_valgrind(),
+        "--tool=cachegrind",
+        "-v",
+        "--cache-sim=no",
+        "--branch-sim=no",
+        "--instr-at-start=no",
+        "--cachegrind-out-file=/dev/null",
+        f"--log-file={log_dir}/valgrind.%p.log",
+        *argv,
+    ]
+
+
+_LOG_IREFS = re.compile(r"^==(\d+)==\s+I\s+refs:\s+([\d,]+)\s*$", re.M)
+#: cachegrind's own words for a START/STOP request that changed nothing (cg_main.c)
+_LOG_REDUNDANT = re.compile(r"CACHEGRIND_(START|STOP)_INSTRUMENTATION called")
+_LOG_UNKNOWN = re.compile(r"unknown cachegrind client request|unhandled client request")
+_LOG_CLIENT_PRINT = re.compile(r"^\*\*\d+\*\*", re.M)
+
+
+def log_count(text: str, pid: int) -> tuple[int | None, str, bool]:
+    """The instructions of the candidate's process ``pid``, from valgrind's log of it.
+
+    Returns ``(count, "", False)``; ``(None, why, True)`` when the log shows
+    a client request of the candidate's (a redundant START/STOP, an unknown
+    request, a client printf); ``(None, why, False)`` when the process did not
+    end under valgrind (killed, or it ran another program).
+    """
+    if _LOG_CLIENT_PRINT.search(text):
+        return None, "it wrote into valgrind's log (a VALGRIND_PRINTF client request)", True
+    redundant = _LOG_REDUNDANT.findall(text)
+    if redundant:
+        return (
+            None,
+            (
+                f"it issued cachegrind's {'/'.join(redundant)} instrumentation request itself "
+                "(a client request)"
+            ),
+            True,
+        )
+    if _LOG_UNKNOWN.search(text):
+        return None, "it issued a client request cachegrind does not know", True
+    own = [m for m in _LOG_IREFS.finditer(text) if int(m.group(1)) == pid]
+    if not own:
+        return (
+            None,
+            (
+                f"process {pid} did not end under valgrind (it ran another program, or it was "
+                "killed), so its work was not counted"
+            ),
+            False,
+        )
+    if len(_LOG_IREFS.findall(text)) != 1:
+        return None, "valgrind's log of it holds more than one total", True
+    return int(own[0].group(2).replace(",", "")), "", False
+
+
+class CachegrindBackend(Backend):
+    name = "cachegrind"
+    metric = "instructions"
+    server = "cachegrind"
+    #: no cache simulation: at most callgrind's slowdown (not measured: valgrind 3.19 here)
+    timeout_factor = TIMEOUT_FACTOR
+
+    def default_events(self) -> list[str]:
+        return ["instructions"]
+
+    def check_events(self, events: list[str]) -> None:
+        if [e.name for e in parse_events(events)] != ["instructions"]:
+            raise InvalidArgument(
+                f"the cachegrind backend counts instructions only, not {list(events)}",
+                hint="drop events=, or use backend='perf'/'software' for other events",
+            )
+
+    def check_in_process(self) -> None:
+        raise BackendError(
+            "backend='cachegrind' counts candidates in a fork server, not a region of this process",
+            hint="use perfcount.profile(..., backend='cachegrind'), or backend='valgrind' "
+            "in a Python that runs under callgrind",
+        )
+
+    def check_available(self) -> None:
+        path = require_valgrind()
+        found = _version_of(path)
+        if found is None or found[:2] < MIN_VERSION:
+            shown = ".".join(map(str, found)) if found else "of unknown version"
+            raise BackendError(
+                f"the cachegrind backend needs valgrind >= {MIN_VERSION[0]}.{MIN_VERSION[1]} "
+                f"(cachegrind's client requests, CACHEGRIND_START_INSTRUMENTATION); found "
+                f"valgrind {shown} at {path}",
+                hint="install valgrind 3.22 or newer and rebuild perfcount, or use "
+                "backend='valgrind' (callgrind) or 'qemu'",
+            )
+        try:
+            from perfcount import _native
+        except ImportError as exc:
+            raise BackendError(
+                f"perfcount's native extension is missing ({exc}); the cachegrind backend "
+                "needs its cachegrind client requests",
+                hint="pip install -e . (rebuild perfcount)",
+            ) from exc
+        if not getattr(_native, "HAVE_CACHEGRIND_REQUESTS", False):
+            raise BackendError(
+                "perfcount was built without valgrind/cachegrind.h (valgrind >= 3.22), so the "
+                "cachegrind backend cannot count",
+                hint="install valgrind 3.22+ with its headers and reinstall perfcount",
+            )
+
+    @contextmanager
+    def region(self, label: str) -> Iterator[Region]:
+        self.check_in_process()
+        yield Region()  # pragma: no cover
+
+    def run_values(self, run: dict[str, Any]) -> Region:
+        """The candidate's instructions, from valgrind's log of its one process."""
+        logs = run.get("logs")
+        pid = run.get("pid")
+        if not isinstance(logs, dict) or not isinstance(pid, int):
+            raise BackendError("the fork server reported no valgrind logs for the candidate")
+        if "too_many" in logs:
+            raise CandidateError("the candidate started more processes than can be counted")
+        if "unexpected" in logs:
+            raise CandidateError(
+                "files appeared in the fork server's folder during the candidate's run: "
+                + logs["unexpected"].strip().replace("\n", ", ")
+            )
+        others = sorted(n for n in logs if n.isdigit() and n != str(pid))
+        if others:
+            # a forked cachegrind process inherits its parent's counts: no sum is right
+            raise CandidateError(
+                f"the candidate started processes ({', '.join(others)}), which cannot be "
+                "counted under cachegrind"
+            )
+        if str(pid) not in logs:
+            raise BackendError(f"valgrind wrote no log for the candidate's process {pid}")
+        count, why, tampered = log_count(logs[str(pid)], pid)
+        if count is None:
+            if tampered:
+                raise CandidateError(f"the count cannot be trusted: {why}")
+            raise BackendError(f"no count: {why}")
+        return Region(values={"instructions": float(count)})
