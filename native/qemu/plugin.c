@@ -43,6 +43,22 @@
  * the process lost its report fd); end=signal is for qemu versions that do
  * run them on that path.
  *
+ * Regions (plugin argument regions=on; for the user's own trusted code, never
+ * given by the fork server): a process that is not measured may issue the
+ * region marker, syscall PC_REGION_SYSCALL with a1 = PC_REGION_READ and a2 =
+ * the guest address of a uint64_t; the plugin writes the process's running
+ * count there (every thread, monotonic; a region is two reads subtracted, so
+ * regions nest). qemu then answers -ENOSYS as for any unknown number. The
+ * write goes through process_vm_writev on this process, so a bad address
+ * fails (EFAULT) instead of crashing qemu; the guest address is turned into
+ * a host one with guest_base, learnt from the first translated instruction
+ * (qemu_plugin_insn_haddr - qemu_plugin_insn_vaddr: g2h in user mode). The
+ * marker only reads: it never changes a count (a2 may name any address of
+ * qemu's, as any guest store may: this mode is for trusted code). Without regions=on (the
+ * candidate path) and in a measured process (after an arm) it does nothing
+ * at all, so a candidate learns nothing from it and its count is that of any
+ * unknown syscall.
+ *
  * execve by a measured process would run the new program natively, uncounted
  * (qemu-user executes the host binary). So the plugin writes an end=exec
  * record from the syscall-entry callback and SIGKILLs the process before the
@@ -73,6 +89,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -83,6 +100,9 @@
  * Below 2^30 (bit 30 selects the x32 ABI in a native kernel) and far above
  * the last x86-64 syscall (~460). qemu passes the number as an int. */
 #define PC_ARM_SYSCALL 0x2F5C0001
+/* The region marker (regions=on only); perfcount/counters/qemu.py REGION_SYSCALL. */
+#define PC_REGION_SYSCALL 0x2F5C0002
+#define PC_REGION_READ 1
 
 /* x86-64 (guest) syscall numbers and clone flags */
 enum {
@@ -145,6 +165,10 @@ static struct {
     uint32_t live;    /* vCPUs alive now */
     uint32_t rearm;
     uint64_t base; /* MODE_SCOREBOARD: the sum at the last reset */
+    int regions;   /* regions=on: the region marker answers (unmeasured processes only) */
+    int have_guest_base;
+    uintptr_t guest_base; /* host address of guest address 0 (user mode: g2h) */
+    int region_warned;
 } g;
 
 static uint64_t inline_count; /* MODE_INLINE: TCG adds to it directly */
@@ -247,9 +271,21 @@ static void tb_exec_percpu(unsigned int vcpu_index, void *udata) {
     }
 }
 
+static void learn_guest_base(const struct qemu_plugin_tb *tb) {
+    struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, 0);
+    const void *host = insn ? qemu_plugin_insn_haddr(insn) : NULL;
+    if (host == NULL) return; /* not backed by RAM: try the next TB */
+    __atomic_store_n(&g.guest_base, (uintptr_t)host - (uintptr_t)qemu_plugin_insn_vaddr(insn),
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&g.have_guest_base, 1, __ATOMIC_RELEASE);
+}
+
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     (void)id;
     const uint64_t n = qemu_plugin_tb_n_insns(tb);
+    if (g.regions && n > 0 && !__atomic_load_n(&g.have_guest_base, __ATOMIC_ACQUIRE)) {
+        learn_guest_base(tb);
+    }
     switch (g.mode) {
     case MODE_SCOREBOARD:
         qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(tb, QEMU_PLUGIN_INLINE_ADD_U64, sb_entry,
@@ -293,6 +329,24 @@ static void on_vcpu_exit(qemu_plugin_id_t id, unsigned int vcpu_index) {
 
 /* -- syscalls ------------------------------------------------------------ */
 
+/* The region marker: write this process's running count to the guest's uint64_t at addr. */
+static void region_read(uint64_t addr) {
+    if (!__atomic_load_n(&g.have_guest_base, __ATOMIC_ACQUIRE) || addr == 0 || addr % 8 != 0) {
+        return; /* the guest sees its buffer unchanged and reports it */
+    }
+    uint64_t value = total();
+    struct iovec local = {.iov_base = &value, .iov_len = sizeof value};
+    struct iovec remote = {.iov_base = (void *)(g.guest_base + (uintptr_t)addr),
+                           .iov_len = sizeof value};
+    if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof value &&
+        !__atomic_exchange_n(&g.region_warned, 1, __ATOMIC_RELAXED)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "cannot write a region count to guest address 0x%llx: %s",
+                 (unsigned long long)addr, strerror(errno));
+        say(msg);
+    }
+}
+
 /* qemu emulates vfork (CLONE_VFORK, with or without CLONE_VM) with fork;
  * CLONE_VM without CLONE_VFORK makes a thread (or fails) */
 static int makes_thread(int64_t num, uint64_t flags) {
@@ -302,11 +356,18 @@ static int makes_thread(int64_t num, uint64_t flags) {
 static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num, uint64_t a1,
                        uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6,
                        uint64_t a7, uint64_t a8) {
-    (void)id, (void)vcpu_index, (void)a2, (void)a3, (void)a4;
+    (void)id, (void)vcpu_index, (void)a3, (void)a4;
     (void)a5, (void)a6, (void)a7, (void)a8;
     switch (num) {
+    case PC_REGION_SYSCALL:
+        /* only where asked for, and never in a measured process (a candidate) */
+        if (g.regions && !g.measured && a1 == PC_REGION_READ) region_read(a2);
+        break;
     case PC_ARM_SYSCALL:
-        if (!g.measured) {
+        if (g.report_fd < 0) {
+            /* regions-only run (no report channel): nothing to measure into */
+            __atomic_fetch_add(&g.rearm, 1, __ATOMIC_RELAXED);
+        } else if (!g.measured) {
             g.measured = 1;
             g.tag = a1;
             g.pid = getpid();
@@ -430,7 +491,7 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
         return -1;
     }
     long long report_fd = -1, key_fd = -1, tag = 0;
-    int arm_start = 0;
+    int arm_start = 0, regions = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int bad = 0;
@@ -444,26 +505,36 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
             arm_start = 1;
         } else if (strcmp(a, "arm=marker") == 0) {
             arm_start = 0;
+        } else if (strcmp(a, "regions=on") == 0) {
+            regions = 1;
         } else {
             bad = 1;
         }
         if (bad) {
             char msg[300];
             snprintf(msg, sizeof msg,
-                     "bad argument %.200s (expected fd=N,keyfd=N[,arm=start|marker][,tag=N])", a);
+                     "bad argument %.200s (expected fd=N,keyfd=N[,arm=start|marker][,tag=N]"
+                     "[,regions=on], or regions=on alone)",
+                     a);
             say(msg);
             return -1;
         }
     }
-    if (report_fd < 0 || key_fd < 0) {
+    const int channel = report_fd >= 0 || key_fd >= 0 || arm_start;
+    if (channel && (report_fd < 0 || key_fd < 0)) {
+        say("the arguments fd=<report fd> and keyfd=<key pipe fd> are required "
+            "(only regions=on alone runs without a report channel)");
+        return -1;
+    }
+    if (!channel && !regions) {
         say("the arguments fd=<report fd> and keyfd=<key pipe fd> are required");
         return -1;
     }
-    if (read_key((int)key_fd) != 0) {
+    if (channel && read_key((int)key_fd) != 0) {
         say("could not read the 32-byte key from keyfd");
         return -1;
     }
-    if (fcntl((int)report_fd, F_GETFD) < 0) {
+    if (channel && fcntl((int)report_fd, F_GETFD) < 0) {
         say("the report fd is not open");
         return -1;
     }
@@ -485,6 +556,7 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
     }
     g.plugin = id;
     g.report_fd = (int)report_fd;
+    g.regions = regions;
     g.pid = getpid();
     if (arm_start) {
         g.measured = 1;

@@ -30,6 +30,7 @@ SUBCOMMANDS = [
     "cluster",
     "plot",
     "new_task",
+    "pytest",
 ]
 
 
@@ -72,7 +73,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = build_parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    passthrough = commands.get(raw[0]) if raw else None
+    if passthrough is not None and getattr(passthrough, "passthrough", False):
+        # another program's arguments (`pytest -k x`): argparse would take them as ours
+        args = argparse.Namespace(command=raw[0], argv=raw[1:])
+    else:
+        args = parser.parse_args(raw)
     if args.command is None:
         parser.print_help()
         return 2

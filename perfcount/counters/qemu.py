@@ -16,7 +16,10 @@ callgrind is 43x: ``benchmarks/backends.py``).
   through a pipe, a report file the plugin appends authenticated records to),
   :class:`Record`, :func:`parse_records` and :func:`tree` (a process tree's
   records checked for completeness and summed);
-- the harness side of the arm marker: :func:`arm`.
+- the harness side of the arm marker: :func:`arm`;
+- regions of this process when it runs under qemu with ``regions=on``
+  (trusted code only: budgets in CI): :func:`python_argv` (this interpreter
+  re-run under qemu), :func:`running_regions`, :func:`region_count`.
 
 Trust (see also the comment at the top of ``native/qemu/plugin.c``): a
 measured process cannot reset its count (a second arm is ignored and counted
@@ -44,6 +47,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -55,6 +59,9 @@ __all__ = [
     "ARM_SYSCALL",
     "CPU_MODEL",
     "INSTALL_HINT",
+    "REEXEC_ENV",
+    "REGION_READ",
+    "REGION_SYSCALL",
     "TIMEOUT_FACTOR",
     "Channel",
     "Record",
@@ -66,14 +73,24 @@ __all__ = [
     "parse_records",
     "plugin_path",
     "prepare_arm",
+    "python_argv",
+    "python_env",
     "qemu_argv",
+    "region_count",
     "require_qemu",
     "resolve_program",
+    "running_regions",
     "tree",
 ]
 
 #: The arm marker's syscall number (``PC_ARM_SYSCALL`` in native/qemu/plugin.c).
 ARM_SYSCALL = 0x2F5C0001
+#: The region marker (``PC_REGION_SYSCALL``): answered only with ``regions=on``.
+REGION_SYSCALL = 0x2F5C0002
+#: Its one operation: write the process's running count to a guest ``uint64_t``.
+REGION_READ = 1
+#: Set in the environment of a Python this module re-ran under qemu (loop guard).
+REEXEC_ENV = "PERFCOUNT_QEMU_REGIONS"
 
 #: The emulated CPU, pinned so that glibc's ifunc choices (and OpenSSL's, zlib's
 #: ... CPUID dispatch) are the same on every host and every qemu version:
@@ -634,3 +651,121 @@ def arm(tag: int = 0) -> None:
     if isinstance(tag, bool) or not isinstance(tag, int) or not 0 <= tag < 1 << 63:
         raise InvalidArgument(f"tag must be an int in [0, 2**63), got {tag!r}")
     prepare_arm()(ARM_SYSCALL, tag)
+
+
+# ---------------------------------------------------------------------------
+# regions of this process (the user's own, trusted code)
+
+_NO_ANSWER = (1 << 64) - 1  # what the buffer holds when nothing answered
+
+
+class _RegionBuffer(threading.local):
+    """A per-thread ``uint64_t`` the plugin writes the count into (threads read concurrently).
+
+    The syscall's arguments are ctypes objects built once (no conversion per
+    call: a read costs ~4k guest instructions, calibrated out by ``measure``).
+    """
+
+    def __init__(self) -> None:
+        self.buf = ctypes.c_uint64(_NO_ANSWER)
+        self.args = (
+            ctypes.c_long(REGION_SYSCALL),
+            ctypes.c_long(REGION_READ),
+            ctypes.c_void_p(ctypes.addressof(self.buf)),
+        )
+
+
+_region_buffer = _RegionBuffer()
+
+
+@functools.cache
+def _region_syscall() -> Any:
+    fn = ctypes.CDLL(None).syscall
+    fn.restype = ctypes.c_long
+    return fn
+
+
+NOT_UNDER_QEMU = (
+    "this Python does not run under qemu-x86_64 with perfcount's plugin in regions mode"
+)
+UNDER_QEMU_HINT = (
+    "run the tests as `python -m perfcount pytest ARGS` (or `pytest --perfcount "
+    "--perfcount-backend qemu`, which re-runs itself under qemu); any script: "
+    "`qemu-x86_64 -cpu " + CPU_MODEL + " -plugin <perfcount>/_qemu_plugin.so,regions=on "
+    "<python> script.py`; or count a whole candidate with perfcount.profile(..., backend='qemu')"
+)
+
+
+def region_count() -> int:
+    """This process's running guest-instruction count (every thread), from the plugin.
+
+    Monotonic: a region is two reads subtracted. Raises :class:`BackendError`
+    when nothing answers (not under qemu, or qemu without ``regions=on``).
+    """
+    r = _region_buffer
+    buf = r.buf
+    buf.value = _NO_ANSWER
+    _region_syscall()(*r.args)
+    value = buf.value
+    if value == _NO_ANSWER:
+        raise BackendError(NOT_UNDER_QEMU, hint=UNDER_QEMU_HINT)
+    return value
+
+
+@functools.cache
+def running_regions() -> bool:
+    """Whether this process runs under qemu with perfcount's plugin answering region reads.
+
+    Never asked under valgrind (which would warn about the unknown syscall);
+    elsewhere the marker is an unknown syscall that fails with ENOSYS.
+    """
+    try:
+        from perfcount import _native
+
+        if _native.running_on_valgrind():
+            return False
+    except ImportError:
+        pass
+    try:
+        region_count()
+    except BackendError:
+        return False
+    return True
+
+
+def python_argv(
+    args: Sequence[str], *, python: str | None = None, cpu: str = CPU_MODEL
+) -> list[str]:
+    """argv running ``python ARGS`` under qemu with the plugin in regions mode.
+
+    ``regions=on`` alone: no report channel and no arm (nothing is measured
+    from outside); the process reads its own regions. Raises
+    :class:`BackendError` when qemu or the plugin is missing here.
+    """
+    qemu, plugin = check_available()
+    program, guest = resolve_program([python or sys.executable, *args])
+    return [
+        qemu,
+        "-cpu",
+        cpu,
+        "-plugin",
+        _plugin_value(str(plugin)) + ",regions=on",
+        "-0",
+        guest[0],
+        program,
+        *guest[1:],
+    ]
+
+
+def python_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a Python re-run under qemu: no ``QEMU_*``, a fixed hash seed.
+
+    ``PYTHONHASHSEED`` is set to 0 unless the caller set one (string hashing
+    changes dict and set layouts, and with them counts, from run to run);
+    :data:`REEXEC_ENV` marks the re-run so that a plugin that does not answer
+    is reported instead of re-running again.
+    """
+    out = guest_env(env)
+    out.setdefault("PYTHONHASHSEED", "0")
+    out[REEXEC_ENV] = "1"
+    return out

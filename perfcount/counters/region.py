@@ -10,11 +10,15 @@ Backends: ``"perf"`` opens exactly the events asked for (default
 ``instructions,cycles,task-clock``); ``"software"`` only software events
 (default ``task-clock,page-faults,context-switches``) — the same native path;
 ``"valgrind"`` works in-process only under ``valgrind --tool=callgrind``
-(otherwise use ``perfcount.profile``). ``"auto"`` is decided by
-:func:`perfcount.counters.backends.select` with ``in_process=True``: ``perf``
-when the hardware ``instructions`` counter opens here, else ``valgrind`` when
-this process runs under callgrind, else ``software`` (the reason is kept in
-``Counts.backend_reason``).
+(otherwise use ``perfcount.profile``); ``"qemu"`` only under ``qemu-x86_64``
+with perfcount's plugin in regions mode (``python -m perfcount pytest``,
+:func:`perfcount.counters.qemu.python_argv`): a region is two reads of the
+process's running guest-instruction count (every thread), calibrated like a
+group. Both are for the user's own code; candidates are counted from outside.
+``"auto"`` is decided by :func:`perfcount.counters.backends.select` with
+``in_process=True``: ``perf`` when the hardware ``instructions`` counter opens
+here, else ``valgrind`` when this process runs under callgrind, else
+``software`` (the reason is kept in ``Counts.backend_reason``).
 
 Groups are opened with ``inherit``: threads started after the group was opened
 (in practice: inside the region) are counted too, so work cannot hide in a
@@ -514,6 +518,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         "_key",
         "_meter",
         "_private_group",
+        "_qemu_starts",
         "_reason",
         "_subtract",
         "_vg_depth",
@@ -536,14 +541,15 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._gpu = gpu or False
         self._inherit = bool(inherit)
         self._key: tuple[Any, ...] | None = _group_key(self._events, self._inherit)
-        self._slow = bool(self._gpu) or self._backend == "valgrind"
-        self._entry: _Entry | None = None
+        self._slow = bool(self._gpu) or self._backend in ("valgrind", "qemu")
+        self._entry: _Entry | None = _qemu_entry() if self._backend == "qemu" else None
         self._meter: Any = None  # the outermost region's GpuMeter while it runs
         self._private_group = False
         self._gpu_data: dict[str, Any] | None = None
         self._gpu_reason: str | None = None
         self._subtract = True
         self._vg_depth = 0
+        self._qemu_starts: list[int] = []
 
     def _init_plain(self, entry: _Entry) -> None:
         """A bare region on ``entry`` with no subtraction (used for calibration)."""
@@ -561,6 +567,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._gpu_reason = None
         self._subtract = False
         self._vg_depth = 0
+        self._qemu_starts = []
 
     def _bind(self) -> None:
         """Find (or open) this thread's group for our events (called by the base)."""
@@ -575,6 +582,8 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         self._group = entry.group
 
     def _enter_slow(self) -> measure:
+        if self._backend == "qemu":
+            return self._enter_qemu()
         if self._backend == "valgrind":
             return self._enter_valgrind()
         # the GPU window belongs to the outermost region of this object (a
@@ -591,6 +600,9 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         return self
 
     def _exit_slow(self) -> None:
+        if self._backend == "qemu":
+            self._exit_qemu()
+            return
         if self._backend == "valgrind":
             self._exit_valgrind()
             return
@@ -615,7 +627,7 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
                 with m:
                     return fn(*args, **kwargs)
             finally:
-                if not m._depth and not m._vg_depth:
+                if not m._depth and not m._vg_depth and not m._qemu_starts:
                     wrapper.counts = m.counts  # type: ignore[attr-defined]
 
         wrapper.measure = m  # type: ignore[attr-defined]
@@ -770,6 +782,58 @@ class measure(_RegionBase):  # type: ignore[valid-type,misc]  # lower-case: used
         if self._entry is None:
             self._entry = _Entry(None, ("instructions",))
         self._counts = None
+
+    # -- qemu (in-process, only under qemu-x86_64 with the plugin's regions=on) ----
+    def _enter_qemu(self) -> measure:
+        starts = self._qemu_starts
+        starts.append(0)  # the list grows before the read, not after it
+        starts[-1] = _region_count()
+        return self
+
+    def _exit_qemu(self) -> None:
+        end = _region_count()  # the first thing after the body
+        self._raw = ((end - self._qemu_starts.pop(),), 0, 0)
+        self._counts = None
+
+
+def _no_reader() -> int:
+    raise BackendError("no qemu region reader (measure(backend='qemu') sets it up)")
+
+
+#: counters.qemu.region_count once a qemu region was set up (not imported before:
+#: a fork server imports this module, and every import there moves counts)
+_region_count: Callable[[], int] = _no_reader
+_QEMU_ENTRY: _Entry | None = None
+
+
+def _qemu_entry() -> _Entry:
+    """The qemu regions' calibration: the minimum of 64 empty regions, once per process.
+
+    A read is a ctypes call (~4k guest instructions); the count between the
+    two reads of an empty region is the measurement's own cost, subtracted
+    from every region like a perf group's.
+    """
+    global _QEMU_ENTRY, _region_count
+    if _QEMU_ENTRY is None:
+        from perfcount.counters.qemu import region_count
+
+        _region_count = region_count
+        entry = _Entry(None, ("instructions",))
+        probe = measure.__new__(measure)
+        probe._init_plain(entry)
+        probe._backend = "qemu"
+        probe._slow = True
+        best = min(_empty_region(probe) for _ in range(_CALIBRATION_ROUNDS))
+        entry.overhead = {"instructions": best}
+        entry.subtract = (("instructions", best),) if best else ()
+        _QEMU_ENTRY = entry
+    return _QEMU_ENTRY
+
+
+def _empty_region(probe: measure) -> int:
+    with probe:
+        pass
+    return int(probe._raw[0][0])
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ Load with ``%load_ext perfcount``, then::
 
 Options: ``-e EVENTS`` (comma-separated), ``-n REPEAT`` (default 5), ``-w
 WARMUP`` (default 1), ``-b BACKEND`` (``auto``/``perf``/``software``/
-``valgrind``), ``-o`` return the :class:`~perfcount.counters.region.CountSummary`,
+``valgrind``/``qemu``), ``-o`` return the :class:`~perfcount.counters.region.CountSummary`,
 ``-q`` print nothing. The statement runs in the user namespace (so it sees
 and may change your variables); each repeat runs after a ``gc.collect()``
 with the collector disabled inside the region (as in :func:`perfcount.count`).
@@ -26,6 +26,11 @@ variables do not come back from the runner. Callgrind counts are
 deterministic, so the runner measures once (``-n`` is ignored there). The
 runner's fork server (started under valgrind, a few seconds) is kept for the
 session and stopped by ``%unload_ext perfcount`` or at exit.
+
+``-b qemu`` works the same way: in-process when IPython runs under qemu-x86_64
+with perfcount's plugin in regions mode (see :mod:`perfcount.counters.qemu`),
+else through a qemu runner (its fork server under qemu, about a second).
+Under qemu, ``-b auto`` (the default) counts with qemu for instructions.
 """
 
 from __future__ import annotations
@@ -115,6 +120,13 @@ def run_statement(
 
         if not _native.running_on_valgrind():
             return _run_in_runner(source, namespace, warmup=warmup)
+    if backend in ("qemu", "auto") and events in (None, ["instructions"]):
+        from perfcount.counters.qemu import running_regions
+
+        if backend == "auto" and running_regions():
+            backend = "qemu"  # under qemu nothing else opens (the pytest plugin does the same)
+        elif backend == "qemu" and not running_regions():
+            return _run_in_runner(source, namespace, warmup=warmup, backend="qemu")
     return count(
         exec, code, namespace, repeat=repeat, warmup=warmup, events=events, backend=backend
     )
@@ -179,8 +191,8 @@ def _ship(source: str, namespace: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             plain.encode(value)
         except plain.UnsupportedValue as exc:
             raise InvalidArgument(
-                f"%perfcount -b valgrind cannot send variable {name!r} "
-                f"({type(value).__name__}) to the valgrind runner: {exc}",
+                f"%perfcount -b valgrind/qemu cannot send variable {name!r} "
+                f"({type(value).__name__}) to the runner: {exc}",
                 hint="make it plain data (numbers, strings, lists, dicts, tuples, sets), "
                 "define it inside the statement, or run IPython under "
                 "`valgrind --tool=callgrind --instr-atstart=no ipython`",
@@ -204,51 +216,56 @@ def _ship(source: str, namespace: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return module, data
 
 
-_runner_instance: Any = None
+_runners: dict[str, Any] = {}
 
 
-def _runner() -> Any:
-    """The session's valgrind Runner: its fork server starts once (seconds), then is reused."""
-    global _runner_instance
-    if _runner_instance is None:
+def _runner(backend: str = "valgrind") -> Any:
+    """The session's Runner of ``backend``: its fork server starts once (seconds), then is reused."""
+    if backend not in _runners:
         import atexit
 
         from perfcount.execute.runner import Runner
 
-        _runner_instance = Runner("valgrind")
-        atexit.register(_close_runner)
-    return _runner_instance
+        if not _runners:
+            atexit.register(_close_runner)
+        _runners[backend] = Runner(backend)
+    return _runners[backend]
 
 
 def _close_runner() -> None:
-    global _runner_instance
-    runner, _runner_instance = _runner_instance, None
-    if runner is not None:
+    while _runners:
+        _, runner = _runners.popitem()
         runner.close()
 
 
-def _run_in_runner(source: str, namespace: dict[str, Any], *, warmup: int) -> Any:
-    """Profile ``source`` with callgrind through the runner (a fork server under valgrind)."""
+def _run_in_runner(
+    source: str, namespace: dict[str, Any], *, warmup: int, backend: str = "valgrind"
+) -> Any:
+    """Profile ``source`` through a runner whose fork server runs under callgrind or qemu."""
     import shutil
 
     from perfcount.counters.region import CountSummary
 
-    if shutil.which("valgrind") is None:
+    if backend == "valgrind" and shutil.which("valgrind") is None:
         raise BackendError(
             "-b valgrind needs valgrind, which is not installed",
             hint="install valgrind (e.g. apt-get install valgrind), or use -b software/perf",
         )
+    if backend == "qemu":
+        from perfcount.counters.qemu import check_available
+
+        check_available()  # qemu-x86_64 and the plugin, or an error naming the install
     module, data = _ship(source, namespace)
-    prof = _runner().profile(module, _ENTRY, [[data]], warmup=min(warmup, 1))
+    prof = _runner(backend).profile(module, _ENTRY, [[data]], warmup=min(warmup, 1))
     if prof.status != "ok" or prof.counts is None:
         detail = (prof.error or "").strip().splitlines()
         raise BackendError(
-            f"the statement did not run under valgrind ({prof.status})"
+            f"the statement did not run under {backend} ({prof.status})"
             + (f": {detail[-1]}" if detail else ""),
             hint="check that it runs with %perfcount -b software first; names it uses must "
             "be importable, defined in this session, or plain data",
         )
-    return CountSummary(runs=(prof.counts,), backend="valgrind")
+    return CountSummary(runs=(prof.counts,), backend=backend)
 
 
 # ---------------------------------------------------------------------------

@@ -29,7 +29,16 @@ pytest itself runs under it, as pytest-codspeed does::
     PERFCOUNT_CALLGRIND_OUT=/tmp/cg.%p valgrind --tool=callgrind --instr-atstart=no \\
         --callgrind-out-file=/tmp/cg.%p python -m pytest --perfcount
 
-(only the test calls are instrumented). With neither, the test still runs
+(only the test calls are instrumented), or under qemu-user with perfcount's
+counting plugin, which re-runs pytest for you::
+
+    python -m perfcount pytest ARGS          # = pytest --perfcount --perfcount-backend qemu ARGS
+    pytest --perfcount --perfcount-backend qemu ARGS   # re-executes itself under qemu-x86_64
+
+(deterministic guest-instruction counts at a few times native speed, where
+callgrind is ~50x; only instructions are counted under qemu: perf_event_open
+is not emulated there). ``--perfcount-backend`` sets every budget's default
+backend (a marker's ``backend=`` still wins). With none of these, the test still runs
 (its own assertions still count) and, if it passed, it is reported as
 **skipped** with the reason the budget could not be checked;
 ``--perfcount-unavailable=fail`` makes that a failure instead (for CI that must
@@ -53,6 +62,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -65,6 +75,7 @@ from perfcount.errors import BackendError, PerfcountError
 __all__ = ["BudgetExceeded", "PerfcountPlugin"]
 
 _UNAVAILABLE = ("skip", "fail", "pass")
+_BACKENDS = ("auto", "perf", "software", "valgrind", "qemu")  # backends.NAMES, without the import
 _KEY = pytest.StashKey["PerfcountPlugin"]()
 
 
@@ -94,7 +105,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "not under callgrind): skip the passed test with the reason (default), fail it, "
         "or pass it with a warning",
     )
+    group.addoption(
+        "--perfcount-backend",
+        choices=_BACKENDS,
+        default=None,
+        help="the default backend of budgets and the fixture (auto); qemu re-runs pytest "
+        "under qemu-x86_64 with perfcount's plugin (deterministic instruction counts)",
+    )
     parser.addini("perfcount", type="bool", default=False, help="enable perfcount budgets")
+    parser.addini(
+        "perfcount_backend", default="auto", help="default backend of budgets (auto, ..., qemu)"
+    )
     parser.addini(
         "perfcount_unavailable",
         default="skip",
@@ -128,9 +149,49 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"--perfcount-json {json_path}: the directory does not exist; create it first"
         )
-    plugin = PerfcountPlugin(config, enabled=enabled, unavailable=str(unavailable))
+    backend = config.getoption("perfcount_backend") or config.getini("perfcount_backend")
+    if backend not in _BACKENDS:
+        raise pytest.UsageError(
+            f"perfcount_backend = {backend!r}; use one of {', '.join(_BACKENDS)}"
+        )
+    if enabled and backend == "qemu":
+        _run_under_qemu(config)
+    plugin = PerfcountPlugin(
+        config, enabled=enabled, unavailable=str(unavailable), backend=str(backend)
+    )
     config.stash[_KEY] = plugin
     config.pluginmanager.register(plugin, "perfcount-session")
+
+
+def _run_under_qemu(config: pytest.Config) -> None:
+    """Re-execute this pytest under qemu-x86_64 with the plugin's regions (no-op when there).
+
+    Global capture is stopped first, so the new process writes to the real
+    stdout/stderr. A re-run whose plugin still does not answer is a usage
+    error, not another re-run.
+    """
+    from perfcount.counters import qemu
+
+    if _under_qemu():
+        os.environ.pop(qemu.REEXEC_ENV, None)  # the tests' own subprocesses need not see it
+        return
+    if os.environ.get(qemu.REEXEC_ENV):
+        raise pytest.UsageError(
+            "--perfcount-backend qemu: pytest was re-run under qemu-x86_64, but perfcount's "
+            "plugin does not answer region reads (was it loaded with regions=on?)"
+        )
+    try:
+        argv = qemu.python_argv(sys.orig_argv[1:])
+    except PerfcountError as exc:
+        raise pytest.UsageError(
+            f"--perfcount-backend qemu: {exc}" + (f" ({exc.hint})" if exc.hint else "")
+        ) from None
+    capman = config.pluginmanager.getplugin("capturemanager")
+    if capman is not None:
+        capman.stop_global_capturing()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(argv[0], argv, qemu.python_env())
 
 
 # ---------------------------------------------------------------------------
@@ -182,8 +243,8 @@ class _Plan:
                     f" ({exc.hint})" if getattr(exc, "hint", None) else ""
                 )
                 return
-            if chosen.name == "valgrind":
-                self.regions = [("valgrind", None)]
+            if chosen.name in ("valgrind", "qemu"):
+                self.regions = [(chosen.name, None)]
                 return
             if chosen.name == "perf" and hardware:
                 hw_ok, why = _hardware()
@@ -191,6 +252,16 @@ class _Plan:
                     self.unavailable = why
                     return
             self.regions = [(backend, [e.name for e in parsed] or None)]
+            return
+        if _under_qemu():
+            others = [e.name for e in parsed if e.name != "instructions"]
+            if others:
+                self.unavailable = (
+                    f"{', '.join(others)}: pytest runs under qemu-user, which does not emulate "
+                    "perf_event_open; perfcount's plugin counts instructions only"
+                )
+                return
+            self.regions = [("qemu", None)]
             return
         if not parsed:
             self.regions = [("auto", None)]
@@ -217,7 +288,7 @@ class _Plan:
             self.unavailable = (
                 f"{', '.join(hardware)}: {why}, and pytest is not running under callgrind "
                 "(run it as `valgrind --tool=callgrind --instr-atstart=no python -m pytest "
-                "--perfcount`)"
+                "--perfcount`) or qemu (`python -m perfcount pytest`)"
             )
             return
         self.regions = [("software", software)]
@@ -233,6 +304,20 @@ def _under_callgrind() -> bool:
     from perfcount.counters.backends.valgrind import ValgrindBackend
 
     return ValgrindBackend.running_under_callgrind()
+
+
+def _under_qemu() -> bool:
+    """This pytest runs under qemu-x86_64 with perfcount's plugin answering region reads."""
+    from perfcount.counters.qemu import running_regions
+
+    return running_regions()
+
+
+def _default_backend(backend: str, events: list[str] | None) -> str:
+    """``auto`` under qemu is ``qemu`` for instructions (nothing else opens there)."""
+    if backend == "auto" and (not events or events == ["instructions"]) and _under_qemu():
+        return "qemu"
+    return backend
 
 
 @contextmanager
@@ -279,10 +364,14 @@ def _verdict(values: dict[str, Any], budgets: dict[str, float]) -> list[str]:
 class PerfcountPlugin:
     """Session state: enabled?, measurements, unchecked budgets."""
 
-    def __init__(self, config: pytest.Config, *, enabled: bool, unavailable: str) -> None:
+    def __init__(
+        self, config: pytest.Config, *, enabled: bool, unavailable: str, backend: str = "auto"
+    ) -> None:
         self.config = config
         self.enabled = enabled
         self.unavailable = unavailable
+        #: the default backend of markers and the fixture (--perfcount-backend)
+        self.backend = backend
         self.records: list[dict[str, Any]] = []
         self.unchecked: list[str] = []
 
@@ -300,7 +389,9 @@ class PerfcountPlugin:
             pytest.fail(f"{where}: takes keyword arguments only (max_<event>=N)", pytrace=False)
         kwargs = dict(marker.kwargs)
         extra = kwargs.pop("events", None)
-        backend = kwargs.pop("backend", "auto")
+        # the session's default: under qemu "auto" is qemu for instructions, and other
+        # events get a reason instead of a misused-marker failure
+        backend = kwargs.pop("backend", "auto" if self.backend == "qemu" else self.backend)
         if isinstance(extra, str):
             extra = [e for e in extra.split(",") if e.strip()]
         try:
@@ -411,7 +502,7 @@ def perfcount(request: pytest.FixtureRequest) -> Any:
     def block(
         events: str | list[str] | None = None,
         *,
-        backend: str = "auto",
+        backend: str | None = None,
         label: str | None = None,
         **budget_kwargs: Any,
     ) -> Iterator[Any]:
@@ -420,7 +511,10 @@ def perfcount(request: pytest.FixtureRequest) -> Any:
             events = [e for e in events.split(",") if e.strip()]
         if budgets:
             events = list(dict.fromkeys([*(events or []), *budgets]))
-        m = measure(events, backend=backend)
+        if backend is None:
+            backend = plugin.backend if plugin is not None else "auto"
+            backend = "auto" if backend == "qemu" else backend  # see pytest_pyfunc_call
+        m = measure(events, backend=_default_backend(backend, events))
         with m:
             yield m
         counts = m.counts

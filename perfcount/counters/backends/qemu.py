@@ -11,8 +11,11 @@ included; the candidate cannot reset, hide or forge it through the plugin.
 Python candidates run in a fork server that itself runs under qemu
 (``server = "qemu"``: interpreter start-up is paid once per runner); commands
 (``perfcount.run(argv, backend="qemu")`` and the command runner) are counted
-as whole process trees. A region of the caller's own process cannot be
-counted (:meth:`QemuBackend.region` raises).
+as whole process trees. A region of the caller's own process is counted
+only when that process itself runs under qemu with the plugin's
+``regions=on`` (``python -m perfcount pytest``): two reads of its running
+count through the region marker. That mode is for the user's own, trusted
+code; the fork server never enables it, so a candidate's marker does nothing.
 """
 
 from __future__ import annotations
@@ -47,11 +50,11 @@ class QemuBackend(Backend):
             )
 
     def check_in_process(self) -> None:
-        raise BackendError(
-            "backend='qemu' counts whole processes, not a region of this one",
-            hint="use perfcount.run(argv, backend='qemu') for a command, or "
-            "perfcount.profile(..., backend='qemu') for a candidate",
-        )
+        if not qemu.running_regions():
+            raise BackendError(
+                f"backend='qemu' counts a region of this process only under qemu; {qemu.NOT_UNDER_QEMU}",
+                hint=qemu.UNDER_QEMU_HINT,
+            )
 
     def check_available(self) -> None:
         qemu.check_available()
@@ -62,12 +65,13 @@ class QemuBackend(Backend):
 
     @contextmanager
     def region(self, label: str) -> Iterator[Region]:
-        raise BackendError(
-            "backend='qemu' counts whole processes, not a region of this one",
-            hint="use perfcount.profile(..., backend='qemu') for a candidate, or "
-            "perfcount.run(argv, backend='qemu') for a command",
-        )
-        yield Region()  # pragma: no cover
+        """Two reads of this process's running count (under qemu with ``regions=on``)."""
+        out = Region()
+        start = qemu.region_count()
+        try:
+            yield out
+        finally:
+            out.values["instructions"] = float(qemu.region_count() - start)
 
     def run_values(self, run: dict[str, Any]) -> Region:
         """The instructions of one run's process tree, from the plugin's authenticated records."""
