@@ -13,7 +13,7 @@ the same run and what honest work reaches by noise on that backend
 (:data:`HONEST_NOISE`). Only public results are used (status, DPS, cost), so
 the script measures any version of the harness the same way.
 
-    python benchmarks/forgery.py [--backends valgrind,software] [--techniques a,b]
+    python benchmarks/forgery.py [--backends valgrind,qemu,software] [--techniques a,b]
                                  [--via evaluate|score] [--json]
 
 ``--via score`` scores each candidate with its own ``perfcount.score()`` call
@@ -43,7 +43,7 @@ CORPUS = ROOT / "tests" / "forgery"
 TASK = "kth_smallest"
 DATASET = "perfcount-py"
 HONEST = "honest_slow"
-BACKENDS = ("valgrind", "software")
+BACKENDS = ("valgrind", "qemu", "software")
 
 #: The most the honest solution scores on each backend by noise alone, as a
 #: number of references it can tie (from the slowest): a forgery must score
@@ -51,6 +51,7 @@ BACKENDS = ("valgrind", "software")
 #: (2-core KVM guest shared with other work, default reference cache):
 #: - valgrind: deterministic; honest_slow costs 167.3M instructions, 2.9x the
 #:   slowest reference (57.5M): DPS 0 every time, no reference.
+#: - qemu: deterministic as well; honest_slow 167.3M, DPS 0.
 #: - software: the tie tolerance is the candidate's CV x cost, and honest_slow's
 #:   CV over its 5 repeats ranged from 0.003 to 0.40 in 300 profiles. Of 400
 #:   scored runs (100 copies through one evaluate, and those 300 profiles put
@@ -58,7 +59,7 @@ BACKENDS = ("valgrind", "software")
 #:   DPS 0 and 19 (5 %) the second reference's score (18.2), none more (that
 #:   needs a CV of about 0.72). Two forgeries that do nothing natively (raw
 #:   callgrind requests) also got 18.2 in one run.
-HONEST_NOISE = {"valgrind": 0, "software": 2}
+HONEST_NOISE = {"valgrind": 0, "qemu": 0, "software": 2}
 
 
 def load_corpus(names: list[str] | None = None) -> dict[str, dict[str, str]]:
