@@ -591,6 +591,26 @@ def _wipe(folder: Path) -> None:
                 os.unlink(entry.path)
 
 
+def _open_no_links(path: Path) -> int:
+    """Open ``path`` for reading without following a symlink in *any* component.
+
+    The candidate owns the private ``/tmp`` its build folder lies in, so it can
+    swap a folder on the way for a link (to ``/etc``, say); O_NOFOLLOW alone
+    guards only the last component. Walking the path one ``openat`` at a time
+    keeps every file read inside what the candidate could write anyway.
+    """
+    parts = path.parts
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts[1:-1]:
+            nxt = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        return os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
 def _copy_fd(src: int, dst: int, limit: int) -> None:
     left = limit
     while left > 0:
@@ -738,7 +758,7 @@ class _Jailer:
             if "/" in name or name in ("", ".", ".."):
                 continue
             try:
-                src = os.open(at / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                src = _open_no_links(at / name)
             except OSError:
                 continue
             try:

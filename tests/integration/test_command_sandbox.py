@@ -546,3 +546,29 @@ def test_without_root_the_candidate_runs_and_the_result_says_what_did_not_apply(
     assert status_line == "ok ['15\\n']", proc.stdout
     assert "unshare(CLONE_NEWNS) failed" in sandbox_line
     assert "no private folder" in sandbox_line
+
+
+def test_a_build_cannot_swap_its_folder_for_a_link_to_read_root_files(outside: Path) -> None:
+    # the jail's /tmp is the candidate's: a build that runs candidate code (here a shell
+    # build step) can replace the folders on the way to its program with links; the jail,
+    # root, must not follow them when it copies the program back to the host
+    secret_dir = outside / "secret"
+    secret_dir.mkdir(mode=0o755)
+    secret = secret_dir / "candidate"
+    secret.write_text("ROOT-ONLY-BUILD-SECRET\n")
+    secret.chmod(0o600)
+    script = (
+        'key=$(basename "$PWD")\n'
+        "cd /\n"
+        "mv /tmp/perfcount-cmd /tmp/moved\n"
+        "mkdir /tmp/perfcount-cmd\n"
+        f'ln -s {secret_dir} "/tmp/perfcount-cmd/$key"\n'
+    )
+    spec = {"build": ["sh", "{src}"], "run": ["{bin}"], "source_name": "build.sh"}
+    with _c(spec=spec) as r:
+        built = r.build(script)
+    assert not built.ok, built
+    assert built.program is None or "ROOT-ONLY-BUILD-SECRET" not in built.program.read_text(
+        errors="replace"
+    )
+    assert "ROOT-ONLY-BUILD-SECRET" not in built.output
