@@ -1,7 +1,7 @@
 """The sandbox of command candidates: a root jail process per command runner.
 
 A command candidate (:mod:`perfcount.execute.commands`) is built and run by a
-*jail* process J (``python -S -m perfcount.execute.jail``), which the
+*jail* process J (``python -m perfcount.execute.jail``), which the
 evaluator starts with pipes (:class:`Jail`, one per runner); every build and
 every process is a *job* of J. J runs as the evaluator's user (root for the
 full sandbox) and, before anything of the candidate runs:
@@ -351,8 +351,9 @@ class Jail:
         # J's own messages (a traceback): a file, so a full pipe can never block J
         self._stderr = tempfile.TemporaryFile(prefix="perfcount-jail-")  # noqa: SIM115
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            # -S: no site (nothing J imports needs it; saves ~40 ms per start)
-            [sys.executable, "-S", "-m", "perfcount.execute.jail"],
+            # with site: beside a source tree perfcount's compiled parts are found in
+            # the installed copy through site-packages (the package __path__ is extended)
+            [sys.executable, "-m", "perfcount.execute.jail"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -621,6 +622,22 @@ def _copy_fd(src: int, dst: int, limit: int) -> None:
         left -= len(chunk)
 
 
+def _preimport() -> None:
+    """Import now what J imports later: perfcount itself may lie under ``/tmp`` (a
+    clone checked out there), which J's private ``/tmp`` covers once it is mounted."""
+    import importlib
+
+    for name in (
+        "perfcount.execute.seccomp",
+        "perfcount.counters.backends",
+        "perfcount.counters.gpu",
+        "perfcount.counters.events",
+        "perfcount._native",
+    ):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
 class _Jailer:
     """What J does: set itself up once, then run job after job."""
 
@@ -645,6 +662,7 @@ class _Jailer:
                     self.notes.append(f"cannot join {path}: {exc.strerror}")
         # opened before the namespaces: /tmp is covered by a private tmpfs below
         self.host = os.open(self.root_path, os.O_RDONLY | os.O_DIRECTORY)
+        _preimport()
         # /tmp holds builds too: 4 x 64 MiB
         sandbox_limits = Limits(memory_mb=0, file_mb=64, network=bool(setup.get("network")))
         tmp_dev = os.stat(_TMP).st_dev
