@@ -266,7 +266,7 @@ def test_pytest_budgets_under_qemu_pass_fail_and_repeat(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "test_budgets.py").write_text(BUDGETS)
     cli = [sys.executable, "-m", "perfcount", "pytest"]
-    runs = [_pytest(folder, cli, f"m{i}.json") for i in range(3)]
+    runs = [_pytest(folder, cli, f"m{i}.json") for i in range(2)]
     out, by = runs[0]
     assert "> max_instructions = 1,000 (backend qemu)" in out, out
     assert by["test_within"]["verdict"] == "ok" and by["test_over"]["verdict"] == "over"
@@ -277,9 +277,9 @@ def test_pytest_budgets_under_qemu_pass_fail_and_repeat(tmp_path: Path) -> None:
     assert "does not emulate perf_event_open" in out and "1 skipped" in out
     fixture = [m for m in runs[0][1].values() if m["kind"] == "fixture"]
     assert fixture and fixture[0]["backend"] == "qemu"
-    # deterministic: the same counts in 3 of 3 runs
+    # deterministic: the same counts in 2 of 2 runs, and in the third below
     values = [{k: m.get("values", {}).get("instructions") for k, m in by.items()} for _, by in runs]
-    assert values[0] == values[1] == values[2], values
+    assert values[0] == values[1], values
     # pytest itself re-executes under qemu with --perfcount-backend qemu: the same counts
     plain = [sys.executable, "-m", "pytest", "--perfcount", "--perfcount-backend", "qemu"]
     _, again = _pytest(folder, plain, "again.json")
