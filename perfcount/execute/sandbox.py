@@ -312,6 +312,10 @@ def _errno_text() -> str:
     return os.strerror(ctypes.get_errno())
 
 
+#: files (inodes) a candidate's private tmpfs folders (work folder, /dev/shm) may hold
+MAX_FILES = 65536
+
+
 def isolate(
     limits: Limits,
     writable: list[Path],
@@ -362,7 +366,8 @@ def isolate(
         # (charged to the memory cgroup) and nothing written there outlives it
         size_mb = max(4 * limits.file_mb, 64)
         owner = f",uid={uid},gid={uid}" if uid is not None else ""
-        opts = f"size={size_mb}m,mode=0700{owner}".encode()
+        # inodes bounded too: a flood of empty files costs memory the size limit misses
+        opts = f"size={size_mb}m,nr_inodes={MAX_FILES},mode=0700{owner}".encode()
         target = os.fsencode(str(workdir))
         if (
             libc.mount(
@@ -390,7 +395,7 @@ def isolate(
             keep.add("/proc")
     shm = b"/dev/shm"
     if os.path.isdir(shm):
-        size = f"size={max(limits.file_mb, 1)}m,mode=1777".encode()
+        size = f"size={max(limits.file_mb, 1)}m,nr_inodes={MAX_FILES},mode=1777".encode()
         if (
             libc.mount(
                 b"tmpfs", shm, b"tmpfs", _MOUNT_FLAGS["nosuid"] | _MOUNT_FLAGS["nodev"], size

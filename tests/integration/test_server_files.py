@@ -217,3 +217,33 @@ def test_how_the_previous_candidate_ended_does_not_change_the_next_count() -> No
             again = r.profile(honest, "f", [[2000]])
             assert again.status == "ok", again.error
             assert again.cost == first.cost, name
+
+
+INODE_FLOOD = """
+def f(n):
+    made = 0
+    for folder in (".", "/dev/shm"):
+        try:
+            for i in range(n):
+                open(f"{folder}/f{i}", "w").close()
+                made += 1
+        except OSError as exc:
+            return [made, exc.errno]
+    return [made, 0]
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="private tmpfs folders need root")
+def test_a_flood_of_empty_files_stops_at_the_inode_limit() -> None:
+    # the size limit alone lets a candidate make millions of empty files (memory, and a
+    # slow removal); its tmpfs folders hold at most MAX_FILES inodes
+    import errno
+
+    from perfcount.execute.sandbox import MAX_FILES
+
+    with Runner("software") as r:
+        p = r.profile(INODE_FLOOD, "f", [[MAX_FILES + 1000]])
+        assert p.status == "ok", p.error
+        made, err = p.outputs[0]
+        assert err == errno.ENOSPC and MAX_FILES - 16 <= made < MAX_FILES, p.outputs
+        assert r.check(HONEST, "f", [[10]], [285]).passed  # the next candidate is unharmed
