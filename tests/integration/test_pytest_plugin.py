@@ -18,11 +18,15 @@ pytest_plugins = ["pytester"]
 # editable install also makes pytest warn that it cannot rewrite the hook
 # module; that warning is not what these tests are about).
 # hypothesis's plugin imports hypothesis at the end of every inner session (seconds): off.
+# xdist's plugin, in an inner session run inside an xdist worker, takes it for a worker
+# too (PYTEST_XDIST_WORKER is set) and prints no summary: off.
 QUIET = (
     "-p",
     "no:cacheprovider",
     "-p",
     "no:hypothesispytest",
+    "-p",
+    "no:xdist",
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
 )
