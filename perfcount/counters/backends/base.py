@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perfcount._util.stats import median, median_cv
+from perfcount.counters.events import parse_events
 from perfcount.counters.region import Counts
 from perfcount.errors import BackendError, InvalidArgument
 
@@ -156,3 +157,19 @@ class Backend:
             overhead={k: float(v) for k, v in sub.items()},
         )
         return Summary(counts=counts, cost=cost, repeats=len(regions), cv=cv)
+
+
+class InstructionsOnly(Backend):
+    """A deterministic backend that counts instructions and nothing else (valgrind, qemu, cachegrind)."""
+
+    metric = "instructions"
+
+    def default_events(self) -> list[str]:
+        return ["instructions"]
+
+    def check_events(self, events: list[str]) -> None:
+        if [e.name for e in parse_events(events)] != ["instructions"]:
+            raise InvalidArgument(
+                f"the {self.name} backend counts instructions only, not {list(events)}",
+                hint="drop events=, or use backend='perf'/'software' for other events",
+            )

@@ -30,10 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from perfcount.counters.backends.base import Backend, Region
+from perfcount.counters.backends.base import InstructionsOnly, Region
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, no_aslr, require_valgrind
-from perfcount.counters.events import parse_events
-from perfcount.errors import BackendError, CandidateError, InvalidArgument
+from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["MIN_VERSION", "CachegrindBackend", "log_count", "server_argv", "valgrind_version"]
 
@@ -128,22 +127,11 @@ def log_count(text: str, pid: int) -> tuple[int | None, str, bool]:
     return int(own[0].group(2).replace(",", "")), "", False
 
 
-class CachegrindBackend(Backend):
+class CachegrindBackend(InstructionsOnly):
     name = "cachegrind"
-    metric = "instructions"
     server = "cachegrind"
     #: no cache simulation: at most callgrind's slowdown (not measured: valgrind 3.19 here)
     timeout_factor = TIMEOUT_FACTOR
-
-    def default_events(self) -> list[str]:
-        return ["instructions"]
-
-    def check_events(self, events: list[str]) -> None:
-        if [e.name for e in parse_events(events)] != ["instructions"]:
-            raise InvalidArgument(
-                f"the cachegrind backend counts instructions only, not {list(events)}",
-                hint="drop events=, or use backend='perf'/'software' for other events",
-            )
 
     def check_in_process(self) -> None:
         raise BackendError(

@@ -25,29 +25,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from perfcount.counters import qemu
-from perfcount.counters.backends.base import Backend, Region
-from perfcount.counters.events import parse_events
-from perfcount.errors import BackendError, CandidateError, InvalidArgument
+from perfcount.counters.backends.base import InstructionsOnly, Region
+from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["QemuBackend"]
 
 
-class QemuBackend(Backend):
+class QemuBackend(InstructionsOnly):
     name = "qemu"
-    metric = "instructions"
     #: the fork server itself runs under qemu-x86_64 (start-up paid once per runner)
     server = "qemu"
     timeout_factor = qemu.TIMEOUT_FACTOR
-
-    def default_events(self) -> list[str]:
-        return ["instructions"]
-
-    def check_events(self, events: list[str]) -> None:
-        if [e.name for e in parse_events(events)] != ["instructions"]:
-            raise InvalidArgument(
-                f"the qemu backend counts instructions only, not {list(events)}",
-                hint="drop events=, or use backend='perf'/'software' for other events",
-            )
 
     def check_in_process(self) -> None:
         if not qemu.running_regions():

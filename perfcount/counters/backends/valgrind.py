@@ -18,29 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from perfcount.counters.backends.base import Backend, Region
+from perfcount.counters.backends.base import InstructionsOnly, Region
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind
-from perfcount.counters.events import parse_events
-from perfcount.errors import BackendError, CandidateError, InvalidArgument
+from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["ValgrindBackend"]
 
 
-class ValgrindBackend(Backend):
+class ValgrindBackend(InstructionsOnly):
     name = "valgrind"
-    metric = "instructions"
     server = "valgrind"
     timeout_factor = TIMEOUT_FACTOR
-
-    def default_events(self) -> list[str]:
-        return ["instructions"]
-
-    def check_events(self, events: list[str]) -> None:
-        if [e.name for e in parse_events(events)] != ["instructions"]:
-            raise InvalidArgument(
-                f"the valgrind backend counts instructions only, not {list(events)}",
-                hint="drop events=, or use backend='perf'/'software' for other events",
-            )
 
     @staticmethod
     def running_under_callgrind() -> bool:
