@@ -723,19 +723,21 @@ _HARNESS_FILES = (
     "execute/commands.py",
     "execute/jail.py",
     "counters/callgrind.py",
+    "counters/qemu.py",
     "counters/process.py",
     "counters/backends/__init__.py",
     "counters/backends/base.py",
     "counters/backends/perf.py",
     "counters/backends/software.py",
     "counters/backends/valgrind.py",
+    "counters/backends/qemu.py",
     "counters/backends/cachegrind.py",
 )
 
 
 @functools.lru_cache(maxsize=1)
 def harness_digest() -> str:
-    """A digest of the measuring code (the fork server, the sandbox, the backends, the native module).
+    """A digest of the measuring code (fork server, sandbox, backends, native module, qemu plugin).
 
     Part of every reference-cache key: costs measured by one version of the
     harness are never mixed with another's (a verbatim reference must score as
@@ -752,6 +754,10 @@ def harness_digest() -> str:
         h.update(Path(_native.__file__).read_bytes())
     except (ImportError, OSError, TypeError):
         h.update(b"no native module")
+    try:  # found as the backend finds it (beside a source tree: the installed copy's)
+        h.update(qemu_counting.plugin_path().read_bytes())
+    except (PerfcountError, OSError):
+        h.update(b"no qemu plugin")
     return h.hexdigest()[:16]
 
 
