@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import tempfile
 
 import pytest
+
+# One reference cache per test session, never the user's (~/.cache/perfcount): costs a
+# previous session cached (on this machine, by another version of the tests, under other
+# load) must not decide this session's scores, and the tests must not fill the user's
+# cache. Subprocesses (the CLI tests) inherit it through the environment.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="perfcount-test-cache-")
+os.environ["PERFCOUNT_CACHE_DIR"] = _SESSION_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
 
 
 @functools.cache
