@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from perfcount.counters.backends.base import InstructionsOnly, Region
+from perfcount.counters.backends.valgrind import candidate_logs, trusted_count
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, no_aslr, require_valgrind
 from perfcount.errors import BackendError, CandidateError
 
@@ -174,17 +175,7 @@ class CachegrindBackend(InstructionsOnly):
 
     def run_values(self, run: dict[str, Any]) -> Region:
         """The candidate's instructions, from valgrind's log of its one process."""
-        logs = run.get("logs")
-        pid = run.get("pid")
-        if not isinstance(logs, dict) or not isinstance(pid, int):
-            raise BackendError("the fork server reported no valgrind logs for the candidate")
-        if "too_many" in logs:
-            raise CandidateError("the candidate started more processes than can be counted")
-        if "unexpected" in logs:
-            raise CandidateError(
-                "files appeared in the fork server's folder during the candidate's run: "
-                + logs["unexpected"].strip().replace("\n", ", ")
-            )
+        logs, pid = candidate_logs(run, self.name)
         others = sorted(n for n in logs if n.isdigit() and n != str(pid))
         if others:
             # a forked cachegrind process inherits its parent's counts: no sum is right
@@ -192,11 +183,5 @@ class CachegrindBackend(InstructionsOnly):
                 f"the candidate started processes ({', '.join(others)}), which cannot be "
                 "counted under cachegrind"
             )
-        if str(pid) not in logs:
-            raise BackendError(f"valgrind wrote no log for the candidate's process {pid}")
-        count, why, tampered = log_count(logs[str(pid)], pid)
-        if count is None:
-            if tampered:
-                raise CandidateError(f"the count cannot be trusted: {why}")
-            raise BackendError(f"no count: {why}")
+        count = trusted_count(*log_count(logs[str(pid)], pid))
         return Region(values={"instructions": float(count)})

@@ -22,7 +22,35 @@ from perfcount.counters.backends.base import InstructionsOnly, Region
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind
 from perfcount.errors import BackendError, CandidateError
 
-__all__ = ["ValgrindBackend"]
+__all__ = ["ValgrindBackend", "candidate_logs", "trusted_count"]
+
+
+def candidate_logs(run: dict[str, Any], backend: str) -> tuple[dict[str, str], int]:
+    """A run's valgrind logs by pid (the runner's ``valgrind_logs``) and its main pid, checked.
+
+    Shared by the valgrind-based backends: no logs, too many processes, or no
+    log of the candidate's own process is an error, never a count.
+    """
+    logs = run.get("logs")
+    pid = run.get("pid")
+    if not isinstance(logs, dict) or not isinstance(pid, int):
+        raise BackendError("the fork server reported no valgrind logs for the candidate")
+    if "too_many" in logs:
+        raise CandidateError(
+            f"the candidate started more processes than can be counted under {backend}"
+        )
+    if str(pid) not in logs:
+        raise BackendError(f"valgrind wrote no log for the candidate's process {pid}")
+    return logs, pid
+
+
+def trusted_count(count: int | None, why: str, tampered: bool) -> int:
+    """A ``log_count`` result as a count, or the error it stands for."""
+    if count is None:
+        if tampered:
+            raise CandidateError(f"the count cannot be trusted: {why}")
+        raise BackendError(f"no count: {why}")
+    return count
 
 
 class ValgrindBackend(InstructionsOnly):
@@ -78,29 +106,9 @@ class ValgrindBackend(InstructionsOnly):
 
     def run_values(self, run: dict[str, Any]) -> Region:
         """The instructions of every process of one run, summed, from valgrind's logs."""
-        logs = run.get("logs")
-        pid = run.get("pid")
-        if not isinstance(logs, dict) or not isinstance(pid, int):
-            raise BackendError("the fork server reported no valgrind logs for the candidate")
-        if "too_many" in logs:
-            raise CandidateError(
-                "the candidate started more processes than can be counted under valgrind"
-            )
-        if "unexpected" in logs:
-            raise CandidateError(
-                "files appeared in the fork server's folder during the candidate's run: "
-                + logs["unexpected"].strip().replace("\n", ", ")
-            )
-        if str(pid) not in logs:
-            raise BackendError(f"valgrind wrote no log for the candidate's process {pid}")
+        logs, pid = candidate_logs(run, self.name)
         total = 0
         for name, text in logs.items():
-            if not name.isdigit():
-                continue
-            count, why, tampered = log_count(text, int(name), began_here=int(name) == pid)
-            if count is None:
-                if tampered:
-                    raise CandidateError(f"the count cannot be trusted: {why}")
-                raise BackendError(f"no count: {why}")
-            total += count
+            if name.isdigit():
+                total += trusted_count(*log_count(text, int(name), began_here=int(name) == pid))
         return Region(values={"instructions": float(total)})
