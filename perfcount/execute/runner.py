@@ -48,6 +48,7 @@ import re
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ import threading
 import time
 import uuid
 import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -83,6 +85,7 @@ log = logging.getLogger("perfcount.execute.runner")
 
 _SERVER_START_TIMEOUT = 120.0  # valgrind start-up on a loaded 2-core machine
 _SHOWN_INPUT = 120  # characters of a failing input shown in a Check
+_CODES_KEPT = 32  # compiled sources a runner keeps (a profile of the same source again)
 
 
 # -- fork-server handle -----------------------------------------------------------
@@ -115,6 +118,10 @@ class _Server:
         self.work_root = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=root))
         argv = [
             sys.executable,
+            # no site: site.py lists site-packages (and runs .pth files) at start-up, and
+            # that listing, which changes with every `pip install`, moved every count;
+            # the server adds what site would have given candidates (server.py)
+            "-S",
             "-c",
             _SERVER_MAIN,
             str(self.work_root),
@@ -371,6 +378,8 @@ class Runner(RunnerBase):
         )
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
+        #: compiled code of the last few profiled sources (sha256 of the source -> marshal)
+        self._codes: OrderedDict[bytes, str] = OrderedDict()
         # every path and id a candidate's process sees has the same length on every
         # run path (pid digits, counters, TMPDIR), so nothing shifts its memory layout
         self._id = f"{os.getpid():010d}-{next(self._ids):06d}-{uuid.uuid4().hex[:6]}"
@@ -477,7 +486,7 @@ class Runner(RunnerBase):
                 tampered = "" if status in ("timeout", "memory") else _tampered(b, runs)
                 if tampered:
                     status, error = "failed", tampered
-                return Profile(status=status, error=error, **common)
+                return Profile(status=status, error=_with_source_lines(error, solution), **common)
             try:
                 summary = b.summarise(runs, overhead=overhead)
             except CandidateError as exc:
@@ -516,11 +525,14 @@ class Runner(RunnerBase):
         spec: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], _Server]:
         b = self._backend
+        code, failed = self._compile(solution, entry_point)
+        if code is None:
+            return failed, self._server(b.server)
         req = {
             "op": "run",
             "id": next(self._seq),
             "mode": "profile",
-            "source": solution,
+            "code": code,
             "entry_point": entry_point,
             "inputs": encoded,
             "warmup": warmup,
@@ -531,6 +543,41 @@ class Runner(RunnerBase):
         server.qemu_counts(done.get("runs") or [])
         server.valgrind_logs(done.get("runs") or [])
         return done, server
+
+    def _compile(self, solution: str, entry_point: str) -> tuple[str | None, dict[str, Any]]:
+        """The candidate's code object for a profile request (base64 marshal), or why not.
+
+        Compiled in a sandboxed child of the native fork server, at native speed:
+        the profile child loads the code object and never sees the source (see
+        :func:`perfcount.execute.server.run_candidate`). The same source gives the
+        same bytes, so the last few are kept.
+        """
+        key = hashlib.sha256(solution.encode("utf-8", "surrogatepass")).digest()
+        code = self._codes.get(key)
+        if code is not None:
+            self._codes.move_to_end(key)
+            return code, {}
+        req = {
+            "op": "run",
+            "id": next(self._seq),
+            "mode": "compile",
+            "source": solution,
+            "entry_point": entry_point,
+            "inputs": [],
+            "limits": self.limits.to_dict(),
+        }
+        done, _ = self._run("native", req, self.limits)
+        status, _error = classify(done, self.limits)
+        result = done.get("result") or {}
+        code = result.get("code") if status == "ok" else None
+        if not isinstance(code, str):
+            if status == "ok":  # a compile child that answered without code
+                done = {**done, "result": {"status": "crashed", "error": f"{_MALFORMED}: no code"}}
+            return None, done
+        self._codes[key] = code
+        while len(self._codes) > _CODES_KEPT:
+            self._codes.popitem(last=False)
+        return code, {}
 
     def _overhead(self, b: Backend) -> dict[str, float]:
         """What the harness adds to every count on this runner's server (measured once per server).
@@ -810,7 +857,7 @@ def server_environment() -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
-        "PYTHONPATH": _source_link(),
+        "PYTHONPATH": _import_root(),
     }
     # what the interpreter itself may need to start (a relocated build, a libpython
     # outside the loader's path); never anything else of the caller's
@@ -822,27 +869,79 @@ def server_environment() -> dict[str, str]:
     return env
 
 
-def _source_link() -> str:
-    """A fixed-length path (``/tmp/perfcount-src-<16 hex>``) linking to perfcount's parent folder."""
-    src = str(Path(__file__).resolve().parents[2])
-    digest = hashlib.sha256(src.encode()).hexdigest()[:16]
-    link = os.path.join(_temp_root(), f"perfcount-src-{digest}")
+def _import_root() -> str:
+    """A fixed-length folder (``/tmp/perfcount-src-<16 hex>``) that holds one entry: ``perfcount``.
+
+    The fork server imports perfcount from here. Every directory an interpreter
+    imports from is listed once and cached, and those listings are allocations
+    in the heap every child inherits: a server that put perfcount's parent
+    folder on its path (a checkout, where tests and users add files; a
+    ``site-packages``, which changes with every ``pip install``) gave the same
+    candidate another count whenever that folder's listing changed (measured:
+    +89 and -28 instructions under qemu for 1 and 40 extra files). This folder's
+    listing never changes, and its name has the same length on every run path.
+    """
+    pkg = str(Path(__file__).resolve().parents[1])
+    digest = hashlib.sha256(pkg.encode()).hexdigest()[:16]
+    root = os.path.join(_temp_root(), f"perfcount-src-{digest}")
+    for _ in range(2):
+        if _usable_import_root(root, pkg):
+            return root
+        try:
+            if os.path.lexists(root):
+                # an older layout (a link to the parent folder) or something of ours
+                # half made: anything not ours is left alone and a private one made
+                st = os.lstat(root)
+                if st.st_uid != os.geteuid():
+                    break
+                if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+                    os.unlink(root)
+                else:
+                    shutil.rmtree(root)
+            _fill_import_root(root, pkg)
+        except OSError:
+            continue  # lost a race (the next round looks again) or cannot write here
+    # taken by someone else (or a race lost twice): a private folder, same name length
+    for _ in range(8):
+        private = os.path.join(_temp_root(), f"perfcount-src-{uuid.uuid4().hex[:16]}")
+        try:
+            os.mkdir(private, 0o700)
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+        try:
+            os.symlink(pkg, os.path.join(private, "perfcount"))
+            os.chmod(private, 0o755)
+        except OSError:
+            shutil.rmtree(private, ignore_errors=True)
+            break
+        return private
+    return str(Path(pkg).parent)  # an unwritable temp folder: counts may then vary
+
+
+def _usable_import_root(root: str, pkg: str) -> bool:
+    """``root`` is a folder of ours that nobody else can write, holding only the link to ``pkg``."""
     try:
-        st = os.lstat(link) if os.path.lexists(link) else None
-        # ours (in a sticky /tmp nobody else may then replace it) and pointing at us
-        if (
-            st is not None
-            and st.st_uid == os.geteuid()
-            and os.path.islink(link)
-            and os.readlink(link) == src
-        ):
-            return link
-        tmp = f"{link}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-        os.symlink(src, tmp)
-        os.replace(tmp, link)
-        return link
+        st = os.lstat(root)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
+            return False
+        link = os.path.join(root, "perfcount")
+        return os.listdir(root) == ["perfcount"] and os.readlink(link) == pkg
     except OSError:
-        return src  # an unwritable temp folder: the real path (lengths may then differ)
+        return False
+
+
+def _fill_import_root(root: str, pkg: str) -> None:
+    """Make ``root`` atomically: a temporary folder with the link, renamed into place."""
+    tmp = tempfile.mkdtemp(prefix=".perfcount-src-", dir=os.path.dirname(root))
+    try:
+        os.chmod(tmp, 0o755)
+        os.symlink(pkg, os.path.join(tmp, "perfcount"))
+        os.rename(tmp, root)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _scaled(limits: Limits, factor: float) -> Limits:
@@ -873,6 +972,34 @@ def _encode_inputs(inputs: Sequence[Sequence[Any]]) -> list[Any]:
         except plain.UnsupportedValue as exc:
             raise InvalidArgument(f"input {i} is not plain data: {exc}") from exc
     return out
+
+
+_CANDIDATE_FRAME = re.compile(r'^(\s*)File "<candidate>", line (\d+)')
+
+
+def _with_source_lines(error: str, source: str) -> str:
+    """``error`` with the candidate's source line under each of its traceback frames.
+
+    A profile child has the candidate's code, not its source (the source's text
+    in its heap moved counts), so its tracebacks name lines without showing
+    them; the runner has the source and puts them back.
+    """
+    if 'File "<candidate>"' not in error:
+        return error
+    lines = source.splitlines()
+    out: list[str] = []
+    text = error.split("\n")
+    for i, line in enumerate(text):
+        out.append(line)
+        m = _CANDIDATE_FRAME.match(line)
+        if not m:
+            continue
+        n = int(m.group(2))
+        shown = lines[n - 1].strip() if 0 < n <= len(lines) else ""
+        following = text[i + 1].strip() if i + 1 < len(text) else ""
+        if shown and following != shown:
+            out.append(f"{m.group(1)}  {shown}")
+    return "\n".join(out)
 
 
 def _check_source(solution: str, entry_point: str) -> None:

@@ -32,12 +32,15 @@ child inherited from the server. Each repeat is a fresh child.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import builtins
 import contextlib
 import errno
 import gc
 import json
 import linecache
+import marshal
 import os
 import select
 import shutil
@@ -48,6 +51,7 @@ import struct
 import sys
 import time
 import traceback
+import types
 from pathlib import Path
 from typing import Any
 
@@ -781,27 +785,46 @@ def _make_workdir(path: Path) -> None:
 
 
 def _prepare_imports() -> None:
-    """Make what a candidate's ``import`` costs independent of the run path.
+    """Make what a candidate's ``import`` costs, and the heap it inherits, independent of the run path.
 
     The standard modules in :data:`PREIMPORTED` are imported; perfcount's own
-    folder leaves ``sys.path`` (its modules are imported already, and its
-    listing — a checkout with results files in it, say — changes from run to
-    run); and the finder of every remaining ``sys.path`` folder lists that folder
-    now, so that a candidate's import of anything else looks names up in the
-    same cached listing instead of reading directories inside its count.
+    import folder leaves ``sys.path`` (its modules are imported already); the
+    finder of every standard-library folder lists that folder now, so that a
+    candidate's import looks names up in the same cached listing instead of
+    reading directories inside its count. The server runs without ``site``
+    (``-S``): here it gets what ``site`` gives a program — ``exit``, ``quit``,
+    ``help``, ``copyright`` and the ``site-packages`` folders at the end of
+    ``sys.path`` — without listing those folders or running their ``.pth``
+    files. Their listings change with every installed package and would be
+    part of every child's heap; a candidate that imports an installed package
+    lists them inside its own count (``.pth`` paths, such as editable installs,
+    are not on a candidate's path).
     """
     import importlib
     import importlib.machinery
+    import site
 
     for name in PREIMPORTED:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
-    own = str(Path(__file__).resolve().parents[2])
+    own = str(Path(__file__).resolve().parents[1])
     sys.path[:] = [
-        p for p in sys.path if p and _resolved(p) != own and p != os.environ.get("PYTHONPATH")
+        p
+        for p in sys.path
+        if p
+        and p != os.environ.get("PYTHONPATH")
+        and _resolved(os.path.join(p, "perfcount")) != own
     ]
     importlib.machinery.PathFinder.invalidate_caches()
     importlib.machinery.PathFinder.find_spec("_perfcount_no_such_module_")
+    if not sys.flags.no_site:
+        return  # started with site (not by a Runner): its paths are there already
+    site.setquit()
+    site.setcopyright()
+    site.sethelper()
+    for folder in site.getsitepackages():
+        if folder not in sys.path:
+            sys.path.append(folder)
 
 
 def _resolved(path: str) -> str:
@@ -1073,24 +1096,78 @@ def _classify(exc: BaseException, index: int | None, where: str) -> dict[str, An
     return _error("failed", exc, f"{type(exc).__name__} {where}", index)
 
 
-def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
-    """Compile and run the candidate; the JSON-ready result of this child.
+def compile_candidate(source: str) -> Any:
+    """The candidate's module code object, compiled the same way on every path.
 
-    ``check``: module code, then the calls. ``profile``: the source is compiled
-    and the inputs decoded first, then the child tells the server it is ready
-    ("R" on ``w``) and waits for "g" on ``gr``; the server starts the count in
-    between, so module code, calls, output encoding and exit are all counted and
-    compiling is not (a candidate's length and comments cost nothing).
+    ``dont_inherit``: the candidate gets no ``__future__`` flag of this module's
+    (``annotations`` would otherwise turn its annotations into strings).
     """
-    source: str = req["source"]
+    return compile(source, CANDIDATE_FILE, "exec", dont_inherit=True)
+
+
+#: a profile request's code: at most this many bytes of marshal data (base64 in the request)
+MAX_CODE_BYTES = 256 << 20
+
+
+def load_code(encoded: Any) -> Any:
+    """A code object from a profile request's ``code`` (base64 of ``marshal.dumps``).
+
+    Raises ``ValueError`` for anything else: the runner compiled it in a sandboxed
+    child of the native server (:func:`compile_candidate`), so a bad one is a harness
+    fault, never the candidate's status.
+    """
+    if not isinstance(encoded, str) or len(encoded) > MAX_CODE_BYTES // 3 * 4 + 4:
+        raise ValueError("the request's code is not a base64 string of a bounded size")
+    try:
+        code = marshal.loads(base64.b64decode(encoded, validate=True))
+    except (ValueError, EOFError, TypeError, binascii.Error) as exc:
+        raise ValueError(f"the request's code does not load ({exc})") from exc
+    if type(code) is not types.CodeType or code.co_filename != CANDIDATE_FILE:
+        raise ValueError("the request's code is not a candidate's module code")
+    return code
+
+
+def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
+    """Compile (or load) and run the candidate; the JSON-ready result of this child.
+
+    ``compile``: the source is compiled and its code object returned
+    (``marshal``, base64) for a profile request; nothing of the candidate runs.
+    ``check``: module code, then the calls. ``profile``: the code compiled by a
+    ``compile`` child is loaded and the inputs decoded first, then the child
+    tells the server it is ready ("R" on ``w``) and waits for "g" on ``gr``; the
+    server starts the count in between, so module code, calls, output encoding
+    and exit are all counted and compiling is not.
+
+    A profile child never holds the candidate's source: compiling it here left
+    the source's text, its lines and the compiler's garbage in the heap the
+    count starts from, and a comment's length moved the count (measured: -24 to
+    +177 instructions for the same code with a longer comment). The code object
+    is all of the candidate a profile child holds before its count, and a
+    comment does not change it (tracebacks get their source lines from the
+    runner, which has the source).
+    """
     entry: str = req["entry_point"]
     mode: str = req["mode"]
-    try:
-        encoded_inputs = req["inputs"]
-        code = compile(source, CANDIDATE_FILE, "exec")
-    except BaseException as exc:
-        return _error("failed", exc, "the candidate does not compile")
-    linecache.cache[CANDIDATE_FILE] = (len(source), None, source.splitlines(True), CANDIDATE_FILE)
+    if mode == "profile":
+        try:
+            code = load_code(req.get("code"))
+        except ValueError as exc:
+            return _error("crashed", message=f"the harness could not load the candidate: {exc}")
+    else:
+        source: str = req["source"]
+        try:
+            code = compile_candidate(source)
+        except BaseException as exc:
+            return _error("failed", exc, "the candidate does not compile")
+        if mode == "compile":
+            return {"status": "ok", "code": base64.b64encode(marshal.dumps(code)).decode("ascii")}
+        linecache.cache[CANDIDATE_FILE] = (
+            len(source),
+            None,
+            source.splitlines(True),
+            CANDIDATE_FILE,
+        )
+    encoded_inputs = req["inputs"]
     ns: dict[str, Any] = {"__name__": "__candidate__", "__builtins__": builtins}
     fn: Any = None
 

@@ -9,7 +9,9 @@ candidate cannot reset or restart its own count; and the sandbox still holds.
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -58,13 +60,54 @@ def test_module_code_and_encoding_are_counted_compiling_is_not(det: Runner) -> N
     # work at import time is the candidate's work too
     heavy_module = "T = sum(i & 7 for i in range(200_000))\n" + LOOP
     assert det.profile(heavy_module, "f", [[100]]).cost > base + 1_000_000
-    # a long comment costs nothing: the source is compiled before the count starts
-    commented = "#" + "x" * 200_000 + "\n" + LOOP
-    assert det.profile(commented, "f", [[100]]).cost == base
+    # a comment costs nothing, whatever its length: the profile child gets the code
+    # object, never the source's text (a 65-105 character comment moved this count by
+    # -24 and a 200 kB one by +177 when the child compiled the source itself)
+    for length in (0, 10, 65, 80, 100, 400, 200_000):
+        commented = "#" + "x" * length + "\n" + LOOP
+        assert det.profile(commented, "f", [[100]]).cost == base, length
+    assert det.profile(LOOP.replace("\n", "  \n\n"), "f", [[100]]).cost == base
     # a big return value costs its encoding
     big = "def f(n):\n    return list(range(n))\n"
     small = "def f(n):\n    list(range(n))\n    return 0\n"
     assert det.profile(big, "f", [[50_000]]).cost > det.profile(small, "f", [[50_000]]).cost
+
+
+def test_counts_do_not_depend_on_what_the_import_folders_hold(det: Runner) -> None:
+    """A file added beside the perfcount package or to site-packages moves no count.
+
+    A fork server once imported perfcount from its parent folder and listed
+    site-packages at start-up; those listings, cached in the heap every child
+    inherits, changed the same candidate's count whenever a file appeared in
+    a checkout (tests write some) or a package was installed (+89 instructions
+    under qemu for one extra file). Fresh runners are compared, before and
+    after the files appear.
+    """
+    import site
+
+    import perfcount
+
+    base = det.profile(LOOP, "f", [[300]]).cost
+    folders = [Path(perfcount.__file__).resolve().parents[1], *map(Path, site.getsitepackages())]
+    planted = []
+    try:
+        for folder in folders:
+            for i in range(3):
+                probe = folder / f"perfcount-determinism-probe-{os.getpid()}-{i}"
+                try:
+                    probe.write_text("")
+                except OSError:
+                    break
+                planted.append(probe)
+        if not planted:
+            pytest.skip("no import folder is writable here")
+        with Runner(det.backend, timeout=60) as fresh:
+            assert fresh.profile(LOOP, "f", [[300]]).cost == base
+    finally:
+        for probe in planted:
+            probe.unlink(missing_ok=True)
+    with Runner(det.backend, timeout=60) as again:
+        assert again.profile(LOOP, "f", [[300]]).cost == base
 
 
 def test_every_repeat_is_a_fresh_process(det: Runner) -> None:

@@ -75,6 +75,26 @@ def test_raising_candidate_reports_traceback_and_index(runner):
     assert "_server.py" not in c.error  # harness frames stripped
 
 
+def test_a_failing_profile_shows_the_candidates_source_lines(runner):
+    # the profile child has the code object only; the runner puts the lines back
+    src = "def f(x):\n    y = x + 1\n    return y // 0\n"
+    p = runner.profile(src, "f", [[1]])
+    assert p.status == "failed" and "ZeroDivisionError" in p.error
+    assert 'File "<candidate>", line 3, in f\n    return y // 0' in p.error
+    bad = runner.profile("def f(x:\n", "f", [[1]])
+    assert bad.status == "failed" and "does not compile" in bad.error
+    assert "SyntaxError" in bad.error and bad.error.count("def f(x:") == 1
+
+
+def test_candidates_get_no_future_flags_of_the_harness(runner):
+    # compile() inherits the caller's __future__ flags unless told not to: the server's
+    # `from __future__ import annotations` once made every candidate's annotations strings
+    src = "def f() -> int:\n    return 1\ndef g():\n    return type(f.__annotations__['return']).__name__\n"
+    assert runner.check(src, "g", [[]], ["type"]).passed
+    p = runner.profile(src, "g", [[]])
+    assert p.status == "ok" and p.outputs == ["type"]
+
+
 def test_sys_exit(runner):
     c = run(runner, "import sys\ndef f():\n    sys.exit(3)\n")
     assert c.status == "failed" and "sys.exit(3)" in c.error
