@@ -869,79 +869,121 @@ def server_environment() -> dict[str, str]:
     return env
 
 
+#: what a fork server's copy of perfcount holds: its modules and compiled extensions
+_IMAGE_SUFFIXES = (".py", ".so")
+
+
+@functools.cache
 def _import_root() -> str:
-    """A fixed-length folder (``/tmp/perfcount-src-<16 hex>``) that holds one entry: ``perfcount``.
+    """A fixed-length folder (``/tmp/perfcount-src-<16 hex>``) holding a canonical copy of perfcount.
 
-    The fork server imports perfcount from here. Every directory an interpreter
-    imports from is listed once and cached, and those listings are allocations
-    in the heap every child inherits: a server that put perfcount's parent
-    folder on its path (a checkout, where tests and users add files; a
-    ``site-packages``, which changes with every ``pip install``) gave the same
-    candidate another count whenever that folder's listing changed (measured:
-    +89 and -28 instructions under qemu for 1 and 40 extra files). This folder's
-    listing never changes, and its name has the same length on every run path.
+    The fork server imports perfcount from here. An interpreter lists every
+    folder it imports from once and caches the listing, and how it loads a
+    module (from a ``.pyc`` or by compiling the source) decides what it
+    allocates: both end up in the heap every child inherits, so they moved
+    the same candidate's count. Measured under qemu: one file added to a
+    checkout beside the package, +89 instructions; perfcount's ``.pyc`` files
+    present or not, +487. The copy holds perfcount's ``.py`` files and
+    compiled extensions (from every folder of the package's path: a source
+    checkout beside an installed copy is merged) and a ``.pyc`` of every
+    module (unchecked-hash, so no timestamps); it is named by a digest of
+    those contents, so the same perfcount gives the same folder, listing and
+    loads on every run path, and a changed file gives a new one.
     """
-    pkg = str(Path(__file__).resolve().parents[1])
-    digest = hashlib.sha256(pkg.encode()).hexdigest()[:16]
-    root = os.path.join(_temp_root(), f"perfcount-src-{digest}")
-    for _ in range(2):
-        if _usable_import_root(root, pkg):
-            return root
-        try:
-            if os.path.lexists(root):
-                # an older layout (a link to the parent folder) or something of ours
-                # half made: anything not ours is left alone and a private one made
-                st = os.lstat(root)
-                if st.st_uid != os.geteuid():
-                    break
-                if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
-                    os.unlink(root)
-                else:
-                    shutil.rmtree(root)
-            _fill_import_root(root, pkg)
-        except OSError:
-            continue  # lost a race (the next round looks again) or cannot write here
-    # taken by someone else (or a race lost twice): a private folder, same name length
-    for _ in range(8):
-        private = os.path.join(_temp_root(), f"perfcount-src-{uuid.uuid4().hex[:16]}")
-        try:
-            os.mkdir(private, 0o700)
-        except FileExistsError:
-            continue
-        except OSError:
-            break
-        try:
-            os.symlink(pkg, os.path.join(private, "perfcount"))
-            os.chmod(private, 0o755)
-        except OSError:
-            shutil.rmtree(private, ignore_errors=True)
-            break
-        return private
-    return str(Path(pkg).parent)  # an unwritable temp folder: counts may then vary
+    import perfcount
+
+    files = _package_files(perfcount.__path__)
+    h = hashlib.sha256(sys.implementation.cache_tag.encode())
+    for rel, path in sorted(files.items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(Path(path).read_bytes()).digest())
+    root = os.path.join(_temp_root(), f"perfcount-src-{h.hexdigest()[:16]}")
+    if _usable_import_root(root):
+        return root
+    try:
+        _build_import_root(root, files)
+    except OSError as exc:
+        if not _usable_import_root(root):
+            raise BackendError(
+                f"cannot make the fork server's copy of perfcount in {root}: {exc}",
+                hint="perfcount needs a writable /tmp (or TMPDIR) for its fork servers",
+            ) from exc
+    _sweep_old_import_roots(keep=root)
+    return root
 
 
-def _usable_import_root(root: str, pkg: str) -> bool:
-    """``root`` is a folder of ours that nobody else can write, holding only the link to ``pkg``."""
+def _package_files(parts: Sequence[str]) -> dict[str, str]:
+    """Relative path -> file of every module and extension of the package (first part wins)."""
+    files: dict[str, str] = {}
+    for part in parts:
+        base = Path(part).resolve()
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(base)
+            if "__pycache__" in rel.parts or not path.is_file():
+                continue
+            if path.suffix in _IMAGE_SUFFIXES:
+                files.setdefault(str(Path("perfcount") / rel), str(path))
+    return files
+
+
+def _usable_import_root(root: str) -> bool:
+    """``root`` is a folder of ours that nobody else can write (built whole, then renamed)."""
     try:
         st = os.lstat(root)
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
-            return False
-        link = os.path.join(root, "perfcount")
-        return os.listdir(root) == ["perfcount"] and os.readlink(link) == pkg
     except OSError:
         return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
 
-def _fill_import_root(root: str, pkg: str) -> None:
-    """Make ``root`` atomically: a temporary folder with the link, renamed into place."""
+def _build_import_root(root: str, files: dict[str, str]) -> None:
+    """Copy ``files`` and compile their modules in a temporary folder, then rename it to ``root``."""
+    import py_compile
+
     tmp = tempfile.mkdtemp(prefix=".perfcount-src-", dir=os.path.dirname(root))
     try:
-        os.chmod(tmp, 0o755)
-        os.symlink(pkg, os.path.join(tmp, "perfcount"))
-        os.rename(tmp, root)
-    except OSError:
+        for rel, src in files.items():
+            dest = Path(tmp) / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            if dest.suffix == ".py":
+                py_compile.compile(
+                    str(dest),
+                    dfile=str(Path(root) / rel),
+                    doraise=True,
+                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+                )
+        for d, _dirs, names in os.walk(tmp):
+            os.chmod(d, 0o755)
+            for name in names:
+                os.chmod(os.path.join(d, name), 0o644)
+        try:
+            os.rename(tmp, root)
+        except OSError:
+            if not _usable_import_root(root):  # not a race another runner won
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+#: copies of other perfcount versions are removed once unused for this long
+_OLD_IMPORT_ROOT_S = 86_400.0
+
+
+def _sweep_old_import_roots(keep: str) -> None:
+    """Remove this user's copies of other perfcount builds not used for a day (and old links)."""
+    now = time.time()
+    for d in Path(keep).parent.glob("perfcount-src-*"):
+        if str(d) == keep:
+            continue
+        with contextlib.suppress(OSError):
+            st = d.lstat()
+            if st.st_uid != os.geteuid():
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                d.unlink()  # the layout before these copies: a link to perfcount's parent
+            elif stat.S_ISDIR(st.st_mode) and now - st.st_atime > _OLD_IMPORT_ROOT_S:
+                shutil.rmtree(d, ignore_errors=True)
 
 
 def _scaled(limits: Limits, factor: float) -> Limits:

@@ -1273,31 +1273,7 @@ def _missing_entry(entry: str, ns: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _installed_parts() -> None:
-    """Without ``site`` (``-S``), find perfcount's parts where ``site`` would have.
-
-    In a source checkout beside an installed copy, ``perfcount/__init__.py``
-    extends the package's path (``pkgutil.extend_path``) with the installed
-    ``perfcount`` folder, which holds the compiled modules; that search looks
-    at ``sys.path``, where ``site-packages`` is not yet. The same folders are
-    added here, by name, without listing ``site-packages``.
-    """
-    if not sys.flags.no_site:
-        return
-    import site
-
-    import perfcount
-
-    have = {os.path.realpath(p) for p in perfcount.__path__}
-    for folder in site.getsitepackages():
-        part = os.path.join(folder, "perfcount")
-        if os.path.realpath(part) not in have and os.path.isdir(part):
-            perfcount.__path__.append(part)
-            have.add(os.path.realpath(part))
-
-
 def main(argv: list[str] | None = None) -> None:
-    _installed_parts()
     args = sys.argv[1:] if argv is None else argv
     work_root = Path(args[0])
     cgroup = Path(args[1]) if len(args) > 1 and args[1] else None

@@ -74,38 +74,53 @@ def test_module_code_and_encoding_are_counted_compiling_is_not(det: Runner) -> N
 
 
 def test_counts_do_not_depend_on_what_the_import_folders_hold(det: Runner) -> None:
-    """A file added beside the perfcount package or to site-packages moves no count.
+    """Files beside or inside the perfcount package, in site-packages, or a ``.pyc``
+    appearing or going, move no count.
 
-    A fork server once imported perfcount from its parent folder and listed
-    site-packages at start-up; those listings, cached in the heap every child
-    inherits, changed the same candidate's count whenever a file appeared in
-    a checkout (tests write some) or a package was installed (+89 instructions
-    under qemu for one extra file). Fresh runners are compared, before and
-    after the files appear.
+    A fork server once imported perfcount from its parent folder, listed
+    site-packages at start-up and loaded perfcount's modules from ``.pyc`` files
+    when they existed: those listings and loads are allocations in the heap every
+    child inherits, so the same candidate's count changed when a file appeared in
+    a checkout (tests write some), a package was installed (+10 instructions under
+    qemu), or bytecode caches were written (+487). Fresh runners are compared,
+    before and after.
     """
+    import importlib.util
     import site
 
     import perfcount
+    import perfcount.execute.server as server_module
 
     base = det.profile(LOOP, "f", [[300]]).cost
-    folders = [Path(perfcount.__file__).resolve().parents[1], *map(Path, site.getsitepackages())]
-    planted = []
+    package = Path(perfcount.__file__).resolve().parent
+    folders = [package.parent, package, package / "execute", *map(Path, site.getsitepackages())]
+    planted: list[Path] = []
+    pyc = Path(importlib.util.cache_from_source(server_module.__file__))
+    moved = pyc.with_name(pyc.name + f".{os.getpid()}.away")
     try:
         for folder in folders:
             for i in range(3):
-                probe = folder / f"perfcount-determinism-probe-{os.getpid()}-{i}"
+                probe = folder / f"perfcount-determinism-probe-{os.getpid()}-{i}.txt"
                 try:
                     probe.write_text("")
                 except OSError:
                     break
                 planted.append(probe)
-        if not planted:
-            pytest.skip("no import folder is writable here")
+        # the server module's bytecode cache: there if it was not, gone if it was
+        if pyc.exists():
+            pyc.rename(moved)
+        else:
+            import py_compile
+
+            py_compile.compile(server_module.__file__, cfile=str(pyc), doraise=True)
+            planted.append(pyc)
         with Runner(det.backend, timeout=60) as fresh:
             assert fresh.profile(LOOP, "f", [[300]]).cost == base
     finally:
         for probe in planted:
             probe.unlink(missing_ok=True)
+        if moved.exists():
+            moved.rename(pyc)
     with Runner(det.backend, timeout=60) as again:
         assert again.profile(LOOP, "f", [[300]]).cost == base
 
