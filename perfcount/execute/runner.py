@@ -873,7 +873,6 @@ def server_environment() -> dict[str, str]:
 _IMAGE_SUFFIXES = (".py", ".so")
 
 
-@functools.cache
 def _import_root() -> str:
     """A fixed-length folder (``/tmp/perfcount-src-<16 hex>``) holding a canonical copy of perfcount.
 
@@ -890,14 +889,8 @@ def _import_root() -> str:
     those contents, so the same perfcount gives the same folder, listing and
     loads on every run path, and a changed file gives a new one.
     """
-    import perfcount
-
-    files = _package_files(perfcount.__path__)
-    h = hashlib.sha256(sys.implementation.cache_tag.encode())
-    for rel, path in sorted(files.items()):
-        h.update(rel.encode() + b"\0" + hashlib.sha256(Path(path).read_bytes()).digest())
-    root = os.path.join(_temp_root(), f"perfcount-src-{h.hexdigest()[:16]}")
-    if _usable_import_root(root):
+    root, files = _import_image()
+    if _usable_import_root(root):  # looked at every time: /tmp may be cleaned meanwhile
         return root
     try:
         _build_import_root(root, files)
@@ -909,6 +902,18 @@ def _import_root() -> str:
             ) from exc
     _sweep_old_import_roots(keep=root)
     return root
+
+
+@functools.cache
+def _import_image() -> tuple[str, dict[str, str]]:
+    """Where this process's perfcount copy lives, and the files it holds (read once)."""
+    import perfcount
+
+    files = _package_files(perfcount.__path__)
+    h = hashlib.sha256(sys.implementation.cache_tag.encode())
+    for rel, path in sorted(files.items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(Path(path).read_bytes()).digest())
+    return os.path.join(_temp_root(), f"perfcount-src-{h.hexdigest()[:16]}"), files
 
 
 def _package_files(parts: Sequence[str]) -> dict[str, str]:

@@ -73,56 +73,72 @@ def test_module_code_and_encoding_are_counted_compiling_is_not(det: Runner) -> N
     assert det.profile(big, "f", [[50_000]]).cost > det.profile(small, "f", [[50_000]]).cost
 
 
-def test_counts_do_not_depend_on_what_the_import_folders_hold(det: Runner) -> None:
-    """Files beside or inside the perfcount package, in site-packages, or a ``.pyc``
-    appearing or going, move no count.
+_COUNT_ONE = (
+    "import sys\nfrom perfcount.execute.runner import Runner\n"
+    "with Runner(sys.argv[1], timeout=60) as r:\n"
+    "    print(r.profile(sys.argv[2], 'f', [[300]]).cost)\n"
+)
+
+
+def test_counts_do_not_depend_on_what_the_import_folders_hold(det: Runner, tmp_path: Path) -> None:
+    """Files beside or inside the perfcount package, in site-packages, or perfcount's
+    ``.pyc`` files appearing, move no count.
 
     A fork server once imported perfcount from its parent folder, listed
     site-packages at start-up and loaded perfcount's modules from ``.pyc`` files
     when they existed: those listings and loads are allocations in the heap every
     child inherits, so the same candidate's count changed when a file appeared in
     a checkout (tests write some), a package was installed (+10 instructions under
-    qemu), or bytecode caches were written (+487). Fresh runners are compared,
-    before and after.
+    qemu), or bytecode caches were written (+487). Two evaluators run in their own
+    virtual environment (site-packages of their own) with their own copy of
+    perfcount: one clean, one with files planted everywhere and bytecode caches
+    written. Nothing shared is touched: other tests' processes list those folders.
     """
-    import importlib.util
-    import site
+    import subprocess
+    import venv
 
     import perfcount
-    import perfcount.execute.server as server_module
 
-    base = det.profile(LOOP, "f", [[300]]).cost
-    package = Path(perfcount.__file__).resolve().parent
-    folders = [package.parent, package, package / "execute", *map(Path, site.getsitepackages())]
-    planted: list[Path] = []
-    pyc = Path(importlib.util.cache_from_source(server_module.__file__))
-    moved = pyc.with_name(pyc.name + f".{os.getpid()}.away")
-    try:
-        for folder in folders:
-            for i in range(3):
-                probe = folder / f"perfcount-determinism-probe-{os.getpid()}-{i}.txt"
-                try:
-                    probe.write_text("")
-                except OSError:
-                    break
-                planted.append(probe)
-        # the server module's bytecode cache: there if it was not, gone if it was
-        if pyc.exists():
-            pyc.rename(moved)
-        else:
-            import py_compile
-
-            py_compile.compile(server_module.__file__, cfile=str(pyc), doraise=True)
-            planted.append(pyc)
-        with Runner(det.backend, timeout=60) as fresh:
-            assert fresh.profile(LOOP, "f", [[300]]).cost == base
-    finally:
-        for probe in planted:
-            probe.unlink(missing_ok=True)
-        if moved.exists():
-            moved.rename(pyc)
-    with Runner(det.backend, timeout=60) as again:
-        assert again.profile(LOOP, "f", [[300]]).cost == base
+    # perfcount's modules and extensions, from every folder of its path (a checkout
+    # beside an installed copy holds the extensions in the installed one)
+    files: dict[str, Path] = {}
+    for part in map(Path, perfcount.__path__):
+        for path in sorted(part.resolve().rglob("*")):
+            rel = path.relative_to(part.resolve())
+            if path.suffix in (".py", ".so") and "__pycache__" not in rel.parts:
+                files.setdefault(str(Path("perfcount") / rel), path)
+    counts = []
+    for name, dirty in (("a", False), ("b", True)):
+        env_dir = tmp_path / name / "venv"
+        venv.EnvBuilder(system_site_packages=True, with_pip=False, symlinks=True).create(env_dir)
+        python = env_dir / "bin" / "python"
+        site_dir = Path(
+            subprocess.check_output(
+                [python, "-c", "import site; print(site.getsitepackages()[0])"], text=True
+            ).strip()
+        )
+        copy = tmp_path / name / "src"
+        for rel, src in files.items():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, copy / rel)
+        if dirty:
+            for folder in (copy, copy / "perfcount", copy / "perfcount" / "execute", site_dir):
+                for i in range(3):
+                    (folder / f"planted-{i}.txt").write_text("")
+            subprocess.run([python, "-m", "compileall", "-q", str(copy)], check=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env["PYTHONPATH"] = str(copy)
+        out = subprocess.run(
+            [python, "-c", _COUNT_ONE, det.backend, LOOP],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+        counts.append(float(out.stdout.split()[-1]))
+    assert counts[0] == counts[1] > 0, counts
 
 
 def test_every_repeat_is_a_fresh_process(det: Runner) -> None:
