@@ -760,41 +760,20 @@ def _log_lines_by_pid(data: bytes) -> dict[int, str]:
     return {pid: (t if len(t) <= MAX_LOG_BYTES else "") for pid, t in texts.items()}
 
 
-#: the code that decides what a candidate's count is: a change in any of it may change
-#: counts, so cached reference costs are keyed by it (see :func:`harness_digest`)
-_HARNESS_FILES = (
-    "execute/server.py",
-    "execute/runner.py",
-    "execute/sandbox.py",
-    "execute/seccomp.py",
-    "execute/commands.py",
-    "execute/jail.py",
-    "counters/callgrind.py",
-    "counters/qemu.py",
-    "counters/process.py",
-    "counters/backends/__init__.py",
-    "counters/backends/base.py",
-    "counters/backends/perf.py",
-    "counters/backends/software.py",
-    "counters/backends/valgrind.py",
-    "counters/backends/qemu.py",
-    "counters/backends/cachegrind.py",
-)
-
-
 @functools.lru_cache(maxsize=1)
 def harness_digest() -> str:
-    """A digest of the measuring code (fork server, sandbox, backends, native module, qemu plugin).
+    """A digest of the measuring code: every file of the fork servers' copy of perfcount,
+    the native module and the qemu plugin.
 
     Part of every reference-cache key: costs measured by one version of the
     harness are never mixed with another's (a verbatim reference must score as
-    that reference on every path).
+    that reference on every path). It is the copy's digest, not one of a list of
+    "measuring" modules: every module the server imports, and the names of the
+    files in its folders, are in the heap a child inherits (measured under qemu:
+    two lines added to ``errors.py`` moved a count by -15 instructions, an empty
+    module added to ``execute/`` by +24).
     """
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for rel in _HARNESS_FILES:
-        with contextlib.suppress(OSError):
-            h.update(rel.encode() + b"\0" + (root / rel).read_bytes())
+    h = hashlib.sha256(_import_image()[2].encode())
     try:
         from perfcount import _native
 
@@ -889,7 +868,7 @@ def _import_root() -> str:
     those contents, so the same perfcount gives the same folder, listing and
     loads on every run path, and a changed file gives a new one.
     """
-    root, files = _import_image()
+    root, files, _digest = _import_image()
     if _usable_import_root(root):  # looked at every time: /tmp may be cleaned meanwhile
         return root
     try:
@@ -905,15 +884,16 @@ def _import_root() -> str:
 
 
 @functools.cache
-def _import_image() -> tuple[str, dict[str, str]]:
-    """Where this process's perfcount copy lives, and the files it holds (read once)."""
+def _import_image() -> tuple[str, dict[str, str], str]:
+    """Where this process's perfcount copy lives, the files it holds and their digest (read once)."""
     import perfcount
 
     files = _package_files(perfcount.__path__)
     h = hashlib.sha256(sys.implementation.cache_tag.encode())
     for rel, path in sorted(files.items()):
         h.update(rel.encode() + b"\0" + hashlib.sha256(Path(path).read_bytes()).digest())
-    return os.path.join(_temp_root(), f"perfcount-src-{h.hexdigest()[:16]}"), files
+    digest = h.hexdigest()
+    return os.path.join(_temp_root(), f"perfcount-src-{digest[:16]}"), files, digest
 
 
 def _package_files(parts: Sequence[str]) -> dict[str, str]:

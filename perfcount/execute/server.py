@@ -808,13 +808,7 @@ def _prepare_imports() -> None:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     own = str(Path(__file__).resolve().parents[1])
-    sys.path[:] = [
-        p
-        for p in sys.path
-        if p
-        and p != os.environ.get("PYTHONPATH")
-        and _resolved(os.path.join(p, "perfcount")) != own
-    ]
+    sys.path[:] = [p for p in sys.path if p and _resolved(os.path.join(p, "perfcount")) != own]
     importlib.machinery.PathFinder.invalidate_caches()
     importlib.machinery.PathFinder.find_spec("_perfcount_no_such_module_")
     if not sys.flags.no_site:

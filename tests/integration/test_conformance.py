@@ -98,15 +98,11 @@ def test_counts_do_not_depend_on_what_the_import_folders_hold(det: Runner, tmp_p
     import venv
 
     import perfcount
+    from perfcount.execute.runner import _package_files
 
     # perfcount's modules and extensions, from every folder of its path (a checkout
     # beside an installed copy holds the extensions in the installed one)
-    files: dict[str, Path] = {}
-    for part in map(Path, perfcount.__path__):
-        for path in sorted(part.resolve().rglob("*")):
-            rel = path.relative_to(part.resolve())
-            if path.suffix in (".py", ".so") and "__pycache__" not in rel.parts:
-                files.setdefault(str(Path("perfcount") / rel), path)
+    files = _package_files(perfcount.__path__)
     counts = []
     for name, dirty in (("a", False), ("b", True)):
         env_dir = tmp_path / name / "venv"

@@ -100,3 +100,24 @@ def test_a_folder_another_user_could_write_is_not_used(tmp_path: Path) -> None:
     assert not runner._usable_import_root(str(root))
     os.chmod(root, 0o755)
     assert runner._usable_import_root(str(root))
+
+
+def test_the_reference_cache_key_covers_every_file_the_servers_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # any module the server imports, and the names in its folders, move counts (two
+    # lines in errors.py: -15 instructions; an empty module in execute/: +24)
+    import perfcount
+
+    before = runner.harness_digest()
+    extra = _part(tmp_path / "part", {"execute/zz_probe.py": ""})
+    monkeypatch.setattr(perfcount, "__path__", [*perfcount.__path__, str(extra)])
+    runner._import_image.cache_clear()
+    runner.harness_digest.cache_clear()
+    try:
+        assert runner.harness_digest() != before
+    finally:
+        monkeypatch.undo()
+        runner._import_image.cache_clear()
+        runner.harness_digest.cache_clear()
+    assert runner.harness_digest() == before
