@@ -287,6 +287,22 @@ def test_hostile_candidate_profiled(name: str, runner: Runner, world: World) -> 
     assert ok.status == "ok" and ok.outputs == [42]
 
 
+def test_a_source_that_exhausts_the_compiler(runner: Runner, world: World) -> None:
+    """Compiling is done in a sandboxed child of the native server (a profile child gets
+    the code object): a source whose compiling needs gigabytes (10 MB, 5 million list
+    items) ends as that candidate's status under its limits, and the runner goes on."""
+    before = world.snapshot()
+    bomb = HONEST + "A = [" + "1," * 5_000_000 + "]\n"
+    p = runner.profile(bomb, "solve", [[world.arg()]])
+    assert p.status in {"failed", "memory"}, f"{p.status}: {p.error[:2000]}"
+    assert "does not compile" in p.error or p.status == "memory", p.error[:2000]
+    assert len(p.error) <= 25_000
+    assert_nothing_left(runner, p.stdout)
+    assert world.snapshot() == before
+    ok = runner.profile(HONEST, "solve", [[world.arg()]])
+    assert ok.status == "ok" and ok.outputs == [42]
+
+
 def test_forged_result_cannot_forge_the_cost(runner: Runner, world: World) -> None:
     # the candidate writes a well-formed result with a tiny count into every pipe it holds:
     # counts are taken by the server from outside the child, so the forged one is ignored
