@@ -191,7 +191,11 @@ def _run_under_qemu(config: pytest.Config) -> None:
         capman.stop_global_capturing()
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(argv[0], argv, qemu.python_env())
+    # the environment pytest was started with: pytest itself added PYTEST_VERSION (and
+    # sets it again in the re-run); passed on, it made this re-run's initial stack and
+    # os.environ differ from `python -m perfcount pytest`'s, and region counts with them
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    os.execve(argv[0], argv, qemu.python_env(env))
 
 
 # ---------------------------------------------------------------------------

@@ -70,12 +70,14 @@ def loop(n):
 
 
 def _env(**extra: str) -> dict[str, str]:
-    # nothing of the outer session either (xdist's worker variables, PYTEST_CURRENT_TEST):
+    # nothing of the outer session either (xdist's worker variables, PYTEST_CURRENT_TEST,
+    # PYTEST_VERSION: a user starts these from a shell):
     # the inner sessions' environments, and so their counts, must not depend on it
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("QEMU_", "PERFCOUNT_", "PYTEST_XDIST_", "PYTEST_CURRENT_TEST"))
+        and k != "PYTEST_VERSION"
     }
     env["PYTHONPATH"] = str(ROOT)
     env.update(extra)
@@ -301,6 +303,53 @@ def test_pytest_budgets_under_qemu_pass_fail_and_repeat(tmp_path: Path) -> None:
     # a name of the same length: argv sits on the stack, its length moves counts by a few
     _, again = _pytest(folder, plain, "m2.json")
     assert {k: m.get("values", {}).get("instructions") for k, m in again.items()} == values[0]
+
+
+DUMP_START = """
+import json, os
+def test_dump():
+    # what the process under qemu was started with: its argv and initial environment
+    start = {name: open(f"/proc/self/{name}").read().split("\\0") for name in ("cmdline", "environ")}
+    with open(os.environ["START_DUMP"], "w") as f:
+        json.dump(start, f)
+"""
+
+
+@pytest.mark.slow
+def test_both_ways_of_running_pytest_under_qemu_start_the_same_process(tmp_path: Path) -> None:
+    """``python -m perfcount pytest`` and ``pytest --perfcount-backend qemu`` exec the same.
+
+    Counts in a process depend on its initial stack (argv and environment sit on
+    it) and its ``os.environ``: the plugin's re-exec once passed on the
+    ``PYTEST_VERSION`` pytest had set, which the other way had not, and started
+    from a shell the two ways gave the budgets suite's regions counts 18-41
+    instructions apart (each way repeating its own). The outer session's
+    variables are left out (``_env``), as in a shell.
+    """
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "test_dump.py").write_text(DUMP_START)
+    starts = []
+    for i, argv in enumerate(
+        (
+            [sys.executable, "-m", "perfcount", "pytest"],
+            [sys.executable, "-m", "pytest", "--perfcount", "--perfcount-backend", "qemu"],
+        )
+    ):
+        dump = tmp_path / f"start{i}.json"
+        done = subprocess.run(
+            [*argv, *QUIET, "test_dump.py"],
+            cwd=folder,
+            env=_env(START_DUMP=str(tmp_path / "startX.json")),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        (tmp_path / "startX.json").rename(dump)
+        starts.append(json.loads(dump.read_text()))
+    assert starts[0]["cmdline"] == starts[1]["cmdline"]
+    assert starts[0]["environ"] == starts[1]["environ"]  # the same variables, in order
 
 
 def test_a_marker_asking_for_qemu_outside_it_is_skipped_with_the_way_to_run(
