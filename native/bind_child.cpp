@@ -33,7 +33,7 @@ private:
 };
 
 // {"uid", "gid", "drop_capabilities", "cap_last_cap", "no_new_privs",
-//  "rlimits": [(resource, soft, hard)], "seccomp": bytes} -> ChildJail
+//  "rlimits": [(resource, soft, hard)], "seccomp": bytes, "pid_namespace": bool} -> ChildJail
 ChildJail jail_options(const py::dict& d) {
     ChildJail j;
     for (const auto& item : d) {
@@ -56,10 +56,12 @@ ChildJail jail_options(const py::dict& d) {
             }
         } else if (key == "seccomp") {
             if (!v.is_none()) j.seccomp_filter = std::string(v.cast<py::bytes>());
+        } else if (key == "pid_namespace") {
+            j.pid_namespace = v.cast<bool>();
         } else {
             throw Error(ErrorKind::InvalidArgument, EINVAL, "unknown jail option '" + key + "'",
                         "use uid, gid, drop_capabilities, cap_last_cap, no_new_privs, rlimits, "
-                        "seccomp");
+                        "seccomp, pid_namespace");
         }
     }
     return j;
@@ -95,6 +97,13 @@ py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence
     } catch (const ChildInterrupted&) {
         throw py::error_already_set();  // the signal handler's exception (KeyboardInterrupt)
     }
+
+    // the placeholder of the program's pid namespace is the caller's to end (the
+    // result's "namespace_init"), unless building that result fails
+    struct EndUnlessKept {
+        pid_t init;
+        ~EndUnlessKept() { end_pid_namespace(init); }
+    } keep{r.namespace_init};
 
     // The counters started at zero at exec: the values are the final counts.
     const Snapshot zero{std::vector<uint64_t>(r.counters.value.size(), 0),
@@ -135,6 +144,8 @@ py::dict run_counted_py(const std::vector<std::string>& argv, const py::sequence
     result["execed"] = r.execed;
     result["own_group"] = r.own_group;
     result["reaped_elsewhere"] = r.reaped_elsewhere;
+    result["namespace_init"] = r.namespace_init;
+    keep.init = 0;
     return result;
 }
 
@@ -148,6 +159,16 @@ void register_child(py::module_& m) {
           py::arg("max_output") = size_t{16} << 20, py::arg("kill_grace") = 1.0,
           py::arg("inherit") = true, py::arg("linger") = 1.0, py::arg("jail") = py::none(),
           "Fork, exec and count ARGV with EVENTS from exec to exit; returns a dict.");
+    m.def("enter_pid_namespace", &enter_pid_namespace,
+          "Unshare a pid namespace and fork its placeholder pid 1 (native, no Python in it); "
+          "its pid. The caller's next fork is pid 2 of that namespace; call "
+          "leave_pid_namespace() right after it.");
+    m.def("leave_pid_namespace", &leave_pid_namespace, py::arg("back") = true,
+          "Put the caller's later children back in its own pid namespace (back=False, in "
+          "the child forked into the namespace: only close the descriptor of the way back).");
+    m.def("end_pid_namespace", &end_pid_namespace, py::arg("init"),
+          "Kill the placeholder pid 1 INIT of a jail's pid namespace (the result's "
+          "namespace_init) and everything left in that namespace; reap it. 0 does nothing.");
 }
 
 }  // namespace perfcount

@@ -21,6 +21,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -354,6 +355,96 @@ private:
     Fd pidfd_;
 };
 
+// A pid namespace of its own for the next child forked (ChildJail::pid_namespace).
+//
+// enter() unshares a namespace and forks its pid 1, a placeholder that only
+// reaps orphans, so that the program forked next is pid 2, not an init
+// (which ignores every signal it has no handler for: its own kill(getpid(),
+// SIGTERM), RLIMIT_CPU's SIGXCPU). leave(), right after that fork, puts this
+// process back: its later children and threads are created where it lives
+// (a thread cannot be created while they would not be). The placeholder is
+// killed (and with it everything left in the namespace) by the destructor,
+// unless release() handed it to the caller.
+class PidNamespace {
+public:
+    PidNamespace() = default;
+    ~PidNamespace() {
+        leave();
+        if (init_ > 0) end_pid_namespace(init_);
+    }
+    PidNamespace(const PidNamespace&) = delete;
+    PidNamespace& operator=(const PidNamespace&) = delete;
+
+    void enter() {
+        own_.reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+        if (!own_.valid()) {
+            const int e = errno;
+            throw Error(ErrorKind::Backend, e,
+                        std::string("cannot open /proc/self/ns/pid: ") + std::strerror(e));
+        }
+        if (unshare(CLONE_NEWPID) != 0) {
+            const int e = errno;
+            own_.reset();
+            throw Error(ErrorKind::Backend, e,
+                        std::string("unshare(CLONE_NEWPID) failed: ") + std::strerror(e),
+                        "a pid namespace needs CAP_SYS_ADMIN (run as root), or leave "
+                        "pid_namespace out of the jail");
+        }
+        entered_ = true;
+        init_ = fork();
+        if (init_ < 0) {
+            const int e = errno;
+            init_ = 0;
+            leave();
+            throw Error(ErrorKind::Backend, e, std::string("fork failed: ") + std::strerror(e),
+                        "the process or memory limit is reached");
+        }
+        if (init_ == 0) reap_forever();
+    }
+    // back: setns to this process's own namespace; else only close the way back
+    // (in the child forked into the namespace, which must stay there)
+    void leave(bool back = true) {
+        if (entered_ && back) setns(own_.get(), CLONE_NEWPID);
+        entered_ = false;
+        own_.reset();
+    }
+    pid_t release() {
+        const pid_t init = init_;
+        init_ = 0;
+        return init;
+    }
+
+private:
+    // The placeholder (async-signal-safe calls only: the caller may have threads).
+    [[noreturn]] static void reap_forever() {
+        // nothing of the caller stays open in it (a pipe end held here would keep a
+        // reader waiting for EOF)
+        if (syscall(SYS_close_range, 0U, ~0U, 0U) != 0) {  // before Linux 5.9, or emulated
+            rlimit nofile{};
+            const long limit = getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+                                       nofile.rlim_cur != RLIM_INFINITY
+                                   ? static_cast<long>(std::min<rlim_t>(nofile.rlim_cur, 1 << 20))
+                                   : 65536;
+            for (long fd = 0; fd < limit; ++fd) ::close(static_cast<int>(fd));
+        }
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);  // no namespace outlives its maker
+        sigset_t chld;
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        sigprocmask(SIG_SETMASK, &chld, nullptr);
+        for (;;) {
+            while (waitpid(-1, nullptr, WNOHANG) > 0) {
+            }
+            siginfo_t si;
+            sigwaitinfo(&chld, &si);
+        }
+    }
+
+    Fd own_;
+    bool entered_ = false;
+    pid_t init_ = 0;
+};
+
 // The waiter's release() .. reacquire() as a scope.
 class Released {
 public:
@@ -475,7 +566,10 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
         make_pipe(errout);
     }
 
+    PidNamespace pid_namespace;
+    if (options.jail && options.jail->pid_namespace) pid_namespace.enter();
     const pid_t pid = fork();
+    if (pid > 0) pid_namespace.leave();
     if (pid < 0) {
         const int e = errno;
         throw Error(ErrorKind::Backend, e, std::string("fork failed: ") + std::strerror(e),
@@ -822,7 +916,32 @@ ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter) {
     result.timed_out = timed_out;
     result.killed_lingering = killed_lingering;
     result.stdin_written = input_pos;
+    result.namespace_init = pid_namespace.release();  // last: nothing below can throw
     return result;
+}
+
+namespace {
+PidNamespace& entered_namespace() {
+    static PidNamespace entered;  // holds the way back to this process's own namespace
+    return entered;
+}
+}  // namespace
+
+pid_t enter_pid_namespace() {
+    PidNamespace& ns = entered_namespace();
+    ns.leave();
+    ns.enter();
+    return ns.release();
+}
+
+void leave_pid_namespace(bool back) { entered_namespace().leave(back); }
+
+void end_pid_namespace(pid_t init) {
+    if (init <= 0) return;
+    ::kill(init, SIGKILL);
+    int status;
+    while (waitpid(init, &status, 0) < 0 && errno == EINTR) {
+    }
 }
 
 }  // namespace perfcount

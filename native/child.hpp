@@ -36,6 +36,11 @@ struct ChildJail {
     bool no_new_privs = false;
     std::vector<ChildLimit> rlimits;
     std::string seccomp_filter;      // a BPF program: struct sock_filter[] bytes
+    // the program is pid 2 of a pid namespace of its own, whose pid 1 is a
+    // placeholder that reaps orphans (CAP_SYS_ADMIN); the caller ends it with
+    // end_pid_namespace(ChildResult::namespace_init) once it has looked for
+    // what the program left behind
+    bool pid_namespace = false;
 };
 
 // What to run and how.
@@ -58,6 +63,7 @@ struct ChildOptions {
 // What happened.
 struct ChildResult {
     pid_t pid = 0;
+    pid_t namespace_init = 0;        // the placeholder pid 1 (ChildJail::pid_namespace), else 0
     Snapshot counters;               // the counts from exec to exit (they start at zero)
     std::optional<int> returncode;   // exit status, or -N for signal N; nullopt when lost
     std::optional<int> signal;       // the signal that ended it
@@ -108,5 +114,19 @@ void check_child_options(const ChildOptions& options);
 // failures, and a stop on SIGTTIN/SIGTTOU, throw Candidate errors. The child
 // is reaped last, so its pid (and group id) are never signalled after reuse.
 ChildResult run_counted(const ChildOptions& options, ChildWaiter& waiter);
+
+// Kill the placeholder pid 1 ``init`` of a pid namespace (ChildResult::namespace_init),
+// and so everything left in that namespace, and reap it. 0 does nothing.
+void end_pid_namespace(pid_t init);
+
+// For a fork server written in Python (no fork of its own to wrap): unshare a
+// pid namespace and fork its placeholder pid 1 (C only: no Python code runs
+// in it, and none of Python's fork handlers run), returning the placeholder's
+// pid; the next fork of the caller is that namespace's pid 2. Right after
+// that fork, leave_pid_namespace() in the parent puts its later children back
+// in its own namespace; leave_pid_namespace(false) in the child only closes
+// the descriptor of the way back. Errors throw (Backend).
+pid_t enter_pid_namespace();
+void leave_pid_namespace(bool back = true);
 
 }  // namespace perfcount

@@ -162,14 +162,22 @@ def run_counted(
     when something else reaped the child), signal, wall_ns, max_rss (bytes),
     user_ns, system_ns, stdout, stderr, stdout_truncated, stderr_truncated,
     timed_out, killed_lingering, stdin_written, execed, own_group,
-    reaped_elsewhere. Exec/chdir failures, and a stop on SIGTTIN/SIGTTOU (the
+    reaped_elsewhere, namespace_init. Exec/chdir failures, and a stop on SIGTTIN/SIGTTOU (the
     child touched the terminal from a background group), raise CandidateError.
     ``jail`` (perfcount.execute.jail): what the child gives up after the go
     byte, before its chdir and exec (uncounted) — ``uid``, ``gid``,
     ``drop_capabilities`` (+ ``cap_last_cap``), ``no_new_privs``, ``rlimits``
     ``[(resource, soft, hard)]``, ``seccomp`` (a BPF program's bytes); a step
     that fails ends the child before exec (CandidateError naming the step).
+    ``pid_namespace``: the child is pid 2 of a pid namespace of its own, whose
+    pid 1 is a placeholder that reaps orphans (needs CAP_SYS_ADMIN;
+    BackendError otherwise); it outlives the call so that what the program
+    left behind can still be found: the caller ends it with
+    :func:`end_pid_namespace` (``namespace_init``, 0 without a namespace).
     """
+
+def end_pid_namespace(init: int) -> None:
+    """Kill the placeholder pid 1 ``init`` of a pid namespace (and all left in it); reap it."""
 
 # ---- callgrind client requests (native/bind_callgrind.cpp over callgrind.hpp) ----
 # Built against the system's valgrind headers (valgrind/callgrind.h). Without

@@ -81,6 +81,10 @@ class ProcessResult:
     pid: int = 0
     #: descendants kept the output pipes open after the command exited and were killed
     killed_lingering: bool = False
+    #: with a jail's ``pid_namespace``: the placeholder pid 1 of the program's pid
+    #: namespace, still alive; the caller (the jail) ends it with
+    #: ``_native.end_pid_namespace`` once it has looked for what was left behind
+    namespace_init: int = field(default=0, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -272,6 +276,7 @@ def run(
                 meter = None
     from perfcount import _native
 
+    raw: dict[str, Any] = {}
     try:
         if meter is not None:
             meter.start()
@@ -290,10 +295,25 @@ def run(
         )
         if meter is not None:
             gpu_data, gpu_reason = meter.stop()
+        return _process_result(parts, parsed, raw, used, reason, gpu_data, gpu_reason)
+    except BaseException:
+        # a jail's pid namespace is the caller's only with the result it comes in
+        _native.end_pid_namespace(raw.get("namespace_init", 0))
+        raise
     finally:
         if meter is not None:
             meter.close()
 
+
+def _process_result(
+    parts: list[str],
+    parsed: list[Any],
+    raw: dict[str, Any],
+    used: str,
+    reason: str | None,
+    gpu_data: dict[str, Any] | None,
+    gpu_reason: str | None,
+) -> ProcessResult:
     names = [e.name for e in parsed]
     values = {n: v for n, v in zip(names, raw["values"]) if v is not None}
     counts = Counts(
@@ -322,6 +342,7 @@ def run(
         system_ns=raw["system_ns"],
         pid=raw["pid"],
         killed_lingering=raw["killed_lingering"],
+        namespace_init=raw.get("namespace_init", 0),
     )
 
 

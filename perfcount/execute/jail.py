@@ -265,6 +265,8 @@ def _encode(res: ProcessResult) -> dict[str, Any]:
     """A ProcessResult as JSON-ready data (output bytes in base64); inverse :func:`_decode`."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(ProcessResult):
+        if f.name == "namespace_init":  # J's own, ended before the result leaves J
+            continue
         value = getattr(res, f.name)
         if isinstance(value, bytes):
             value = base64.b64encode(value).decode()
@@ -642,7 +644,12 @@ class _Jailer:
     """What J does: set itself up once, then run job after job."""
 
     def __init__(self, setup: Mapping[str, Any]) -> None:
-        from perfcount.execute.sandbox import Limits, candidate_uid, isolate
+        from perfcount.execute.sandbox import (
+            Limits,
+            candidate_uid,
+            isolate,
+            pid_namespace_unavailable,
+        )
 
         self.root_path = Path(setup["root"])
         self.notes: list[str] = []
@@ -674,6 +681,14 @@ class _Jailer:
         self.bpf, why = _seccomp_bpf()
         if why:
             self.notes.append(f"no seccomp filter ({why})")
+        # every job's program is pid 2 of a pid namespace of its own: no pid outside it
+        # (J, the evaluator, other candidates) can be told alive from free
+        self.pid_namespace = False
+        if self.is_root:
+            why = pid_namespace_unavailable()
+            self.pid_namespace = not why
+            if why:
+                self.notes.append(f"no pid namespace ({why}): live pids can be told from free ones")
         self._oom_seen = self._oom_count()
 
     def _open_limit(self, cgroup: Path | None, name: str) -> int | None:
@@ -688,9 +703,11 @@ class _Jailer:
     def _set_limits(self, limits: JobLimits) -> list[str]:
         notes = []
         # + 1: J itself is in the pids cgroup too (a GPU sampling thread of J's counts
-        # against the candidate's share)
+        # against the candidate's share); + 1 more for the placeholder pid 1 of the job's
+        # pid namespace
+        own = 1 + int(self.pid_namespace)
         values = (
-            (self.pids_max, str(limits.pids + 1) if limits.pids else "max"),
+            (self.pids_max, str(limits.pids + own) if limits.pids else "max"),
             (
                 self.memory_limit,
                 str((limits.memory_mb + MEMORY_CGROUP_HEADROOM_MB) << 20)
@@ -727,6 +744,7 @@ class _Jailer:
             "no_new_privs": True,
             "rlimits": rlimits,
             "seccomp": self.bpf,
+            "pid_namespace": self.pid_namespace,
         }
 
     def folder_fd(self, folder: Path) -> int:
@@ -811,15 +829,19 @@ class _Jailer:
             pass
         return 0
 
-    def kill_leftovers(self) -> int:
-        """SIGKILL every process of the candidate still in the cgroup; how many there were."""
+    def kill_leftovers(self, namespace_init: int = 0) -> int:
+        """SIGKILL every process of the candidate still in the cgroup; how many there were.
+
+        ``namespace_init``, the placeholder pid 1 of the job's pid namespace (J's
+        own), is neither counted nor killed here.
+        """
         if self.pids_cgroup is None:
             return 0
-        me = os.getpid()
+        mine = {os.getpid(), namespace_init}
         seen: set[int] = set()
         end = time.monotonic() + 5.0
         while time.monotonic() < end:
-            pids = [p for p in PidsCgroup.pids(self.pids_cgroup) if p != me]
+            pids = [p for p in PidsCgroup.pids(self.pids_cgroup) if p not in mine]
             if not pids:
                 break
             for pid in pids:
@@ -830,6 +852,7 @@ class _Jailer:
         return len(seen)
 
     def job(self, req: Mapping[str, Any]) -> dict[str, Any]:
+        from perfcount import _native
         from perfcount.counters.process import run
 
         folder = Path(req["folder"])
@@ -867,7 +890,10 @@ class _Jailer:
                     "message": exc.message,
                     "hint": exc.hint,
                 }
-            out["left_behind"] = self.kill_leftovers()
+            out["left_behind"] = self.kill_leftovers(res.namespace_init if res else 0)
+            if res is not None and res.namespace_init:
+                # after the look for what the program left: the kernel kills the rest now
+                _native.end_pid_namespace(res.namespace_init)
             oom = self._oom_count()
             out["oom_killed"] = oom > self._oom_seen
             self._oom_seen = oom

@@ -66,6 +66,7 @@ from perfcount.counters import callgrind
 from perfcount.counters import qemu as qemu_counting
 from perfcount.counters.backends import Backend, cachegrind
 from perfcount.counters.backends import select as select_backend
+from perfcount.counters.backends.valgrind import log_pid
 from perfcount.errors import BackendError, CandidateError, InvalidArgument, PerfcountError
 from perfcount.execute.candidate import (
     STATUSES,
@@ -293,12 +294,24 @@ class _Server:
         by_pid = _log_lines_by_pid(self._vg_new())
         for pid in self._own_pids:
             by_pid.pop(pid, None)
+        if any(isinstance(run.get("ns_pid"), int) for run in runs):
+            by_pid.pop(1, None)  # the placeholder pid 1 of a candidate's pid namespace
+        # every run's candidate is pid 2 of a pid namespace of its own: the repeats of one
+        # request log under the same pid, one after the other, each ending with its summary
+        processes = {pid: _per_process(text) for pid, text in by_pid.items()}
+        owner: dict[int, dict[str, str]] = {}
         for run in runs:
             logs: dict[str, str] = {}
-            main = run.get("pid")
-            if isinstance(main, int) and main in by_pid:
-                logs[str(main)] = by_pid.pop(main)
+            main = log_pid(run)
+            if isinstance(main, int) and processes.get(main):
+                logs[str(main)] = processes[main].pop(0)
+                owner[main] = logs
             run["logs"] = logs
+        for pid, logs in owner.items():
+            # more process logs under a run's pid than runs: they join the last one's log,
+            # which then holds two summaries and is no count
+            logs[str(pid)] += "".join(processes[pid])
+        by_pid = {pid: text for pid, text in by_pid.items() if pid not in owner}
         if runs and by_pid:
             # other processes: the candidate's (at most one run per request has them)
             last = runs[-1]["logs"]
@@ -744,6 +757,26 @@ MAX_VALGRIND_LOG = 16 << 20
 #: a log of one process is a few KiB; past this it is not read (as no count)
 MAX_LOG_BYTES = 256 << 10
 _LOG_PREFIX = re.compile(r"(?:==|--|\*\*)(\d+)(?:==|--|\*\*)")
+
+
+#: the last line valgrind writes for a process that ends (callgrind and cachegrind)
+_LOG_SUMMARY_END = re.compile(r"^==\d+==\s+I\s+refs:.*(?:\n|$)", re.M)
+
+
+def _per_process(text: str) -> list[str]:
+    """One pid's log lines split into the logs of the processes that had that pid in turn.
+
+    Each process's log ends with its ``I refs`` summary line; lines after the
+    last one (a process killed before its summary) are one more log.
+    """
+    out = []
+    start = 0
+    for m in _LOG_SUMMARY_END.finditer(text):
+        out.append(text[start : m.end()])
+        start = m.end()
+    if text[start:]:
+        out.append(text[start:])
+    return out
 
 
 def _log_lines_by_pid(data: bytes) -> dict[int, str]:

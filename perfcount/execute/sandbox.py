@@ -36,6 +36,7 @@ __all__ = [
     "drop_capabilities",
     "isolate",
     "kill_group",
+    "pid_namespace_unavailable",
 ]
 
 import itertools
@@ -556,6 +557,36 @@ def _address_space() -> int:
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def pid_namespace_unavailable() -> str:
+    """Why the caller's children cannot get pid namespaces of their own ("" when they can).
+
+    A candidate that shares the host's pid numbering learns which pids are
+    alive from ``kill(pid, 0)``, ``getpgid`` or ``getsid`` (EPERM for a live
+    process of another user, ESRCH for a free pid): a liveness oracle and a
+    covert channel between candidates running at the same time. In a pid
+    namespace of its own every outside pid is ESRCH. The native module does
+    the work (``_native.enter_pid_namespace``: unshare, then fork the
+    namespace's pid 1, a placeholder in C that only reaps orphans, so that the
+    candidate, forked next, is not an init, which ignores every signal it has
+    no handler for). This tries it once: enter, go back, end the placeholder.
+    """
+    if os.geteuid() != 0:
+        return "not root"
+    try:
+        from perfcount import _native
+    except ImportError:
+        return "perfcount's native module is not built"
+    from perfcount.errors import PerfcountError
+
+    try:
+        init = _native.enter_pid_namespace()
+    except PerfcountError as exc:
+        return exc.message
+    _native.leave_pid_namespace()
+    _native.end_pid_namespace(init)
+    return ""
 
 
 def kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:

@@ -68,6 +68,7 @@ from perfcount.execute.sandbox import (
     interpreter_readable_by,
     isolate,
     kill_group,
+    pid_namespace_unavailable,
 )
 
 #: standard modules imported by the server before it forks its zygote: a candidate's
@@ -97,6 +98,11 @@ PREIMPORTED: tuple[str, ...] = (
 #: the frame header of every protocol message: the body's length, 8 bytes big-endian
 HEADER = struct.Struct(">Q")
 _INTERPRETER_READABLE = True
+#: why the zygote's children share the host's pid namespace ("" when each has its own)
+_NO_PID_NAMESPACE = ""
+#: the candidate process's pid as the host sees it (its own ``getpid`` is its pid in
+#: its namespace): its uid and the tag of its qemu record come from it
+_HOST_PID = 0
 #: exit code of a child whose candidate closed or replaced the result channel
 EXIT_CHANNEL_GONE = 72
 CANDIDATE_FILE = "<candidate>"
@@ -400,6 +406,8 @@ class Server:
                 break
             run = {
                 "pid": pid,
+                # what valgrind's log lines carry: the pid in the candidate's namespace
+                "ns_pid": done.pop("ns_pid", None),
                 "values": done.pop("values", None),
                 "cpu_s": done.get("cpu_s"),
                 "elapsed_ns": done.get("elapsed_ns"),
@@ -447,6 +455,7 @@ class Server:
         # a profiled child says "R" once it is set up and its candidate compiled; the count
         # starts (from out here) before it is told to go on
         waiting_ready = True
+        ns_pid: int | None = None
         attached = False
         count_error = None
         values: dict[str, Any] | None = None
@@ -496,6 +505,7 @@ class Server:
                             waiting_ready = False
                             if chunk[:1] == b"R":
                                 chunk = chunk[1:]
+                                ns_pid = _ns_pid(pid)  # alive: it waits for "go"
                                 count_error = self._go(pid, gw, counter)
                                 attached = count_error is None
                         if not too_large:
@@ -558,6 +568,7 @@ class Server:
             "cpu_s": utime + stime,
             "left_behind": len(left),
             "values": values,
+            "ns_pid": ns_pid,
         }
         if count_error:
             out["count_error"] = count_error
@@ -686,6 +697,18 @@ def _left_behind(cg_path: Path, pid: int, settle: float = 0.2) -> list[int]:
         if not left or time.monotonic() >= deadline:
             return left
         time.sleep(0.01)
+
+
+def _ns_pid(pid: int) -> int | None:
+    """The pid the process ``pid`` has in its own (innermost) pid namespace (``NSpid``)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"NSpid:"):
+                    return int(line.split()[-1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _running(pid: int) -> bool:
@@ -835,18 +858,44 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
     Written so that every round allocates exactly the same objects (no
     parsing, fixed-size messages), keeping the inherited heap identical.
     """
+    global _NO_PID_NAMESPACE
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _NO_PID_NAMESPACE = pid_namespace_unavailable()
+    if not _NO_PID_NAMESPACE:
+        from perfcount import _native
+
+        enter, leave, end = (
+            _native.enter_pid_namespace,
+            _native.leave_pid_namespace,
+            _native.end_pid_namespace,
+        )
+    namespaces = not _NO_PID_NAMESPACE
     gc.disable()
     gc.freeze()
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     read, fork, close, pipe, wait4 = os.read, os.fork, os.close, os.pipe, os.wait4
     started, exited = _STARTED.pack, _EXITED.pack
     send_fds, sendall = socket.send_fds, sock.sendall
+    init = 0  # the placeholder pid 1 of the last child's pid namespace
     while read(go, 1) == b"g":
+        if init:
+            # the last candidate's namespace goes only now: until the server has looked
+            # for what that candidate left behind (and killed it), nothing of it is killed
+            # here, so that what was left is seen and reported
+            end(init)
+            init = 0
         r, w = pipe()
         gr, gw = pipe()
         outr, outw = pipe()
+        if namespaces:
+            # its pid 1 is forked in C: no Python code runs for it, here or in it (with a
+            # placeholder forked by os.fork, counts alternated by 76 instructions from one
+            # candidate to the next, under callgrind and qemu alike; with this one they
+            # repeat)
+            init = enter()
         pid = fork()
         if pid == 0:
+            if namespaces:
+                leave(False)
             close(r)
             close(gw)
             close(outr)
@@ -857,6 +906,8 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
                 child_entry(request_fd, w, gr, outw)
             finally:
                 os._exit(70)
+        if namespaces:
+            leave()
         close(w)
         close(gr)
         close(outw)
@@ -868,6 +919,8 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
         # nothing of this child's exit (its status, its rusage: ints that are cached small
         # ones or new objects depending on their values) is alive when the next child forks:
         # the heap it inherits must not depend on how the previous candidate ended
+    if init:
+        end(init)
 
 
 def _reaped(waited: tuple[int, int, Any], pack: Any) -> bytes:  # pragma: no cover
@@ -917,6 +970,7 @@ def child_main(
     close: tuple[int, ...],
 ) -> None:
     """Runs in the forked child; never returns normally (``os._exit``)."""
+    global _HOST_PID
     # Python ignores SIGXFSZ; restore the default so exceeding RLIMIT_FSIZE (a file in
     # the work folder) ends the candidate as output_too_large (stdout/stderr are a pipe
     # the server bounds)
@@ -940,9 +994,17 @@ def child_main(
     os.close(devnull)
     os.close(out)
     writable: list[Path] = []
-    uid = candidate_uid(os.getpid()) if limits.drop_root and os.geteuid() == 0 else None
+    # the host's /proc, read before the sandbox mounts one of the namespace's own
+    _HOST_PID = int(os.readlink("/proc/self"))
+    uid = candidate_uid(_HOST_PID) if limits.drop_root and os.geteuid() == 0 else None
+    if uid is not None and _NO_PID_NAMESPACE:
+        notes_pid = [
+            f"no pid namespace ({_NO_PID_NAMESPACE}): live pids can be told from free ones"
+        ]
+    else:
+        notes_pid = []
     # under qemu-user /proc/self/mem reaches the counting plugin's memory: no /proc at all
-    notes = isolate(limits, writable, workdir, uid, hide_proc=bool(req.get("qemu")))
+    notes = notes_pid + isolate(limits, writable, workdir, uid, hide_proc=bool(req.get("qemu")))
     os.chdir(workdir)
     os.environ["HOME"] = str(workdir)
     os.environ["TMPDIR"] = str(workdir)
@@ -1229,7 +1291,7 @@ def run_candidate(req: dict[str, Any], w: int, gr: int) -> dict[str, Any]:
         from perfcount.counters.qemu import arm
 
         # the plugin counts this process (and what it forks) from here, once
-        arm(os.getpid())
+        arm(_HOST_PID)
     if not module_done:
         try:
             exec(code, ns)

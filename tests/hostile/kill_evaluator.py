@@ -1,4 +1,4 @@
-# hostile: SIGKILLs the evaluator's pid (passed in) and the fork server's process group; both refused
+# hostile: SIGKILLs the evaluator's pid (passed in) and the fork server's process group; both refused (in a pid namespace of its own the evaluator's pid is free and the parent has no pid to name)
 # expect: failed
 import os
 import signal
@@ -6,7 +6,10 @@ import signal
 
 def solve(arg):
     errors = []
-    for target in (arg["evaluator"], -os.getpgid(os.getppid())):
+    targets = [arg["evaluator"]]
+    if os.getppid():  # outside its pid namespace the parent is pid 0, not nameable
+        targets.append(-os.getpgid(os.getppid()))
+    for target in targets:
         try:
             os.kill(target, signal.SIGKILL)
         except OSError as exc:

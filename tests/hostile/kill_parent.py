@@ -1,9 +1,12 @@
-# hostile: SIGKILLs its parent (the fork server's zygote); as an unprivileged uid of its own it is not allowed to
+# hostile: SIGKILLs its parent (the fork server's zygote); in a pid namespace of its own it cannot even name it (its parent is pid 0 to it), and as an unprivileged uid of its own it would not be allowed to
 # expect: failed
 import os
 import signal
 
 
 def solve(arg):
-    os.kill(os.getppid(), signal.SIGKILL)
+    parent = os.getppid()
+    if parent == 0:
+        raise ProcessLookupError("the parent is outside this pid namespace")
+    os.kill(parent, signal.SIGKILL)
     return arg["x"] * 2

@@ -247,7 +247,8 @@ def test_a_setsid_daemon_is_killed_and_the_run_fails() -> None:
         assert chk.status == "failed" and "left 1 process running" in chk.error
         # nothing of the candidate survives the run, not even while the runner lives
         assert _survivors(str(r._dir)) == []
-        assert not _alive(int(prof.stdout.split()[0]))
+        # (the pid it printed is the one in its own pid namespace, not the host's)
+        assert int(prof.stdout.split()[0]) < 10
     with _c(sandbox=False) as r:  # control: unjailed, the daemon outlives the run
         prof = r.profile(DAEMON_C, "", [""])
         daemon = int(prof.outputs[0].split()[0])
@@ -434,6 +435,41 @@ def test_no_network_private_tmp_hidden_run_and_the_seccomp_filter() -> None:
     assert got["/run"] == ""
     for call in ("unshare", "ptrace", "mount", "perf_event_open", "keyctl"):
         assert got[call] == "Operation not permitted", (call, got)
+
+
+PIDS_C = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+static const char *state(long rc) { return rc >= 0 || errno == EPERM ? "alive" : "free"; }
+int main(int argc, char **argv) {
+    int evaluator = atoi(argv[1]), alive = 0;
+    printf("kill:%s\n", state(kill(evaluator, 0)));
+    printf("getpgid:%s\n", state(getpgid(evaluator)));
+    printf("getsid:%s\n", state(getsid(evaluator)));
+    /* the low numbers are the program's own namespace (its pid 1, itself) */
+    for (int p = evaluator > 1010 ? evaluator - 1000 : 10; p < evaluator + 1000; ++p)
+        if (p != getpid() && (kill(p, 0) == 0 || errno == EPERM)) ++alive;
+    printf("alive:%d\npid:%d\n", alive, (int)getpid());
+    return 0;
+}
+"""
+
+
+def test_no_pid_outside_its_own_namespace_answers_as_alive() -> None:
+    run = ["{bin}", str(os.getpid())]
+    with _c(spec={"run": run}) as r:
+        prof = r.profile(PIDS_C, "", [""])
+    assert prof.status == "ok", prof.error
+    got = dict(line.split(":", 1) for line in prof.outputs[0].splitlines())
+    assert got == {"kill": "free", "getpgid": "free", "getsid": "free", "alive": "0", "pid": "2"}
+    with _c(spec={"run": run}, sandbox=False) as r:  # control: the evaluator is seen alive
+        prof = r.profile(PIDS_C, "", [""])
+    got = dict(line.split(":", 1) for line in prof.outputs[0].splitlines())
+    assert got["kill"] == got["getpgid"] == got["getsid"] == "alive", got
+    assert int(got["alive"]) > 0
 
 
 # --------------------------------------------------------------------------

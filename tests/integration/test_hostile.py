@@ -7,8 +7,10 @@ this module checks:
 
 - the status is the expected one, and the error text stays bounded;
 - no process is left behind: nothing remains in the runner's pids cgroup, the
-  fork server's process tree is the server and its zygote only, and a daemon
-  the candidate reports (``DAEMON <pid>`` on stdout) is dead;
+  fork server's process tree is the server, its zygote and at most the
+  placeholder pid 1 of the last candidate's pid namespace, and a daemon the
+  candidate reports (``DAEMON <name>`` on stdout, the process name it gave
+  itself) is dead;
 - the filesystem outside the candidate's folder is untouched: a sentinel
   folder and the evaluator's cwd are snapshotted (names, sizes, contents,
   mtimes) before and after;
@@ -199,6 +201,25 @@ def in_runner_cgroup(runner: Runner) -> list[int]:
     return found
 
 
+def _ns_pids(pid: int) -> list[int]:
+    """The pids of ``pid`` from the host's namespace down to its own (``NSpid``)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("NSpid:"):
+                return [int(x) for x in line.split()[1:]]
+    return []
+
+
+def _names() -> set[str]:
+    """The process names (``comm``) of every live process."""
+    names = set()
+    for pid in _all_pids():
+        with contextlib.suppress(OSError):
+            if _alive(pid):
+                names.add(Path(f"/proc/{pid}/comm").read_text().strip())
+    return names
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -211,10 +232,14 @@ def assert_nothing_left(runner: Runner, stdout: str) -> None:
     assert in_runner_cgroup(runner) == []
     for server in runner._servers.values():
         if server.alive():
-            # the fork server's tree: its zygote and nothing else
-            assert len(descendants(server.proc.pid)) == 1
-    for match in re.finditer(r"DAEMON (\d+)", stdout):
-        assert not _alive(int(match.group(1))), "the candidate's daemon survived"
+            # the fork server's tree: its zygote and the placeholder pid 1 of the last
+            # candidate's pid namespace (alone in it), nothing else
+            tree = descendants(server.proc.pid)
+            inits = {p for p in tree if _ns_pids(p)[1:] == [1]}
+            assert len(tree - inits) == 1 and len(inits) <= 1, (tree, inits)
+            assert all(descendants(p) == set() for p in inits)
+    for match in re.finditer(r"DAEMON (\w+)", stdout):
+        assert match.group(1) not in _names(), "the candidate's daemon survived"
     if runner._cgroup.path is not None:
         assert [d for d in runner._cgroup.path.iterdir() if d.is_dir()] == []
 
@@ -249,7 +274,7 @@ def test_error_texts_are_specific(runner: Runner, world: World) -> None:
     assert "result channel" in run("dup2_result_channel").error
     refused = run("loopback_connect").error
     assert "ConnectionRefusedError" in refused or "unreachable" in refused, refused
-    assert "PermissionError" in run("kill_parent").error
+    assert "the parent is outside this pid namespace" in run("kill_parent").error
     oom = run("memory_bomb_forked").error
     assert "memory cgroup" in oom or "MemoryError" in oom, oom
     liar = run("eq_always_true").error

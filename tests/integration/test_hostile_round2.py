@@ -234,15 +234,18 @@ CHECKS: dict[str, Any] = {
     "clone3_newuser": lambda o: o["CLONE_NEWUSER"] != "ok" and o["CLONE_NEWNS"] != "ok",
     "io_uring_ring": lambda o: o["io_uring_setup"] == "EPERM",
     "userfaultfd_dev": lambda o: "UFFD" not in json.dumps(o),
-    # no pidfd of an outside process (denied); kill(pid, 0) still tells a live pid from a
-    # free one (no pid namespace yet): held by KNOWN_LIMITATIONS below
-    "kill_zero_enumerate": lambda o: o["pidfd_open"] == "EPERM",
+    # no pidfd of an outside process (denied); in its own pid namespace no outside pid
+    # answers as alive, to kill(pid, 0), getpgid or getsid
+    "kill_zero_enumerate": lambda o: (
+        o["pidfd_open"] == "EPERM"
+        and o["evaluator"] == {"kill": "free", "getpgid": "free", "getsid": "free"}
+        and o["alive_near_evaluator"] == 0
+    ),
 }
-#: what the sandbox does not stop yet, stated in SECURITY.md ("No pid namespace"): the test
-#: holds each to still happening, so that when a fix lands it fails and the entry goes
-KNOWN_LIMITATIONS: dict[str, Any] = {
-    "kill_zero_enumerate": lambda o: o["evaluator"] == "alive" and o["alive_below_me"] > 0,
-}
+#: what the sandbox does not stop yet, stated in SECURITY.md: the test holds each to
+#: still happening, so that when a fix lands it fails and the entry goes (none now: the
+#: last, kill_zero_enumerate, went with the pid namespaces)
+KNOWN_LIMITATIONS: dict[str, Any] = {}
 # candidates whose *answer* is wrong by construction: run through check, must not pass
 STATUS_ONLY = [
     "bad_bytes_tag",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -175,11 +176,27 @@ def test_outputs_too_large():
     assert c.status == "output_too_large"
 
 
-def test_candidate_killing_its_server_is_reported_and_survived(runner):
-    c = run(
-        runner,
-        "import os, signal\ndef f():\n    os.kill(os.getppid(), signal.SIGKILL)\n    import time; time.sleep(30)\n",
-    )
+def _kill_during_the_next_run(runner, which: str) -> threading.Timer:
+    """SIGKILL the fork server (``which="server"``) or its zygote 1 s from now.
+
+    A candidate cannot do it itself: in a pid namespace of its own it cannot
+    name either (its parent is pid 0 to it; test_hostile's kill_parent).
+    """
+    assert runner.check("def f():\n    return 0\n", "f", [[]], [0]).passed
+    (server,) = [s for s in runner._servers.values() if s.alive()]
+    pid = server.pid if which == "server" else next(iter(server._own_pids - {server.pid}))
+    timer = threading.Timer(1.0, os.kill, (pid, signal.SIGKILL))
+    timer.start()
+    return timer
+
+
+SLEEPER = "import time\ndef f():\n    time.sleep(30)\n"
+
+
+def test_a_zygote_killed_while_its_candidate_runs_is_reported_and_survived(runner):
+    timer = _kill_during_the_next_run(runner, "zygote")
+    c = run(runner, SLEEPER)
+    timer.join()
     assert c.status == "crashed" and "fork server died" in c.error
     # the server is restarted transparently
     assert runner.check("def f():\n    return 1\n", "f", [[]], [1]).passed
@@ -198,12 +215,15 @@ def test_background_grandchild_is_killed(runner):
     src = (
         "import os, time\n"
         "def f():\n"
-        "    pid = os.fork()\n"
-        "    if pid == 0:\n"
+        "    r, w = os.pipe()\n"
+        "    if os.fork() == 0:\n"
         "        os.setsid()\n"
+        "        # its pid on the host: getpid() answers the one in its pid namespace, the\n"
+        "        # host's /proc (not remounted for root candidates) the host's\n"
+        "        os.write(w, os.readlink('/proc/self').encode())\n"
         "        time.sleep(60)\n"
         "        os._exit(0)\n"
-        "    print('PID', pid, flush=True)\n"
+        "    print('PID', os.read(r, 20).decode(), flush=True)\n"
         "    return 1\n"
     )
     c = runner.check(src, "f", [[]], [1])
@@ -332,17 +352,11 @@ def test_without_cgroups_it_degrades_and_says_why(monkeypatch, tmp_path):
         assert c.status == "timeout"
 
 
-def test_candidate_killing_the_top_fork_server(runner):
-    # the child's parent is the server's zygote; go one more level up
-    src = (
-        "import os, signal, time\n"
-        "def f():\n"
-        "    zygote = os.getppid()\n"
-        "    server = int(open(f'/proc/{zygote}/stat').read().rsplit(')', 1)[1].split()[1])\n"
-        "    os.kill(server, signal.SIGKILL)\n"
-        "    time.sleep(30)\n"
-    )
-    c = run(runner, src)
+def test_a_fork_server_killed_while_its_candidate_runs(runner):
+    # the zygote's parent, one more level up
+    timer = _kill_during_the_next_run(runner, "server")
+    c = run(runner, SLEEPER)
+    timer.join()
     assert c.status == "crashed" and "fork server died" in c.error
     assert runner.check("def f():\n    return 4\n", "f", [[]], [4]).passed
 

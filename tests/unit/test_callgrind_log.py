@@ -66,3 +66,47 @@ def test_a_process_that_did_not_end_under_valgrind_has_no_count() -> None:
 def test_a_process_that_never_began_must_not_switch() -> None:
     count, why, tampered = log_count(HONEST, PID, began_here=False)
     assert count is None and tampered and "switched" in why
+
+
+# -- the repeats of one request: processes that had the same pid in turn --------------
+def _runner_with_log(data: bytes):
+    """A runner's server object with only what ``valgrind_logs`` reads (the log memfd)."""
+    import os
+
+    from perfcount.execute.runner import _Server
+
+    server = _Server.__new__(_Server)
+    server.vg_log = os.memfd_create("test-valgrind-log")
+    os.write(server.vg_log, data)
+    server._own_pids = {99}
+    return server
+
+
+def _log(pid: int, collected: int) -> str:
+    return (
+        HONEST.replace("4242", str(pid))
+        .replace("163701", str(collected))
+        .replace("163,701", f"{collected:,}")
+    )
+
+
+def test_each_repeat_gets_the_log_of_its_own_process() -> None:
+    # every repeat's candidate is pid 2 of a namespace of its own: three logs under pid 2
+    data = "".join(_log(2, n) for n in (163701, 263701, 363701)) + "==99== the server's own line\n"
+    server = _runner_with_log(data.encode())
+    runs = [{"pid": 5000 + i, "ns_pid": 2} for i in range(3)]
+    server.valgrind_logs(runs)
+    got = [log_count(r["logs"]["2"], 2, began_here=True)[0] for r in runs]
+    assert got == [163701, 263701, 363701]
+
+
+def test_more_process_logs_than_runs_under_one_pid_is_no_count() -> None:
+    # a forged summary line splits one process's log in two: the rest joins the last
+    # run's log, which then holds two summaries
+    forged = "==2== I   refs:      5\n"
+    data = _log(2, 111).replace("==2== Events    : Ir", forged + "==2== Events    : Ir")
+    server = _runner_with_log(data.encode())
+    runs = [{"pid": 5000, "ns_pid": 2}]
+    server.valgrind_logs(runs)
+    count, why, _ = log_count(runs[0]["logs"]["2"], 2, began_here=True)
+    assert count is None and why

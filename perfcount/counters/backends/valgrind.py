@@ -22,7 +22,17 @@ from perfcount.counters.backends.base import InstructionsOnly, Region
 from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind
 from perfcount.errors import BackendError, CandidateError
 
-__all__ = ["ValgrindBackend", "candidate_logs", "trusted_count"]
+__all__ = ["ValgrindBackend", "candidate_logs", "log_pid", "trusted_count"]
+
+
+def log_pid(run: dict[str, Any]) -> Any:
+    """The pid valgrind's log lines carry for a run's candidate process.
+
+    That is its pid in the pid namespace of its own (``ns_pid``, which the
+    fork server reads from the host's ``/proc``), else the host's ``pid``.
+    """
+    ns = run.get("ns_pid")
+    return ns if isinstance(ns, int) and not isinstance(ns, bool) else run.get("pid")
 
 
 def candidate_logs(run: dict[str, Any], backend: str) -> tuple[dict[str, str], int]:
@@ -32,7 +42,7 @@ def candidate_logs(run: dict[str, Any], backend: str) -> tuple[dict[str, str], i
     log of the candidate's own process is an error, never a count.
     """
     logs = run.get("logs")
-    pid = run.get("pid")
+    pid = log_pid(run)
     if not isinstance(logs, dict) or not isinstance(pid, int):
         raise BackendError("the fork server reported no valgrind logs for the candidate")
     if "too_many" in logs:
