@@ -49,8 +49,27 @@ _TOTALS = re.compile(rb"^totals:\s+(\d+)", re.M)
 _DESC = re.compile(rb"^desc: Trigger: Client Request: (.*)$", re.M)
 
 
+#: names the valgrind to run (a path, or a name looked up on PATH) instead of the
+#: ``valgrind`` on PATH: e.g. a newer one for the cachegrind backend (>= 3.22) where the
+#: system's is older
+VALGRIND_ENV = "PERFCOUNT_VALGRIND"
+
+
 def require_valgrind() -> str:
-    """The path of ``valgrind``, or a :class:`BackendError` naming the install command."""
+    """The path of valgrind (``$PERFCOUNT_VALGRIND``, else ``valgrind`` on PATH).
+
+    Raises a :class:`BackendError` naming the install command, or the bad setting.
+    """
+    chosen = os.environ.get(VALGRIND_ENV)
+    if chosen:
+        path = shutil.which(chosen)
+        if path is None:
+            raise BackendError(
+                f"{VALGRIND_ENV}={chosen!r} is not an executable valgrind",
+                hint=f"point {VALGRIND_ENV} at a valgrind launcher, or unset it to use the "
+                "valgrind on PATH",
+            )
+        return path
     path = shutil.which("valgrind")
     if path is None:
         raise BackendError("valgrind is not installed", hint=INSTALL_HINT)

@@ -16,7 +16,6 @@ import hashlib
 import json
 import platform
 import re
-import shutil
 import socket
 import subprocess
 from collections.abc import Callable
@@ -152,7 +151,13 @@ def probe_events() -> dict[str, str]:
 
 
 def valgrind() -> dict[str, Any]:
-    path = shutil.which("valgrind")
+    from perfcount.counters.callgrind import require_valgrind
+    from perfcount.errors import PerfcountError
+
+    try:
+        path: str | None = require_valgrind()  # $PERFCOUNT_VALGRIND, else PATH's
+    except PerfcountError:
+        path = None
     version = None
     if path:
         try:

@@ -242,15 +242,19 @@ def _run_in_runner(
     source: str, namespace: dict[str, Any], *, warmup: int, backend: str = "valgrind"
 ) -> Any:
     """Profile ``source`` through a runner whose fork server runs under callgrind or qemu."""
-    import shutil
 
     from perfcount.counters.region import CountSummary
 
-    if backend == "valgrind" and shutil.which("valgrind") is None:
-        raise BackendError(
-            "-b valgrind needs valgrind, which is not installed",
-            hint="install valgrind (e.g. apt-get install valgrind), or use -b software/perf",
-        )
+    if backend == "valgrind":
+        from perfcount.counters.callgrind import require_valgrind
+
+        try:
+            require_valgrind()
+        except BackendError as exc:
+            raise BackendError(
+                f"-b valgrind needs valgrind: {exc.message}",
+                hint="install valgrind (e.g. apt-get install valgrind), or use -b software/perf",
+            ) from None
     if backend == "qemu":
         from perfcount.counters.qemu import check_available
 
