@@ -296,8 +296,8 @@ class _Server:
             by_pid.pop(pid, None)
         if any(isinstance(run.get("ns_pid"), int) for run in runs):
             by_pid.pop(1, None)  # the placeholder pid 1 of a candidate's pid namespace
-        # every run's candidate is pid 2 of a pid namespace of its own: the repeats of one
-        # request log under the same pid, one after the other, each ending with its summary
+        # one pid's lines may be those of several processes that had it in turn (pid
+        # namespaces number from 1 again): each process's log ends with its summary
         processes = {pid: _per_process(text) for pid, text in by_pid.items()}
         owner: dict[int, dict[str, str]] = {}
         for run in runs:

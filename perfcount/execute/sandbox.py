@@ -505,7 +505,8 @@ def describe() -> dict[str, Any]:
     (``hidepid``); ``own_uid`` (each
     candidate a uid of its own); ``capabilities`` (what is kept);
     ``pids_cgroup``/``memory_cgroup`` (writable v1 hierarchies);
-    ``pid_namespace`` (False, with ``pid_namespace_reason``); ``summary``.
+    ``pid_namespace`` (candidates get pid namespaces; else ``pid_namespace_reason``
+    says why; probing it forks a placeholder once); ``summary``.
     """
     root = os.geteuid() == 0
     present = [n for n in ("ipc", "uts", "net", "mnt") if os.path.exists(f"/proc/self/ns/{n}")]
@@ -529,16 +530,16 @@ def describe() -> dict[str, Any]:
         "capabilities": caps,
         "pids_cgroup": pids,
         "memory_cgroup": memory,
-        "pid_namespace": False,
-        "pid_namespace_reason": "not used: a pid namespace's init does not get the timeout's "
-        "SIGTERM, so it needs a process level more between the zygote and the candidate; "
-        "the pids cgroup kills escaped processes instead",
     }
+    no_pid = pid_namespace_unavailable()
+    out["pid_namespace"] = not no_pid
+    out["pid_namespace_reason"] = no_pid
     parts = []
     if root:
-        parts.append(
-            f"namespaces {'/'.join(present)}, read-only fs, private /proc, own uid, caps: {caps}"
-        )
+        spaces = "/".join((["pid"] if not no_pid else []) + present)
+        parts.append(f"namespaces {spaces}, read-only fs, private /proc, own uid, caps: {caps}")
+        if no_pid:
+            parts.append(f"no pid namespace ({no_pid})")
     else:
         parts.append("no namespaces or uid change (not root)")
     parts.append("pids cgroup" if pids else "no pids cgroup")

@@ -57,8 +57,9 @@ DENIED: tuple[str, ...] = (
     "ptrace",
     "process_vm_readv",
     "process_vm_writev",
-    # a pidfd of a process outside the candidate's tree tells it is alive (as kill(pid, 0)
-    # does: no pid namespace yet) and pidfd_getfd would take its descriptors
+    # a pidfd of a process outside the candidate's tree told it was alive (as kill(pid, 0)
+    # did before the pid namespaces; where there are none, it still would) and pidfd_getfd
+    # would take its descriptors
     "pidfd_open",
     "pidfd_getfd",
     "mount",

@@ -98,7 +98,8 @@ PREIMPORTED: tuple[str, ...] = (
 #: the frame header of every protocol message: the body's length, 8 bytes big-endian
 HEADER = struct.Struct(">Q")
 _INTERPRETER_READABLE = True
-#: why the zygote's children share the host's pid namespace ("" when each has its own)
+#: why the zygote's children share the host's pid namespace ("" when they have one of
+#: their own)
 _NO_PID_NAMESPACE = ""
 #: the candidate process's pid as the host sees it (its own ``getpid`` is its pid in
 #: its namespace): its uid and the tag of its qemu record come from it
@@ -861,41 +862,33 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
     global _NO_PID_NAMESPACE
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     _NO_PID_NAMESPACE = pid_namespace_unavailable()
+    init = 0  # the placeholder pid 1 of the children's pid namespace
     if not _NO_PID_NAMESPACE:
         from perfcount import _native
 
-        enter, leave, end = (
-            _native.enter_pid_namespace,
-            _native.leave_pid_namespace,
-            _native.end_pid_namespace,
-        )
-    namespaces = not _NO_PID_NAMESPACE
+        # one namespace for every child of this zygote, entered once: its candidates run
+        # one after the other, and nothing of one is alive when the next starts (the
+        # server kills its cgroup), so each sees no process but its own and the
+        # namespace's pid 1; candidates of other fork servers, which may run at the same
+        # time, are in namespaces of their own. (A namespace per child cost 2.7 ms a
+        # candidate natively, +17 % for a trivial one.) The placeholder pid 1 is forked
+        # in C: no Python code runs for it (with one forked by os.fork, counts
+        # alternated by 76 instructions from one candidate to the next).
+        init = _native.enter_pid_namespace()
+        leave = _native.leave_pid_namespace
     gc.disable()
     gc.freeze()
     read, fork, close, pipe, wait4 = os.read, os.fork, os.close, os.pipe, os.wait4
     started, exited = _STARTED.pack, _EXITED.pack
     send_fds, sendall = socket.send_fds, sock.sendall
-    init = 0  # the placeholder pid 1 of the last child's pid namespace
     while read(go, 1) == b"g":
-        if init:
-            # the last candidate's namespace goes only now: until the server has looked
-            # for what that candidate left behind (and killed it), nothing of it is killed
-            # here, so that what was left is seen and reported
-            end(init)
-            init = 0
         r, w = pipe()
         gr, gw = pipe()
         outr, outw = pipe()
-        if namespaces:
-            # its pid 1 is forked in C: no Python code runs for it, here or in it (with a
-            # placeholder forked by os.fork, counts alternated by 76 instructions from one
-            # candidate to the next, under callgrind and qemu alike; with this one they
-            # repeat)
-            init = enter()
         pid = fork()
         if pid == 0:
-            if namespaces:
-                leave(False)
+            if init:
+                leave(False)  # no way back to the host's namespace stays open in it
             close(r)
             close(gw)
             close(outr)
@@ -906,8 +899,6 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
                 child_entry(request_fd, w, gr, outw)
             finally:
                 os._exit(70)
-        if namespaces:
-            leave()
         close(w)
         close(gr)
         close(outw)
@@ -920,7 +911,7 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
         # ones or new objects depending on their values) is alive when the next child forks:
         # the heap it inherits must not depend on how the previous candidate ended
     if init:
-        end(init)
+        _native.end_pid_namespace(init)
 
 
 def _reaped(waited: tuple[int, int, Any], pack: Any) -> bytes:  # pragma: no cover

@@ -8,7 +8,7 @@ this module checks:
 - the status is the expected one, and the error text stays bounded;
 - no process is left behind: nothing remains in the runner's pids cgroup, the
   fork server's process tree is the server, its zygote and at most the
-  placeholder pid 1 of the last candidate's pid namespace, and a daemon the
+  placeholder pid 1 of its candidates' pid namespace, and a daemon the
   candidate reports (``DAEMON <name>`` on stdout, the process name it gave
   itself) is dead;
 - the filesystem outside the candidate's folder is untouched: a sentinel
@@ -232,8 +232,8 @@ def assert_nothing_left(runner: Runner, stdout: str) -> None:
     assert in_runner_cgroup(runner) == []
     for server in runner._servers.values():
         if server.alive():
-            # the fork server's tree: its zygote and the placeholder pid 1 of the last
-            # candidate's pid namespace (alone in it), nothing else
+            # the fork server's tree: its zygote and the placeholder pid 1 of its
+            # candidates' pid namespace (alone in it), nothing else
             tree = descendants(server.proc.pid)
             inits = {p for p in tree if _ns_pids(p)[1:] == [1]}
             assert len(tree - inits) == 1 and len(inits) <= 1, (tree, inits)

@@ -240,6 +240,7 @@ CHECKS: dict[str, Any] = {
         o["pidfd_open"] == "EPERM"
         and o["evaluator"] == {"kill": "free", "getpgid": "free", "getsid": "free"}
         and o["alive_near_evaluator"] == 0
+        and o["alive_in_namespace"] == []
     ),
 }
 #: what the sandbox does not stop yet, stated in SECURITY.md: the test holds each to

@@ -46,7 +46,7 @@ def test_200_runner_candidates_leak_nothing(leaks) -> None:
     g = out["growth"]
     assert g["fds"] == 0, out
     assert g["threads"] == 0, out
-    # the fork server, its zygote and the placeholder pid 1 of the last candidate's pid
+    # the fork server, its zygote and the placeholder pid 1 of its candidates' pid
     # namespace, nothing more
     assert g["children"] == 0, out
     assert out["after"]["children"] == start["children"] + 3, out

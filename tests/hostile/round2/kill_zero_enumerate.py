@@ -30,4 +30,11 @@ def solve(arg):
     # the low numbers are the candidate's own namespace (its pid 1, itself, its threads)
     window = range(max(10, ev - 1000), ev + 1000)
     alive = [p for p in window if p != os.getpid() and probe(kill0, p) != "free"]
-    return {"evaluator": seen, "pidfd_open": pidfd, "alive_near_evaluator": len(alive)}
+    # its own namespace: earlier candidates of its fork server had pids there
+    mine = [p for p in range(2, 5000) if p != os.getpid() and probe(kill0, p) != "free"]
+    return {
+        "evaluator": seen,
+        "pidfd_open": pidfd,
+        "alive_near_evaluator": len(alive),
+        "alive_in_namespace": mine,
+    }
