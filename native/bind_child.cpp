@@ -161,8 +161,8 @@ void register_child(py::module_& m) {
           "Fork, exec and count ARGV with EVENTS from exec to exit; returns a dict.");
     m.def("enter_pid_namespace", &enter_pid_namespace,
           "Unshare a pid namespace and fork its placeholder pid 1 (native, no Python in it); "
-          "its pid. The caller's next fork is pid 2 of that namespace; call "
-          "leave_pid_namespace() right after it.");
+          "its pid. The caller's later forks go into that namespace (the first is its pid 2) "
+          "until leave_pid_namespace().");
     m.def("leave_pid_namespace", &leave_pid_namespace, py::arg("back") = true,
           "Put the caller's later children back in its own pid namespace (back=False, in "
           "the child forked into the namespace: only close the descriptor of the way back).");

@@ -498,7 +498,9 @@ def drop_capabilities(uid: int | None = None, keep_read: bool = False) -> str | 
 
 
 def describe() -> dict[str, Any]:
-    """What the candidate sandbox uses on this machine (``perfcount info``), without forking.
+    """What the candidate sandbox uses on this machine (``perfcount info``).
+
+    Nothing of a candidate runs; only the pid namespace probe forks (its placeholder).
 
     Keys: ``root``; ``namespaces`` (the ones each candidate gets, empty when not
     root, then ``namespaces_reason``); ``read_only_fs``; ``private_proc``
@@ -581,6 +583,8 @@ def pid_namespace_unavailable() -> str:
         return "perfcount's native module is not built"
     from perfcount.errors import PerfcountError
 
+    if not hasattr(_native, "enter_pid_namespace"):
+        return "perfcount's native module predates pid namespaces (rebuild it)"
     try:
         init = _native.enter_pid_namespace()
     except PerfcountError as exc:

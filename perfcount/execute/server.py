@@ -55,6 +55,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+from perfcount import errors
 from perfcount._util import plain
 from perfcount.execute import seccomp
 from perfcount.execute.sandbox import (
@@ -874,8 +875,11 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
         # candidate natively, +17 % for a trivial one.) The placeholder pid 1 is forked
         # in C: no Python code runs for it (with one forked by os.fork, counts
         # alternated by 76 instructions from one candidate to the next).
-        init = _native.enter_pid_namespace()
         leave = _native.leave_pid_namespace
+        try:
+            init = _native.enter_pid_namespace()
+        except errors.PerfcountError as exc:  # the probe worked a moment ago; say if not now
+            _NO_PID_NAMESPACE = exc.message
     gc.disable()
     gc.freeze()
     read, fork, close, pipe, wait4 = os.read, os.fork, os.close, os.pipe, os.wait4
