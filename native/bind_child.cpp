@@ -166,6 +166,16 @@ void register_child(py::module_& m) {
     m.def("leave_pid_namespace", &leave_pid_namespace, py::arg("back") = true,
           "Put the caller's later children back in its own pid namespace (back=False, in "
           "the child forked into the namespace: only close the descriptor of the way back).");
+    m.def(
+        "zygote_loop",
+        [](int go, int sock) -> py::object {
+            const auto child = zygote_loop(go, sock, [] { PyOS_AfterFork_Child(); });
+            if (!child) return py::none();
+            return py::make_tuple(child->result, child->start, child->output);
+        },
+        py::arg("go"), py::arg("sock"),
+        "The fork server's zygote loop (child.hpp): in each child, its (result write, start "
+        "read, output write) descriptors; None in the zygote at the end.");
     m.def("end_pid_namespace", &end_pid_namespace, py::arg("init"),
           "Kill the placeholder pid 1 INIT of a jail's pid namespace (the result's "
           "namespace_init) and everything left in that namespace; reap it. 0 does nothing.");

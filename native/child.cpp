@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -935,6 +936,99 @@ pid_t enter_pid_namespace() {
 }
 
 void leave_pid_namespace(bool back) { entered_namespace().leave(back); }
+
+namespace {
+void put_be64(unsigned char* out, uint64_t v) {
+    for (int i = 7; i >= 0; --i) {
+        out[i] = static_cast<unsigned char>(v & 0xff);
+        v >>= 8;
+    }
+}
+
+uint64_t bits_of(double d) {
+    uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+[[noreturn]] void zygote_fail(const char* what) {
+    const int e = errno;
+    throw Error(ErrorKind::Backend, e, std::string("the zygote ") + what + ": " + std::strerror(e));
+}
+
+void send_all(int sock, const unsigned char* data, size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::send(sock, data, size, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) zygote_fail("cannot write to the server");
+        data += n;
+        size -= static_cast<size_t>(n);
+    }
+}
+}  // namespace
+
+std::optional<ZygoteChild> zygote_loop(int go, int sock, void (*after_fork_child)()) {
+    for (;;) {
+        char c = 0;
+        ssize_t n;
+        do {
+            n = ::read(go, &c, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1 || c != 'g') return std::nullopt;
+        int result[2], start[2], output[2];
+        if (pipe2(result, O_CLOEXEC) != 0) zygote_fail("cannot make a pipe");
+        if (pipe2(start, O_CLOEXEC) != 0) zygote_fail("cannot make a pipe");
+        if (pipe2(output, O_CLOEXEC) != 0) zygote_fail("cannot make a pipe");
+        const pid_t pid = fork();
+        if (pid < 0) zygote_fail("cannot fork");
+        if (pid == 0) {
+            after_fork_child();
+            entered_namespace().leave(false);  // no way back to the host's pid namespace
+            for (const int fd : {result[0], start[1], output[0], go, sock}) ::close(fd);
+            return ZygoteChild{result[1], start[0], output[1]};
+        }
+        ::close(result[1]);
+        ::close(start[0]);
+        ::close(output[1]);
+        unsigned char started[8];
+        put_be64(started, static_cast<uint64_t>(pid));
+        iovec iov{started, sizeof started};
+        const int fds[3] = {result[0], start[1], output[0]};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof fds);
+        std::memcpy(CMSG_DATA(cmsg), fds, sizeof fds);
+        ssize_t sent;
+        do {
+            sent = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+        } while (sent < 0 && errno == EINTR);
+        if (sent != static_cast<ssize_t>(sizeof started)) zygote_fail("cannot hand over a child");
+        for (const int fd : fds) ::close(fd);
+        int status = 0;
+        rusage ru{};
+        pid_t w;
+        do {
+            w = wait4(pid, &status, 0, &ru);
+        } while (w < 0 && errno == EINTR);
+        if (w != pid) zygote_fail("cannot reap its child");
+        unsigned char exited[40];
+        put_be64(exited, static_cast<uint64_t>(pid));
+        put_be64(exited + 8, static_cast<uint64_t>(static_cast<int64_t>(status)));
+        put_be64(exited + 16, static_cast<uint64_t>(static_cast<int64_t>(ru.ru_maxrss)));
+        put_be64(exited + 24, bits_of(static_cast<double>(ru.ru_utime.tv_sec) +
+                                      static_cast<double>(ru.ru_utime.tv_usec) * 0.000001));
+        put_be64(exited + 32, bits_of(static_cast<double>(ru.ru_stime.tv_sec) +
+                                      static_cast<double>(ru.ru_stime.tv_usec) * 0.000001));
+        send_all(sock, exited, sizeof exited);
+    }
+}
 
 void end_pid_namespace(pid_t init) {
     if (init <= 0) return;

@@ -129,4 +129,23 @@ void end_pid_namespace(pid_t init);
 pid_t enter_pid_namespace();
 void leave_pid_namespace(bool back = true);
 
+// The fork server's zygote loop (perfcount/execute/server.py), in C so that the
+// interpreter's heap is the same at every fork: a loop in Python allocates and
+// frees between two forks, and the order of the heap's free blocks then
+// depends on the round (every child inherits it; counts started from it).
+// For each 'g' read from `go`: three pipes (result, start, output), fork;
+// the zygote sends the child's pid (8 bytes, big-endian) with the read end of
+// the result pipe, the write end of the start pipe and the read end of the
+// output pipe over the unix socket `sock` (SCM_RIGHTS), closes them, reaps the
+// child with wait4 and sends its exit: pid, wait status, max RSS in KiB (all
+// int64) and user and system seconds (doubles), big-endian. Returns, in the
+// zygote, at EOF or another byte (nullopt); in each child, after
+// `after_fork_child` ran there and every descriptor of the loop but its own
+// pipe ends was closed, the child's ends (result write, start read, output
+// write). Errors in the zygote throw (Backend).
+struct ZygoteChild {
+    int result, start, output;
+};
+std::optional<ZygoteChild> zygote_loop(int go, int sock, void (*after_fork_child)());
+
 }  // namespace perfcount

@@ -857,31 +857,51 @@ def _resolved(path: str) -> str:
 def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragma: no cover
     """Fork a child per "go" byte; hand its result, start and output pipes to the server; reap it.
 
-    Written so that every round allocates exactly the same objects (no
-    parsing, fixed-size messages), keeping the inherited heap identical.
+    The loop runs in C (``_native.zygote_loop``): nothing is allocated in the
+    interpreter's heap between two forks, so every child inherits the same
+    heap. A loop in Python allocates and frees objects every round, and the
+    order of the free blocks it leaves can depend on the round: a first
+    version of the pid namespaces, with a placeholder forked by ``os.fork``
+    each round, made counts alternate by 76 instructions from one candidate to
+    the next. Without the native module the loop is Python's
+    (:func:`_zygote_loop_python`, fixed-size messages and no parsing).
     """
     global _NO_PID_NAMESPACE
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     _NO_PID_NAMESPACE = pid_namespace_unavailable()
+    native: Any = None
+    with contextlib.suppress(ImportError):
+        from perfcount import _native as native
     init = 0  # the placeholder pid 1 of the children's pid namespace
-    if not _NO_PID_NAMESPACE:
-        from perfcount import _native
-
+    if native is not None and not _NO_PID_NAMESPACE:
         # one namespace for every child of this zygote, entered once: its candidates run
         # one after the other, and nothing of one is alive when the next starts (the
         # server kills its cgroup), so each sees no process but its own and the
         # namespace's pid 1; candidates of other fork servers, which may run at the same
-        # time, are in namespaces of their own. (A namespace per child cost 2.7 ms a
-        # candidate natively, +17 % for a trivial one.) The placeholder pid 1 is forked
-        # in C: no Python code runs for it (with one forked by os.fork, counts
-        # alternated by 76 instructions from one candidate to the next).
-        leave = _native.leave_pid_namespace
+        # time, are in namespaces of their own (a namespace per child cost 2.7 ms a
+        # candidate natively, +17 % for a trivial one). Its pid 1 is forked in C.
         try:
-            init = _native.enter_pid_namespace()
+            init = native.enter_pid_namespace()
         except errors.PerfcountError as exc:  # the probe worked a moment ago; say if not now
             _NO_PID_NAMESPACE = exc.message
     gc.disable()
     gc.freeze()
+    if native is None:
+        _zygote_loop_python(go, sock, request_fd)
+        return
+    ends = native.zygote_loop(go, sock.fileno())
+    if ends is not None:  # in a child: the loop closed its other descriptors
+        sock.detach()
+        try:
+            child_entry(request_fd, *ends)
+        finally:
+            os._exit(70)
+    if init:
+        native.end_pid_namespace(init)
+
+
+def _zygote_loop_python(go: int, sock: socket.socket, request_fd: int) -> None:  # pragma: no cover
+    """The zygote's loop where perfcount's native module is missing (and so no namespaces)."""
     read, fork, close, pipe, wait4 = os.read, os.fork, os.close, os.pipe, os.wait4
     started, exited = _STARTED.pack, _EXITED.pack
     send_fds, sendall = socket.send_fds, sock.sendall
@@ -891,8 +911,6 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
         outr, outw = pipe()
         pid = fork()
         if pid == 0:
-            if init:
-                leave(False)  # no way back to the host's namespace stays open in it
             close(r)
             close(gw)
             close(outr)
@@ -914,8 +932,6 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
         # nothing of this child's exit (its status, its rusage: ints that are cached small
         # ones or new objects depending on their values) is alive when the next child forks:
         # the heap it inherits must not depend on how the previous candidate ended
-    if init:
-        _native.end_pid_namespace(init)
 
 
 def _reaped(waited: tuple[int, int, Any], pack: Any) -> bytes:  # pragma: no cover
