@@ -886,8 +886,10 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
             _NO_PID_NAMESPACE = exc.message
     gc.disable()
     gc.freeze()
-    if native is None:
+    if native is None or not hasattr(native, "zygote_loop"):  # missing, or an older build
         _zygote_loop_python(go, sock, request_fd)
+        if init:
+            native.end_pid_namespace(init)
         return
     ends = native.zygote_loop(go, sock.fileno())
     if ends is not None:  # in a child: the loop closed its other descriptors
@@ -901,7 +903,7 @@ def zygote_main(go: int, sock: socket.socket, request_fd: int) -> None:  # pragm
 
 
 def _zygote_loop_python(go: int, sock: socket.socket, request_fd: int) -> None:  # pragma: no cover
-    """The zygote's loop where perfcount's native module is missing (and so no namespaces)."""
+    """The zygote's loop where perfcount's native module is missing or older."""
     read, fork, close, pipe, wait4 = os.read, os.fork, os.close, os.pipe, os.wait4
     started, exited = _STARTED.pack, _EXITED.pack
     send_fds, sendall = socket.send_fds, sock.sendall
