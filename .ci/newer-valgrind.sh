@@ -23,25 +23,30 @@ fi
 [ "$(uname -m)" = x86_64 ] || exit 0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-{
-  curl -fsS --max-time 120 -o "$tmp/Packages.xz" "$MIRROR/dists/$SUITE/main/binary-amd64/Packages.xz"
-  xz -dc "$tmp/Packages.xz" | awk -v RS= '/^Package: valgrind\n/' >"$tmp/entry"
-  file=$(sed -n 's/^Filename: //p' "$tmp/entry")
-  sum=$(sed -n 's/^SHA256: //p' "$tmp/entry")
-  [ -n "$file" ] && [ -n "$sum" ]
-  curl -fsS --max-time 300 -o "$tmp/valgrind.deb" "$MIRROR/$file"
-  echo "$sum  $tmp/valgrind.deb" | sha256sum -c --quiet
-  rm -rf "$DEST"
-  mkdir -p "$DEST"
-  dpkg-deb -x "$tmp/valgrind.deb" "$DEST/root"
-  cat >"$DEST/valgrind" <<LAUNCHER
-#!/bin/sh
-VALGRIND_LIB=$DEST/root/usr/libexec/valgrind exec $DEST/root/usr/bin/valgrind.bin "\$@"
-LAUNCHER
-  chmod 0755 "$DEST/valgrind"
-  "$DEST/valgrind" --version >/dev/null
-} >&2 || {
+# each step stops the fetch when it fails (set -e does not hold inside a function
+# whose status is tested)
+fetch() {
+  # the index and the package with Python's standard library (no curl or xz needed)
+  python3 - "$MIRROR" "$SUITE" "$tmp/valgrind.deb" <<'PY' || return 1
+import hashlib, lzma, sys, urllib.request
+mirror, suite, out = sys.argv[1:]
+index = urllib.request.urlopen(f"{mirror}/dists/{suite}/main/binary-amd64/Packages.xz", timeout=120)
+entries = lzma.decompress(index.read()).decode().split("\n\n")
+entry = next(e for e in entries if e.startswith("Package: valgrind\n"))
+fields = dict(line.split(": ", 1) for line in entry.splitlines() if ": " in line)
+data = urllib.request.urlopen(f"{mirror}/{fields['Filename']}", timeout=300).read()
+if hashlib.sha256(data).hexdigest() != fields["SHA256"]:
+    sys.exit(f"{fields['Filename']}: the SHA256 does not match the archive's index")
+with open(out, "wb") as f:
+    f.write(data)
+PY
+  rm -rf "$DEST" && mkdir -p "$DEST" && dpkg-deb -x "$tmp/valgrind.deb" "$DEST/root" || return 1
+  printf '#!/bin/sh\nVALGRIND_LIB=%s/root/usr/libexec/valgrind exec %s/root/usr/bin/valgrind.bin "$@"\n' \
+    "$DEST" "$DEST" >"$DEST/valgrind" || return 1
+  chmod 0755 "$DEST/valgrind" && "$DEST/valgrind" --version >/dev/null
+}
+if ! fetch >&2; then
   echo "warning: could not fetch a valgrind >= 3.22; the cachegrind tests will skip" >&2
   exit 0
-}
+fi
 echo "$DEST"
