@@ -507,7 +507,8 @@ class Server:
                             waiting_ready = False
                             if chunk[:1] == b"R":
                                 chunk = chunk[1:]
-                                ns_pid = _ns_pid(pid)  # alive: it waits for "go"
+                                if self.valgrind:  # only valgrind's logs carry it
+                                    ns_pid = _ns_pid(pid)  # alive: it waits for "go"
                                 count_error = self._go(pid, gw, counter)
                                 attached = count_error is None
                         if not too_large:
