@@ -32,10 +32,11 @@
  *
  * Records (one line, < PIPE_BUF so one write(2) is atomic):
  *   PCQ1 seq=S tag=T id=I parent=J nth=K pid=P ppid=Q insns=N forks=F
- *        threads=H rearm=R end=E code=C mode=M
+ *        threads=H rearm=R budget=B end=E code=C mode=M
  *        mac=<hex HMAC-SHA256 of everything before " mac=">
  * (I and J are 16 hex digits; seq numbers the records of one process.)
- * end=exit (exit/exit_group), end=exec (see below), end=signal (the exit
+ * end=exit (exit/exit_group), end=exec (see below), end=budget (stopped at its
+ * instruction budget B, see below; B=0: none), end=signal (the exit
  * callback ran without an exit syscall). Measured on qemu 7.2: the exit
  * callbacks run for exit, exit_group, the last thread's exit and a forked
  * child's exit, but not on a fatal signal (SIGSEGV, SIGABRT, SIGTERM: qemu
@@ -58,6 +59,24 @@
  * candidate path) and in a measured process (after an arm) it does nothing
  * at all, so a candidate learns nothing from it and its count is that of any
  * unknown syscall.
+ *
+ * Instruction budget: the arm marker's second argument a2 (or the plugin
+ * argument budget=N with arm=start) is the most instructions each measured
+ * process may run; a2 >= PC_NO_BUDGET means none. A watchdog thread started
+ * at arm (and again in every measured child at its fork) reads the process's
+ * count every PC_WATCH_NS; once it is over the budget, the thread writes the
+ * process's record with end=budget (insns = the count then, > budget) and
+ * SIGKILLs the process. The verdict does not depend on when the thread looks:
+ * a process is stopped only when its count is over the budget, and a process
+ * that ends between two looks with a count over it reports that count, which
+ * the reader classes the same way. So "over budget" is a property of the
+ * program and its input (its count), not of the machine's load, unlike a
+ * wall-clock limit. The thread blocks every signal (qemu's host signal
+ * handler expects a vCPU thread) and touches nothing of qemu's. On API >= 3
+ * the scoreboard is read only by a vCPU thread (qemu may reallocate it when a
+ * vCPU starts), so there the budget is checked at every syscall and at exit
+ * instead of by a thread: a loop without syscalls then runs to the
+ * evaluator's wall-clock limit, and the reader still classes its count.
  *
  * execve by a measured process would run the new program natively, uncounted
  * (qemu-user executes the host binary). So the plugin writes an end=exec
@@ -83,6 +102,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -90,6 +110,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -103,6 +124,12 @@
 /* The region marker (regions=on only); perfcount/counters/qemu.py REGION_SYSCALL. */
 #define PC_REGION_SYSCALL 0x2F5C0002
 #define PC_REGION_READ 1
+/* an arm's a2 at or above this: no instruction budget (perfcount/counters/qemu.py NO_BUDGET;
+ * below 2^60 so that the Python int the fork server's child holds for it is the same size
+ * for every budget) */
+#define PC_NO_BUDGET ((1ull << 60) - 1)
+/* how often the budget watchdog looks at the count: 2 ms */
+#define PC_WATCH_NS 2000000L
 
 /* x86-64 (guest) syscall numbers and clone flags */
 enum {
@@ -169,6 +196,8 @@ static struct {
     int have_guest_base;
     uintptr_t guest_base; /* host address of guest address 0 (user mode: g2h) */
     int region_warned;
+    uint64_t budget; /* instructions this process may run (0: no budget) */
+    int ended;       /* its last record is written (by the exit callback or the watchdog) */
 } g;
 
 static uint64_t inline_count; /* MODE_INLINE: TCG adds to it directly */
@@ -226,12 +255,13 @@ static void write_record(const char *end, int code) {
     char line[600];
     int n = snprintf(line, 400,
                      "PCQ1 seq=%u tag=%llu id=%016llx parent=%016llx nth=%u pid=%d ppid=%d "
-                     "insns=%llu forks=%u threads=%u rearm=%u end=%s code=%d mode=%s",
+                     "insns=%llu forks=%u threads=%u rearm=%u budget=%llu end=%s code=%d mode=%s",
                      g.seq, (unsigned long long)g.tag, (unsigned long long)g.id,
                      (unsigned long long)g.parent, g.nth, (int)g.pid, (int)g.ppid,
                      (unsigned long long)total(), __atomic_load_n(&g.forks, __ATOMIC_RELAXED),
                      __atomic_load_n(&g.threads, __ATOMIC_RELAXED),
-                     __atomic_load_n(&g.rearm, __ATOMIC_RELAXED), end, code, mode_names[g.mode]);
+                     __atomic_load_n(&g.rearm, __ATOMIC_RELAXED), (unsigned long long)g.budget,
+                     end, code, mode_names[g.mode]);
     if (n <= 0 || n >= 400) return;
     uint8_t mac[32];
     pc_hmac_sha256(g.key, KEY_LEN, line, (size_t)n, mac);
@@ -255,7 +285,60 @@ static void write_record(const char *end, int code) {
     }
 }
 
+/* This process's last record, once: the exit callback, the exec path and the budget
+ * watchdog may race for it. Whether this call wrote it. */
+static int final_record(const char *end, int code) {
+    if (__atomic_exchange_n(&g.ended, 1, __ATOMIC_ACQ_REL)) return 0;
+    write_record(end, code);
+    return 1;
+}
+
 static void register_callbacks(void);
+
+/* -- the instruction budget ---------------------------------------------- */
+
+static int over_budget(void) {
+    return g.budget != 0 && total() > g.budget;
+}
+
+/* Over its budget: the record says so, and the process ends (a process whose exit
+ * record is already written is ending anyway). */
+static void stop_over_budget(void) {
+    if (final_record("budget", -1)) kill(getpid(), SIGKILL);
+}
+
+static void *watchdog(void *unused) {
+    (void)unused;
+    const struct timespec step = {0, PC_WATCH_NS};
+    for (;;) {
+        nanosleep(&step, NULL);
+        if (__atomic_load_n(&g.ended, __ATOMIC_ACQUIRE)) return NULL;
+        if (over_budget()) {
+            stop_over_budget();
+            return NULL;
+        }
+    }
+}
+
+/* The watchdog of this process (none without a budget; on API >= 3 the syscall
+ * callback checks instead). If it cannot start (e.g. the candidate's pids cgroup is
+ * full) the process runs without one: its count is still classed by the reader, and
+ * the evaluator's wall-clock limit ends it. */
+static void start_watchdog(void) {
+    if (g.budget == 0 || g.mode == MODE_SCOREBOARD) return;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread starts with every signal blocked */
+    pthread_attr_t attr;
+    pthread_t thread;
+    if (pthread_attr_init(&attr) == 0) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, 64 * 1024);
+        (void)pthread_create(&thread, &attr, watchdog, NULL);
+        pthread_attr_destroy(&attr);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
 
 /* -- execution ----------------------------------------------------------- */
 
@@ -376,6 +459,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
             g.nth = 0;
             g.started = g.forks = 0;
             g.threads = __atomic_load_n(&g.live, __ATOMIC_RELAXED);
+            g.budget = a2 >= PC_NO_BUDGET ? 0 : a2;
             /* qemu refuses its guest's seccomp filters: install the candidates' here */
             int rc = pc_install_filter();
             if (rc != 0) {
@@ -384,6 +468,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
                 _exit(126);
             }
             reset_counts();
+            start_watchdog();
         } else {
             __atomic_fetch_add(&g.rearm, 1, __ATOMIC_RELAXED);
         }
@@ -411,7 +496,7 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
     case NR_EXECVEAT:
         if (g.measured) {
             /* the new program would run natively, uncounted: end the process */
-            write_record("exec", -1);
+            final_record("exec", -1);
             kill(getpid(), SIGKILL);
             _exit(137); /* not reached */
         }
@@ -419,6 +504,8 @@ static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num
     default:
         break;
     }
+    /* API >= 3 has no watchdog (see the top of this file): a vCPU looks at syscalls */
+    if (g.measured && g.mode == MODE_SCOREBOARD && over_budget()) stop_over_budget();
 }
 
 static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t num, int64_t ret) {
@@ -440,7 +527,9 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t
             g.exit_seen = 0;
             g.live = 1;
             g.threads = 1;
+            g.ended = 0;
             reset_counts();
+            start_watchdog(); /* the parent's is not in this process */
         }
     } else if (ret > 0 && g.measured) {
         __atomic_fetch_add(&g.forks, 1, __ATOMIC_RELAXED);
@@ -449,7 +538,7 @@ static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu_index, int64_t
 
 static void on_exit_cb(qemu_plugin_id_t id, void *udata) {
     (void)id, (void)udata;
-    if (g.measured) write_record(g.exit_seen ? "exit" : "signal", g.exit_seen ? g.exit_code : -1);
+    if (g.measured) final_record(g.exit_seen ? "exit" : "signal", g.exit_seen ? g.exit_code : -1);
 }
 
 static void register_callbacks(void) {
@@ -490,7 +579,7 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
         say("only qemu-x86_64 (user mode) is supported");
         return -1;
     }
-    long long report_fd = -1, key_fd = -1, tag = 0;
+    long long report_fd = -1, key_fd = -1, tag = 0, budget = 0;
     int arm_start = 0, regions = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -501,6 +590,8 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
             bad = parse_int(a + 6, 0, 1 << 20, &key_fd);
         } else if (strncmp(a, "tag=", 4) == 0) {
             bad = parse_int(a + 4, 0, (long long)(~0ull >> 1), &tag);
+        } else if (strncmp(a, "budget=", 7) == 0) {
+            bad = parse_int(a + 7, 0, (long long)(PC_NO_BUDGET - 1), &budget);
         } else if (strcmp(a, "arm=start") == 0) {
             arm_start = 1;
         } else if (strcmp(a, "arm=marker") == 0) {
@@ -511,10 +602,10 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
             bad = 1;
         }
         if (bad) {
-            char msg[300];
+            char msg[400];
             snprintf(msg, sizeof msg,
                      "bad argument %.200s (expected fd=N,keyfd=N[,arm=start|marker][,tag=N]"
-                     "[,regions=on], or regions=on alone)",
+                     "[,budget=N][,regions=on], or regions=on alone)",
                      a);
             say(msg);
             return -1;
@@ -558,11 +649,17 @@ PC_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
     g.report_fd = (int)report_fd;
     g.regions = regions;
     g.pid = getpid();
+    if (budget && !arm_start) {
+        say("budget=N is for arm=start (with arm=marker, the arm marker carries the budget)");
+        return -1;
+    }
     if (arm_start) {
         g.measured = 1;
         g.tag = (uint64_t)tag;
         g.ppid = getppid();
+        g.budget = (uint64_t)budget;
     }
     register_callbacks();
+    if (arm_start) start_watchdog();
     return 0;
 }

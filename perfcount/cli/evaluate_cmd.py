@@ -58,7 +58,8 @@ class Command:
             "--preset",
             choices=["evalperf"],
             help="EvalPlus's evalperf defaults (--min-correct 10 --max-profile 20, inclusive "
-            "matching; its correctness gate with --plus-tests), recorded in the results header",
+            "matching, --limit wall; its correctness gate with --plus-tests), recorded in the "
+            "results header",
         )
         parser.add_argument(
             "--plus-tests",
@@ -87,6 +88,16 @@ class Command:
             help="per-candidate wall limit in native seconds (default: 5x the slowest "
             "reference's stored cost, at least 1 s); the valgrind backend multiplies it by 50, "
             "since code runs ~50x slower there",
+        )
+        parser.add_argument(
+            "--limit",
+            choices=["instructions", "wall"],
+            default="instructions",
+            help="how a candidate's time limit is decided: 'instructions' (default) gives it "
+            "the instructions that limit stands for (1e9 per native second) where the backend "
+            "counts instructions, so the verdict does not depend on the machine's load and "
+            "qemu stops it there; 'wall' is EvalPerf's wall-clock limit only (--preset "
+            "evalperf sets it; an explicit --timeout is a wall limit too)",
         )
         parser.add_argument("--memory-mb", type=int, help="per-candidate memory limit (MiB)")
         parser.add_argument(
@@ -152,4 +163,5 @@ class Command:
             tolerance=args.tolerance,
             preset=args.preset,
             plus_tests=args.plus_tests,
+            limit=args.limit,
         )

@@ -476,6 +476,7 @@ def run_qemu(
     kill_grace: float = 1.0,
     cpu: str = qemu.CPU_MODEL,
     jail: Mapping[str, Any] | None = None,
+    budget: int | None = None,
 ) -> QemuProcessResult:
     """Run ``argv`` under ``qemu-x86_64`` with perfcount's instruction-counting plugin.
 
@@ -490,8 +491,10 @@ def run_qemu(
     before its exit, an exec), ``instructions`` is not counted and
     ``problems``/``counts.backend_reason`` say why; a record the program
     forged raises :class:`CandidateError`. ``timeout`` is wall seconds of the
-    qemu run; ``QEMU_*`` variables are removed from the environment (qemu
-    would read them as options).
+    qemu run; ``budget`` the instructions each process may run (the plugin
+    kills one that goes over, its record says ``end=budget``); ``QEMU_*``
+    variables are removed from the environment (qemu would read them as
+    options).
     """
     if events is not None and [e.name for e in parse_events(events)] != ["instructions"]:
         raise InvalidArgument(
@@ -507,7 +510,14 @@ def run_qemu(
             os.set_inheritable(key_fd, True)
             os.set_inheritable(channel.write_fd, True)
             wrapped = qemu.qemu_argv(
-                channel, key_fd, program, guest, arm_start=True, cpu=cpu, qemu=qemu_path
+                channel,
+                key_fd,
+                program,
+                guest,
+                arm_start=True,
+                budget=budget,
+                cpu=cpu,
+                qemu=qemu_path,
             )
             res = run(
                 wrapped,

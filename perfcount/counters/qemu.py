@@ -59,6 +59,7 @@ __all__ = [
     "ARM_SYSCALL",
     "CPU_MODEL",
     "INSTALL_HINT",
+    "NO_BUDGET",
     "REEXEC_ENV",
     "REGION_READ",
     "REGION_SYSCALL",
@@ -85,6 +86,9 @@ __all__ = [
 
 #: The arm marker's syscall number (``PC_ARM_SYSCALL`` in native/qemu/plugin.c).
 ARM_SYSCALL = 0x2F5C0001
+#: An arm's budget at or above this is none (``PC_NO_BUDGET``): below 2**60, so the
+#: int a fork server's child holds for any budget is an object of the same size.
+NO_BUDGET = (1 << 60) - 1
 #: The region marker (``PC_REGION_SYSCALL``): answered only with ``regions=on``.
 REGION_SYSCALL = 0x2F5C0002
 #: Its one operation: write the process's running count to a guest ``uint64_t``.
@@ -123,8 +127,8 @@ _RECORD = re.compile(
     rb"PCQ1 seq=(?P<seq>\d{1,10}) tag=(?P<tag>\d{1,20}) id=(?P<id>[0-9a-f]{16}) "
     rb"parent=(?P<parent>[0-9a-f]{16}) nth=(?P<nth>\d{1,10}) pid=(?P<pid>\d{1,10}) "
     rb"ppid=(?P<ppid>\d{1,10}) insns=(?P<insns>\d{1,20}) forks=(?P<forks>\d{1,10}) "
-    rb"threads=(?P<threads>\d{1,10}) rearm=(?P<rearm>\d{1,10}) "
-    rb"end=(?P<end>exit|exec|signal) code=(?P<code>-?\d{1,11}) "
+    rb"threads=(?P<threads>\d{1,10}) rearm=(?P<rearm>\d{1,10}) budget=(?P<budget>\d{1,20}) "
+    rb"end=(?P<end>exit|exec|budget|signal) code=(?P<code>-?\d{1,11}) "
     rb"mode=(?P<mode>inline|percpu|scoreboard)"
 )
 _MAC = re.compile(rb"[0-9a-f]{64}")
@@ -271,6 +275,7 @@ def qemu_argv(
     *,
     arm_start: bool,
     tag: int = 0,
+    budget: int | None = None,
     cpu: str = CPU_MODEL,
     qemu: str | None = None,
 ) -> list[str]:
@@ -279,8 +284,8 @@ def qemu_argv(
     ``program`` is the file qemu loads (an ELF path, see
     :func:`resolve_program`), ``guest_argv`` the argv the guest sees.
     ``arm_start=True`` measures the first process from its first instruction
-    (``tag`` names it); otherwise processes are measured once they
-    :func:`arm`. ``key_fd`` and ``channel.write_fd`` must reach qemu (inherited
+    (``tag`` names it, ``budget`` is each process's instruction budget, see
+    :func:`arm`); otherwise processes are measured once they :func:`arm`. ``key_fd`` and ``channel.write_fd`` must reach qemu (inherited
     or ``pass_fds``).
     """
     if not guest_argv:
@@ -293,8 +298,15 @@ def qemu_argv(
         f"keyfd={key_fd}",
         "arm=start" if arm_start else "arm=marker",
     ]
+    if budget is not None:
+        if not arm_start:
+            raise InvalidArgument("budget= is for arm_start=True; an arm marker carries its own")
+        if isinstance(budget, bool) or not isinstance(budget, int) or not 0 < budget < NO_BUDGET:
+            raise InvalidArgument(f"budget must be an int in [1, NO_BUDGET), got {budget!r}")
     if arm_start:
         opt.append(f"tag={tag}")
+        if budget is not None:
+            opt.append(f"budget={budget}")
     return [
         qemu or require_qemu(),
         "-cpu",
@@ -383,9 +395,10 @@ class Record:
     one); ``nth`` is which child of its parent it is; ``insns`` its
     instructions from arm (or fork) to exit; ``forks`` how many children it
     forked; ``threads`` how many threads it ran (itself included); ``rearm``
-    how many arm markers it issued after the first (ignored); ``end`` is
-    ``exit`` (``code`` is the status), ``exec`` (killed at execve) or
-    ``signal``; ``mode`` how it was counted (``inline``, ``percpu`` after a
+    how many arm markers it issued after the first (ignored); ``budget`` the
+    instruction budget it ran under (0: none); ``end`` is ``exit`` (``code``
+    is the status), ``exec`` (killed at execve), ``budget`` (killed once its
+    count was over the budget) or ``signal``; ``mode`` how it was counted (``inline``, ``percpu`` after a
     second thread on qemu < 9, ``scoreboard``).
     """
 
@@ -400,6 +413,7 @@ class Record:
     forks: int
     threads: int
     rearm: int
+    budget: int
     end: str
     code: int
     mode: str
@@ -455,6 +469,7 @@ def parse_records(
             forks=int(g["forks"]),
             threads=int(g["threads"]),
             rearm=int(g["rearm"]),
+            budget=int(g["budget"]),
             end=g["end"].decode(),
             code=int(g["code"]),
             mode=g["mode"].decode(),
@@ -576,6 +591,11 @@ class Tree:
         """Arm markers issued after the first, over the whole tree (ignored, but suspicious)."""
         return sum(r.rearm for r in self.processes)
 
+    @property
+    def stopped(self) -> bool:
+        """Whether the plugin stopped a process of the tree at its instruction budget."""
+        return any(r.end == "budget" for r in self.processes)
+
 
 def tree(records: Iterable[Record], tag: int = 0) -> Tree:
     """Check and sum the records of the tree armed with ``tag``.
@@ -635,22 +655,26 @@ def prepare_arm() -> Any:
     """
     fn = ctypes.CDLL(None, use_errno=True).syscall
     fn.restype = ctypes.c_long
-    fn.argtypes = [ctypes.c_long, ctypes.c_ulong]
+    fn.argtypes = [ctypes.c_long, ctypes.c_ulong, ctypes.c_ulong]
     return fn
 
 
-def arm(tag: int = 0) -> None:
+def arm(tag: int = 0, budget: int = NO_BUDGET) -> None:
     """Issue the arm marker: from here on this process (and what it forks) is measured.
 
     Under qemu with perfcount's plugin (``arm=marker``) the first arm of a
-    process resets its count to 0 and labels its record with ``tag``; any
+    process resets its count to 0, labels its record with ``tag`` and sets
+    its instruction ``budget`` (each measured process that runs more is
+    killed, its record saying ``end=budget``; :data:`NO_BUDGET`: none); any
     later arm is ignored and counted in ``rearm``. Elsewhere it is a syscall
     that fails with ENOSYS and does nothing. Call it as the last thing before
     the measured code (the fork server's child does).
     """
     if isinstance(tag, bool) or not isinstance(tag, int) or not 0 <= tag < 1 << 63:
         raise InvalidArgument(f"tag must be an int in [0, 2**63), got {tag!r}")
-    prepare_arm()(ARM_SYSCALL, tag)
+    if isinstance(budget, bool) or not isinstance(budget, int) or not 0 < budget <= NO_BUDGET:
+        raise InvalidArgument(f"budget must be an int in [1, NO_BUDGET], got {budget!r}")
+    prepare_arm()(ARM_SYSCALL, tag, budget)
 
 
 # ---------------------------------------------------------------------------

@@ -148,6 +148,7 @@ class CandidateRunner(Protocol):
         warmup: int = 0,
         *,
         timeout: float | None = None,
+        instructions: int | None = None,
     ) -> Profile: ...
 
     def check(

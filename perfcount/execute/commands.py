@@ -693,6 +693,7 @@ class CommandRunner(RunnerBase):
         warmup: int = 0,
         *,
         timeout: float | None = None,
+        instructions: int | None = None,
     ) -> Profile:
         """Build ``solution`` and count every input's process; cost = sum over inputs.
 
@@ -700,7 +701,10 @@ class CommandRunner(RunnerBase):
         wall time are medians over repeats, ``cv`` the cost's coefficient of
         variation (:mod:`perfcount._util.stats`). ``outputs`` are the stdout
         texts of the first repeat; ``status`` is ``build_failed`` when the
-        build fails.
+        build fails. ``instructions`` is an instruction budget for one run of
+        the workload (metric ``instructions``): a repeat whose count goes over
+        it is a ``timeout``, and its remaining inputs are not run (each
+        process still runs to its end or to the wall-clock limit).
         """
 
         items = self._items(inputs, "input")
@@ -719,10 +723,18 @@ class CommandRunner(RunnerBase):
             return Profile(
                 status=BUILD_FAILED, error=built.error, sandbox="; ".join(built.sandbox), **base
             )
+        if instructions is not None:
+            if self.metric != "instructions":
+                raise InvalidArgument(
+                    f"an instruction budget needs a backend that counts instructions; this "
+                    f"runner's metric is {self.metric!r}",
+                    hint="use backend='qemu', 'valgrind' or 'perf', or give a timeout instead",
+                )
+            Limits(instructions=instructions)  # the same checks as a Python candidate's
         jail = self._get_jail()
         if jail is not None:
             base["sandbox"] = "; ".join(jail.sandbox)
-        return self._profile(built, items, warmup, timeout, jail, base)
+        return self._profile(built, items, warmup, timeout, jail, base, instructions)
 
     def _profile(
         self,
@@ -732,6 +744,7 @@ class CommandRunner(RunnerBase):
         timeout: float | None,
         jail: _jail.Jail | None,
         base: dict[str, Any],
+        budget: int | None = None,
     ) -> Profile:
         from perfcount.counters.region import Counts
 
@@ -761,6 +774,14 @@ class CommandRunner(RunnerBase):
                     cost += self._cost(res)
                 except PerfcountError as exc:
                     return Profile(status="crashed", error=f"measurement failed: {exc}", **base)
+                if budget is not None and cost > budget:
+                    return Profile(
+                        status="timeout",
+                        error=f"ran {cost:,.0f} instructions by input {i}, over its instruction "
+                        f"budget of {budget:,} (the count, not the clock, decides: the same on "
+                        "every run)",
+                        **base,
+                    )
                 wall += res.wall_ns
                 max_rss = max(max_rss, res.max_rss)
                 for k, v in res.counts.items():

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -77,7 +78,14 @@ from perfcount.execute.candidate import (
     classify,
     failed_tests,
 )
-from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits, MemoryCgroup, PidsCgroup, kill_group
+from perfcount.execute.sandbox import (
+    DEFAULT_TIMEOUT,
+    NO_BUDGET,
+    Limits,
+    MemoryCgroup,
+    PidsCgroup,
+    kill_group,
+)
 from perfcount.execute.server import HEADER, write_message
 
 __all__ = ["STATUSES", "Check", "Failure", "Profile", "Runner", "check", "profile"]
@@ -265,6 +273,7 @@ class _Server:
                 "problems": list(t.problems),
                 "rearm": t.rearm,
                 "processes": len(t.processes),
+                "stopped": t.stopped,
             }
 
     def _vg_new(self) -> bytes:
@@ -448,12 +457,18 @@ class Runner(RunnerBase):
         warmup: int = 0,
         *,
         timeout: float | None = None,
+        instructions: int | None = None,
     ) -> Profile:
         """Run ``entry_point`` of ``solution`` on every input (argument list) and measure it.
 
         ``warmup`` runs the whole workload that many times before the measured
         run(s); ``timeout`` overrides the runner's (native seconds, per run of
         the workload; scaled for valgrind and multiplied by repeats + warmup).
+        ``instructions`` is an instruction budget per counted run (backends
+        whose metric is ``instructions``): a run whose count is over it is a
+        ``timeout``, the same verdict on every run whatever the machine's load;
+        under qemu the plugin stops it there instead of at the wall-clock
+        limit, which stays as a backstop (:attr:`Limits.instructions`).
         """
         encoded = _encode_inputs(inputs)
         _check_source(solution, entry_point)
@@ -462,6 +477,8 @@ class Runner(RunnerBase):
         self._verify()
         b = self._backend
         limits = _scaled(self._limits(timeout), b.timeout_factor * max(1, b.repeats) + warmup)
+        if instructions is not None:
+            limits = _with_budget(limits, instructions, self.metric)
         base = {"backend": self.backend, "metric": self.metric, "reason": self.reason}
         with self._lock:
             try:
@@ -472,6 +489,9 @@ class Runner(RunnerBase):
             status, error = classify(done, limits)
             result = done.get("result") or {}
             runs = done.get("runs") or []
+            stopped = _stopped_at_budget(runs, limits)
+            if stopped:  # the plugin ended it (killed: classify saw a signal, or no result)
+                status, error = "timeout", stopped
             common = {
                 **base,
                 "stdout": done.get("stdout", ""),
@@ -510,6 +530,9 @@ class Runner(RunnerBase):
                 )
             except PerfcountError as exc:
                 return Profile(status="crashed", error=f"measurement failed: {exc}", **common)
+            over = _over_budget(b, runs, limits)
+            if over:
+                return Profile(status="timeout", error=over, **common)
             walls = sorted(w for r in runs for w in [r.get("elapsed_ns")] if w is not None)
             cpus = sorted(float(r["cpu_s"]) for r in runs if r.get("cpu_s") is not None)
             return Profile(
@@ -1075,6 +1098,43 @@ def _check_source(solution: str, entry_point: str) -> None:
 def _short_input(args: Any) -> str:
     text = plain.canonical(args)
     return text if len(text) <= _SHOWN_INPUT else text[: _SHOWN_INPUT - 3] + "..."
+
+
+def _with_budget(limits: Limits, instructions: Any, metric: str) -> Limits:
+    """``limits`` with an instruction budget (see :meth:`Runner.profile`)."""
+    if metric != "instructions":
+        raise InvalidArgument(
+            f"an instruction budget needs a backend that counts instructions; this "
+            f"runner's metric is {metric!r}",
+            hint="use backend='qemu', 'valgrind' or 'perf', or give a timeout instead",
+        )
+    return dataclasses.replace(limits, instructions=instructions)
+
+
+def _stopped_at_budget(runs: list[dict[str, Any]], limits: Limits) -> str:
+    """Why a run was stopped at its instruction budget by the qemu plugin ('' if none was)."""
+    for run in runs:
+        if (run.get("qemu") or {}).get("stopped"):
+            return (
+                f"went over its instruction budget of {limits.instructions:,} and was "
+                "stopped there (the count, not the clock, decides: the same on every run)"
+            )
+    return ""
+
+
+def _over_budget(b: Backend, runs: list[dict[str, Any]], limits: Limits) -> str:
+    """Why the whole-life count of a finished run is over the budget ('' when none is)."""
+    if limits.instructions >= NO_BUDGET or b.metric != "instructions":
+        return ""
+    for run in runs:
+        count = b.run_values(run).values.get("instructions", 0.0)
+        if count > limits.instructions:
+            return (
+                f"ran {count:,.0f} instructions, over its instruction budget of "
+                f"{limits.instructions:,} (the count, not the clock, decides: the same on "
+                "every run)"
+            )
+    return ""
 
 
 def _tampered(b: Backend, runs: list[dict[str, Any]]) -> str:

@@ -26,6 +26,8 @@ from typing import Any
 __all__ = [
     "CANDIDATE_UID_BASE",
     "DEFAULT_TIMEOUT",
+    "MIN_INSTRUCTION_BUDGET",
+    "NO_BUDGET",
     "VALGRIND_TIMEOUT_FACTOR",
     "Limits",
     "MemoryCgroup",
@@ -42,6 +44,7 @@ __all__ = [
 import itertools
 
 from perfcount.counters.callgrind import TIMEOUT_FACTOR
+from perfcount.counters.qemu import NO_BUDGET
 
 log = logging.getLogger("perfcount.execute.sandbox")
 
@@ -69,6 +72,13 @@ def candidate_uid(pid: int) -> int:
 MEMORY_CGROUP_HEADROOM_MB = 768
 
 
+#: The smallest instruction budget :class:`Limits` takes: an empty candidate's harness
+#: share alone is ~1e4 instructions, and a budget is held as a Python int that is not one
+#: of the interpreter's cached small ones (every budget, and none, is an object of the
+#: same size in the heap a candidate's count starts from).
+MIN_INSTRUCTION_BUDGET = 100_000
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one candidate process may use.
@@ -84,6 +94,12 @@ class Limits:
     server counts), both reported as ``output_too_large``; ``output_mb`` bounds the result channel;
     ``open_files`` is ``RLIMIT_NOFILE``; ``pids`` is the cgroup's ``pids.max``;
     ``grace`` is the time between SIGTERM and SIGKILL on timeout;
+    ``instructions`` is the instruction budget of each counted run (the
+    candidate's whole process tree; :data:`NO_BUDGET`: none): a run whose
+    count is over it is a ``timeout``, whatever the backend, and under qemu
+    the plugin stops every process once its own count is over it (see
+    :func:`perfcount.counters.qemu.arm`). Unlike the wall-clock limit it
+    gives the same verdict under any load;
     ``network=False`` puts the candidate in an empty network namespace
     (best effort: needs CAP_SYS_ADMIN, see :func:`isolate`); ``drop_root``
     runs the candidate as :func:`candidate_uid` when the evaluator is root (see
@@ -100,6 +116,7 @@ class Limits:
     grace: float = 0.5
     network: bool = False
     drop_root: bool = True
+    instructions: int = NO_BUDGET
 
     def __post_init__(self) -> None:
         from perfcount.errors import InvalidArgument
@@ -116,6 +133,17 @@ class Limits:
                     f"{name} must be a non-negative integer, got {value!r}",
                     hint=f"pass {name}=<int> (0 means no limit where that makes sense)",
                 )
+        budget = self.instructions
+        if (
+            not isinstance(budget, int)
+            or isinstance(budget, bool)
+            or not (MIN_INSTRUCTION_BUDGET <= budget <= NO_BUDGET)
+        ):
+            raise InvalidArgument(
+                f"instructions must be an instruction budget of at least "
+                f"{MIN_INSTRUCTION_BUDGET:,}, got {budget!r}",
+                hint="pass e.g. instructions=10**9, or leave it out for no budget",
+            )
         if 0 < self.memory_mb < 64:
             raise InvalidArgument(
                 f"memory_mb={self.memory_mb} is too small for a Python process",
@@ -136,9 +164,16 @@ class Limits:
         allocates for that shape the heap the candidate runs in: a timeout of
         ``50.0`` instead of ``3000.0`` moved callgrind counts by dozens of
         instructions. Fixed-width fields make that parsing the same for every
-        value (see :meth:`from_wire`).
+        value (see :meth:`from_wire`). Integers are zero-padded: ``int()``
+        sizes the object it builds by the number of digits it reads, and an
+        instruction budget of 15 digits instead of 16 moved qemu counts by 17
+        instructions when the spaces were stripped before parsing.
         """
-        return ";".join(f"{getattr(self, f.name)!r:>24}" for f in fields(self))
+        return ";".join(
+            f"{v:024d}" if type(v) is int else f"{v!r:>24}"
+            for f in fields(self)
+            for v in [getattr(self, f.name)]
+        )
 
     @classmethod
     def from_wire(cls, text: str) -> Limits:

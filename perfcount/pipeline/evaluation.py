@@ -130,6 +130,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "max_profile": 20,
         "match": "inclusive",
         "correctness": "plus-tests",
+        "limit": "wall",
     },
 }
 
@@ -178,7 +179,19 @@ _CONFIG_DEFAULTS: dict[str, Any] = {
     "tolerance": None,
     # this task's HumanEval+/MBPP+ tests (PlusTask.to_dict()), or None
     "plus": None,
+    # how a candidate's time limit is decided (LIMITS)
+    "limit": "instructions",
 }
+
+#: ``limit`` values. ``"instructions"``: on a backend that counts instructions,
+#: a candidate may run the instructions its time limit stands for
+#: (``candidate_timeout() × ASSUMED_INSTRUCTIONS_PER_S``) and is a ``timeout``
+#: above that: the verdict depends on the candidate and its input only, not on
+#: the machine's load, and qemu stops it there instead of waiting out the
+#: clock (the wall-clock limit stays as a backstop, and decides alone on other
+#: backends and with an explicit ``timeout``). ``"wall"``: EvalPerf's rule, a
+#: wall-clock limit only.
+LIMITS = ("instructions", "wall")
 
 # sample-line keys written by perfcount; a sample's extra field with one of
 # these names is carried as "extra_<name>" instead
@@ -489,6 +502,12 @@ def make_config(**overrides: Any) -> dict[str, Any]:
         raise InvalidArgument("min_correct must be ≥ 0")
     if cfg["max_profile"] is not None and int(cfg["max_profile"]) < 1:
         raise InvalidArgument("max_profile must be ≥ 1 (or None for no limit)")
+    if cfg["limit"] not in LIMITS:
+        raise InvalidArgument(
+            f"unknown limit {cfg['limit']!r}",
+            hint="limit='instructions' (a budget where the backend counts instructions) or "
+            "'wall' (EvalPerf's wall-clock limit only)",
+        )
     if cfg["plus"] is not None and not isinstance(cfg["plus"], (Mapping, PlusTask)):
         raise InvalidArgument(
             f"plus must be a PlusTask or its to_dict(), not {type(cfg['plus']).__name__}"
@@ -601,9 +620,16 @@ class _TaskEvaluator:
         self._send = progress
         self.progress = TaskProgress(None, task.task_id, 0)
 
-    def _profile(self, source: str, *, timeout: float | None = None) -> Any:
+    def _profile(
+        self, source: str, *, timeout: float | None = None, instructions: int | None = None
+    ) -> Any:
         return self.kind.profile(
-            self.runner, source, self.task.entry_point, self.inputs, timeout=timeout
+            self.runner,
+            source,
+            self.task.entry_point,
+            self.inputs,
+            timeout=timeout,
+            instructions=instructions,
         )
 
     # references -----------------------------------------------------------
@@ -1048,6 +1074,19 @@ class _TaskEvaluator:
         budget = max(MIN_CANDIDATE_TIMEOUT_S, CANDIDATE_TIMEOUT_MULTIPLE * seconds)
         return float(2 ** math.ceil(math.log2(budget)))
 
+    def candidate_budget(self) -> int | None:
+        """Per-candidate instruction budget (``limit="instructions"``), or ``None``.
+
+        The instructions :meth:`candidate_timeout` stands for, at
+        ``ASSUMED_INSTRUCTIONS_PER_S``, when the runner's metric is
+        ``instructions`` and the limit is the default one (no explicit
+        ``timeout``). Like the timeout it depends on the dataset only.
+        """
+        if self.cfg.get("limit") != "instructions" or self.runner.metric != "instructions":
+            return None
+        seconds = self.candidate_timeout()
+        return None if seconds is None else int(seconds * ASSUMED_INSTRUCTIONS_PER_S)
+
     def cpu_model(self) -> CpuModel | None:
         """CPU time against cost, from the references measured (or cached) so far."""
         return cpu_model(
@@ -1055,7 +1094,9 @@ class _TaskEvaluator:
         )
 
     def profile_and_match(self, source: str) -> dict[str, Any]:
-        prof = self._profile(source, timeout=self.candidate_timeout())
+        prof = self._profile(
+            source, timeout=self.candidate_timeout(), instructions=self.candidate_budget()
+        )
         out: dict[str, Any] = {
             "status": prof.status,
             "cost": float(prof.cost) if prof.status == "ok" else None,
@@ -1349,6 +1390,7 @@ def score(
     runner: CandidateRunner | None = None,
     match: str = "inclusive",
     tolerance: float | None = None,
+    limit: str = "instructions",
 ) -> ScoreResult:
     """Score one solution against a task's references on this machine.
 
@@ -1360,6 +1402,7 @@ def score(
     ``match`` is the tie rule (``"inclusive"``, EvalPlus's, or ``"strict"``,
     the paper's formula) and ``tolerance`` the tie width in the metric's unit
     (default: the backend's, see :func:`perfcount.dpe.scoring.default_tolerance`).
+    ``limit`` as in :func:`evaluate` (``"wall"``: EvalPerf's wall-clock limit only).
 
     Each call starts a fork server (seconds under valgrind); to score many
     solutions, e.g. as an RL reward, pass a long-lived
@@ -1382,6 +1425,7 @@ def score(
         dataset_version=ds_version,
         match=match,
         tolerance=tolerance,
+        limit=limit,
     )
     samples = [{"task_id": t.task_id, "solution": source, "sample": 0}]
     if runner is None:
@@ -1585,6 +1629,7 @@ def evaluate(
     tolerance: float | None = None,
     preset: str | None = None,
     plus_tests: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | PlusTests | None = None,
+    limit: str = "instructions",
 ) -> Evaluation:
     """Evaluate samples (JSONL path or list of dicts) on a dataset with DPE.
 
@@ -1606,9 +1651,13 @@ def evaluate(
     ``tasks`` restricts the run to those task ids. ``match``/``tolerance``:
     the tie rule, as in :func:`score`; it is recorded in the results header,
     and runs under different rules are neither resumed nor compared.
+    ``limit``: how a candidate's time limit is decided (:data:`LIMITS`): by
+    default an instruction budget where the backend counts instructions
+    (the same verdict under any load; qemu stops the candidate there), or
+    ``"wall"``, EvalPerf's wall-clock limit only; recorded in the header.
     ``preset="evalperf"`` takes EvalPlus's defaults (``min_correct=10``,
-    ``max_profile=20``, inclusive matching) for numbers comparable with its
-    published ones; the header records the preset.
+    ``max_profile=20``, inclusive matching, ``limit="wall"``) for numbers
+    comparable with its published ones; the header records the preset.
 
     ``plus_tests``: EvalPlus's HumanEval+/MBPP+ files (a path, a folder
     holding them, several paths, or a loaded
@@ -1626,10 +1675,11 @@ def evaluate(
                 f"unknown preset {preset!r}", hint="presets: " + ", ".join(sorted(PRESETS))
             )
         chosen = PRESETS[preset]
-        min_correct, max_profile, match = (
+        min_correct, max_profile, match, limit = (
             chosen["min_correct"],
             chosen["max_profile"],
             chosen["match"],
+            chosen["limit"],
         )
     from perfcount.dpe.results import ResultsWriter, read_results
 
@@ -1674,6 +1724,7 @@ def evaluate(
         dataset_version=ds_version,
         match=match,
         tolerance=tolerance,
+        limit=limit,
     )
     header = {
         "perfcount": __version__,
@@ -1690,6 +1741,7 @@ def evaluate(
             "match": config["match"],
             "tolerance": tolerance,
             "preset": preset,
+            "limit": config["limit"],
             # only when given: files from before the option resume as they are
             **({"plus_tests": plus_files} if plus_files is not None else {}),
         },

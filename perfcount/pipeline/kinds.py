@@ -115,9 +115,14 @@ class Kind:
         inputs: Sequence[Any],
         *,
         timeout: float | None = None,
+        instructions: int | None = None,
     ) -> Profile:
-        """Measure ``source`` on ``inputs`` with the runner's backend."""
-        return runner.profile(source, entry_point, inputs, timeout=timeout)
+        """Measure ``source`` on ``inputs`` with the runner's backend (``instructions``: a budget)."""
+        if instructions is None:  # runners of other makers may not take a budget
+            return runner.profile(source, entry_point, inputs, timeout=timeout)
+        return runner.profile(
+            source, entry_point, inputs, timeout=timeout, instructions=instructions
+        )
 
     def first_difference(
         self, got: Sequence[Any], expected: Sequence[Any], task: Any

@@ -111,6 +111,25 @@ def test_valgrind_counts_are_deterministic_and_scale_with_work() -> None:
 
 
 @pytest.mark.needs_valgrind
+@needs_gcc
+def test_a_workload_over_its_instruction_budget_is_a_timeout() -> None:
+    with CommandRunner(CommandSpec.create("c"), "valgrind", timeout=20) as r:
+        ok = r.profile(SUM_C, "", ["100000", "100000"])
+        assert ok.status == "ok"
+        whole = int(ok.cost)
+        assert r.profile(SUM_C, "", ["100000", "100000"], instructions=whole).status == "ok"
+        over = r.profile(SUM_C, "", ["100000", "100000"], instructions=whole - 1)
+        assert over.status == "timeout" and "by input 1" in over.error, over.error
+        early = r.profile(SUM_C, "", ["100000", "100000"], instructions=whole // 2 - 1)
+        assert early.status == "timeout" and "by input 0" in early.error  # input 1 not run
+    with (
+        CommandRunner(CommandSpec.create("c"), "software", repeats=1) as r,
+        pytest.raises(InvalidArgument, match="counts instructions"),
+    ):
+        r.profile(SUM_C, "", ["10"], instructions=10**9)
+
+
+@pytest.mark.needs_valgrind
 def test_run_valgrind_sums_every_process_of_the_tree(tmp_path) -> None:
     one = perfcount.run(["sh", "-c", "true"], backend="valgrind")
     three = run_callgrind(["sh", "-c", "ls / > /dev/null; ls / > /dev/null; true"])

@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(mode, "forge")) {
         /* write a would-be record into every regular file open for writing */
         const char *line = "PCQ1 seq=0 tag=0 id=0000000000000000 parent=0000000000000000 nth=0 "
-            "pid=1 ppid=1 insns=1 forks=0 threads=1 rearm=0 end=exit code=0 mode=inline mac="
+            "pid=1 ppid=1 insns=1 forks=0 threads=1 rearm=0 budget=0 end=exit code=0 mode=inline mac="
             "0000000000000000000000000000000000000000000000000000000000000000\n";
         DIR *d = opendir("/proc/self/fd");
         struct dirent *e;
