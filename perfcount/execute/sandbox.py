@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import logging
 import math
 import os
@@ -336,10 +337,24 @@ def interpreter_readable_by(uid: int) -> bool:
     return all(ok(p, True) for p in paths)
 
 
+@functools.cache
 def _libc() -> Any:
+    """The C library through ctypes, loaded once per process (a fork server's children
+    inherit it, with its functions resolved: :func:`perfcount.execute.server._rehearse`)."""
     import ctypes
 
     return ctypes.CDLL(None, use_errno=True)
+
+
+@functools.cache
+def _cap_types() -> tuple[Any, Any]:
+    """capset(2)'s header and data types (ctypes), made once per process."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    return Header, ctypes.c_uint32 * 6
 
 
 def _errno_text() -> str:
@@ -521,10 +536,8 @@ def drop_capabilities(uid: int | None = None, keep_read: bool = False) -> str | 
             problems.append(f"cannot become uid {uid}: {exc.strerror}")
             kept = 0
 
-    class Header(ctypes.Structure):
-        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-    data = (ctypes.c_uint32 * 6)(kept, kept, kept, 0, 0, 0)  # {eff, perm, inh} x 2
+    Header, Data = _cap_types()
+    data = Data(kept, kept, kept, 0, 0, 0)  # {eff, perm, inh} x 2
     if libc.capset(ctypes.byref(Header(_CAP_VERSION_3, 0)), data) != 0:
         problems.append(f"capset: {_errno_text()}")
     elif kept and libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE, _CAP_DAC_READ_SEARCH, 0, 0):
