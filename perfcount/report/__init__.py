@@ -2,8 +2,9 @@
 
 Reporters take result objects (``Evaluation``, ``ScoreResult``, comparison
 dicts) and never touch native state or run anything. This is the only module
-that imports rich and pandas at module level; ``import perfcount`` never
-imports it.
+that imports rich at module level, and pandas in the functions that build
+frames (its import takes ~0.5 s, which every CLI run that prints a table paid);
+``import perfcount`` never imports it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -20,6 +20,8 @@ from perfcount._util import views
 from perfcount.report.progress_view import progress_view
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from perfcount.pipeline.evaluation import Evaluation
 
 __all__ = [
@@ -255,6 +257,8 @@ def print_compare(cmp: Mapping[str, Any], *, file: Any = None, per_task: bool = 
 
 def evaluation_frame(ev: Evaluation, which: str = "tasks") -> pd.DataFrame:
     """``tasks`` or ``samples`` rows of an Evaluation as a DataFrame."""
+    import pandas as pd
+
     if which == "tasks":
         rows = [{k: v for k, v in t.items() if k not in ("kind", "references")} for t in ev.tasks]
     elif which == "samples":
@@ -287,6 +291,8 @@ def counts_frame(counts: Any) -> pd.DataFrame:
     Events that were not counted get an empty value; numeric NVML metrics of
     the window (when measured with ``gpu=``) follow as ``gpu.<metric>`` rows.
     """
+    import pandas as pd
+
     overhead = getattr(counts, "overhead", {}) or {}
     scaled: frozenset[str] = getattr(counts, "scaled", frozenset())
     rows = [
@@ -317,6 +323,8 @@ def counts_summary_frame(summary: Any, *, runs: bool = False) -> pd.DataFrame:
     number of repeats that counted it. ``runs=True``: one row per repeat, one
     column per event (the raw values behind the statistics).
     """
+    import pandas as pd
+
     if runs:
         frame = pd.DataFrame([dict(r) for r in summary.runs], columns=list(summary.names))
         frame.index.name = "repeat"
@@ -349,6 +357,8 @@ def counts_summary_frame(summary: Any, *, runs: bool = False) -> pd.DataFrame:
 
 def score_frame(results: Any) -> pd.DataFrame:
     """One or more ``ScoreResult`` (or their dicts) as a DataFrame, one row each."""
+    import pandas as pd
+
     items = [results] if hasattr(results, "to_dict") or isinstance(results, Mapping) else results
     rows = []
     for r in items:
