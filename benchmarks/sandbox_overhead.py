@@ -11,7 +11,7 @@ one of the baseline and one of this checkout, taking turns one candidate at a
 time (the machine's load, shared with others, changes within seconds). It
 prints the median wall time per candidate of each and the ratio after/before.
 
-    python benchmarks/sandbox_overhead.py [--baseline REV] [--n 60]
+    python benchmarks/sandbox_overhead.py [--baseline REV] [--n 60] [--backends software,valgrind,qemu]
 """
 
 from __future__ import annotations
@@ -47,15 +47,27 @@ with Runner(backend, timeout=60, repeats=1) as r:
 
 
 def _export(rev: str, into: Path) -> Path:
-    """``rev``'s perfcount package in ``into`` with this checkout's native files linked in."""
+    """``rev``'s perfcount package in ``into`` with this checkout's native module linked in.
+
+    The qemu plugin is built from ``rev``'s own sources (its record format goes with
+    that revision's reader), with the C compiler, when ``rev`` has one.
+    """
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "perfcount"], check=True, capture_output=True
+        ["git", "-C", str(ROOT), "archive", rev, "perfcount", "native/qemu"],
+        check=True,
+        capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    for built in (ROOT / "perfcount").glob("_*.so"):
+    for built in (ROOT / "perfcount").glob("_native*.so"):
         target = into / "perfcount" / built.name
         target.unlink(missing_ok=True)
         target.symlink_to(built.resolve())
+    sources = sorted(str(c) for c in (into / "native" / "qemu").glob("*.c"))
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if sources and cc:
+        out = into / "perfcount" / "_qemu_plugin.so"
+        flags = ["-O2", "-shared", "-fPIC", "-fvisibility=hidden", "-pthread"]
+        subprocess.run([cc, *flags, "-o", str(out), *sources, "-ldl"], check=True)
     return into
 
 
