@@ -285,8 +285,9 @@ def qemu_argv(
     :func:`resolve_program`), ``guest_argv`` the argv the guest sees.
     ``arm_start=True`` measures the first process from its first instruction
     (``tag`` names it, ``budget`` is each process's instruction budget, see
-    :func:`arm`); otherwise processes are measured once they :func:`arm`. ``key_fd`` and ``channel.write_fd`` must reach qemu (inherited
-    or ``pass_fds``).
+    :func:`arm`); otherwise processes are measured once they :func:`arm`.
+    ``key_fd`` and ``channel.write_fd`` must reach qemu (inherited or
+    ``pass_fds``).
     """
     if not guest_argv:
         raise InvalidArgument("the guest argv is empty")
@@ -398,8 +399,8 @@ class Record:
     how many arm markers it issued after the first (ignored); ``budget`` the
     instruction budget it ran under (0: none); ``end`` is ``exit`` (``code``
     is the status), ``exec`` (killed at execve), ``budget`` (killed once its
-    count was over the budget) or ``signal``; ``mode`` how it was counted (``inline``, ``percpu`` after a
-    second thread on qemu < 9, ``scoreboard``).
+    count was over the budget) or ``signal``; ``mode`` how it was counted
+    (``inline``, ``percpu`` after a second thread on qemu < 9, ``scoreboard``).
     """
 
     seq: int

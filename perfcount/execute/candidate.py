@@ -34,6 +34,7 @@ __all__ = [
     "RunnerBase",
     "classify",
     "failed_tests",
+    "require_instruction_metric",
     "signal_name",
 ]
 
@@ -192,6 +193,18 @@ class RunnerBase:
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
             self.close()
+
+
+def require_instruction_metric(metric: str) -> None:
+    """Raise unless a runner with this ``metric`` can hold a candidate to an instruction budget."""
+    from perfcount.errors import InvalidArgument
+
+    if metric != "instructions":
+        raise InvalidArgument(
+            f"an instruction budget needs a backend that counts instructions; this "
+            f"runner's metric is {metric!r}",
+            hint="use backend='qemu', 'valgrind' or 'perf', or give a timeout instead",
+        )
 
 
 def signal_name(sig: int) -> str:

@@ -82,6 +82,7 @@ from perfcount.execute.candidate import (
     RunnerBase,
     classify,
     failed_tests,
+    require_instruction_metric,
 )
 from perfcount.execute.sandbox import DEFAULT_TIMEOUT, Limits
 
@@ -724,12 +725,7 @@ class CommandRunner(RunnerBase):
                 status=BUILD_FAILED, error=built.error, sandbox="; ".join(built.sandbox), **base
             )
         if instructions is not None:
-            if self.metric != "instructions":
-                raise InvalidArgument(
-                    f"an instruction budget needs a backend that counts instructions; this "
-                    f"runner's metric is {self.metric!r}",
-                    hint="use backend='qemu', 'valgrind' or 'perf', or give a timeout instead",
-                )
+            require_instruction_metric(self.metric)
             Limits(instructions=instructions)  # the same checks as a Python candidate's
         jail = self._get_jail()
         if jail is not None:

@@ -77,6 +77,7 @@ from perfcount.execute.candidate import (
     RunnerBase,
     classify,
     failed_tests,
+    require_instruction_metric,
 )
 from perfcount.execute.sandbox import (
     DEFAULT_TIMEOUT,
@@ -1102,12 +1103,7 @@ def _short_input(args: Any) -> str:
 
 def _with_budget(limits: Limits, instructions: Any, metric: str) -> Limits:
     """``limits`` with an instruction budget (see :meth:`Runner.profile`)."""
-    if metric != "instructions":
-        raise InvalidArgument(
-            f"an instruction budget needs a backend that counts instructions; this "
-            f"runner's metric is {metric!r}",
-            hint="use backend='qemu', 'valgrind' or 'perf', or give a timeout instead",
-        )
+    require_instruction_metric(metric)
     return dataclasses.replace(limits, instructions=instructions)
 
 
