@@ -50,11 +50,26 @@ def gpu_reason() -> str | None:
     return None if n else "NVML reports 0 GPUs"
 
 
+@functools.cache
+def qemu_reason() -> str | None:
+    """None when the qemu backend works here (qemu-user, -plugin, perfcount's plugin), else why not."""
+    from perfcount.counters import qemu
+    from perfcount.errors import BackendError
+
+    try:
+        qemu.check_available()
+    except BackendError as exc:
+        return f"qemu backend unavailable: {str(exc).splitlines()[0]}"
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("needs_pmu") and (why := pmu_reason()):
             item.add_marker(pytest.mark.skip(reason=why))
         if item.get_closest_marker("needs_gpu") and (why := gpu_reason()):
+            item.add_marker(pytest.mark.skip(reason=why))
+        if item.get_closest_marker("needs_qemu") and (why := qemu_reason()):
             item.add_marker(pytest.mark.skip(reason=why))
         if item.get_closest_marker("needs_valgrind") and shutil.which("valgrind") is None:
             item.add_marker(

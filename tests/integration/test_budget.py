@@ -21,23 +21,12 @@ import pytest
 import perfcount
 from perfcount.counters import qemu
 from perfcount.counters.process import run_qemu
-from perfcount.errors import BackendError, InvalidArgument
+from perfcount.errors import InvalidArgument
 from perfcount.execute.runner import Runner
 from perfcount.execute.sandbox import MIN_INSTRUCTION_BUDGET, NO_BUDGET, Limits
 from perfcount.pipeline.evaluation import PRESETS, make_config
 
-
-def _qemu_missing() -> str | None:
-    try:
-        qemu.check_available()
-    except BackendError as exc:
-        return str(exc).splitlines()[0]
-    return None
-
-
-needs_qemu = pytest.mark.skipif(
-    (why := _qemu_missing()) is not None, reason=f"qemu backend unavailable: {why}"
-)
+needs_qemu = pytest.mark.needs_qemu
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONHASHSEED": "0", "LC_ALL": "C"}
 
 PROG = r"""
@@ -202,8 +191,6 @@ FORKS = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def qemu_runner():
-    if (why := _qemu_missing()) is not None:
-        pytest.skip(f"qemu backend unavailable: {why}")
     with Runner("qemu", timeout=30) as r:
         yield r
 

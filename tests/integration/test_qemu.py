@@ -23,18 +23,7 @@ from perfcount.counters.backends import select
 from perfcount.counters.process import QemuProcessResult, run_callgrind, run_qemu
 from perfcount.errors import BackendError, CandidateError, InvalidArgument
 
-
-def _unavailable() -> str | None:
-    try:
-        qemu.check_available()
-    except BackendError as exc:
-        return str(exc).splitlines()[0]
-    return None
-
-
-pytestmark = pytest.mark.skipif(
-    (why := _unavailable()) is not None, reason=f"qemu backend unavailable: {why}"
-)
+pytestmark = pytest.mark.needs_qemu
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONHASHSEED": "0", "LC_ALL": "C"}

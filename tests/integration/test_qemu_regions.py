@@ -24,18 +24,7 @@ from perfcount.counters import qemu
 from perfcount.errors import BackendError
 from perfcount.execute.runner import Runner, _import_root
 
-
-def _unavailable() -> str | None:
-    try:
-        qemu.check_available()
-    except BackendError as exc:
-        return str(exc).splitlines()[0]
-    return None
-
-
-pytestmark = pytest.mark.skipif(
-    (why := _unavailable()) is not None, reason=f"qemu backend unavailable: {why}"
-)
+pytestmark = pytest.mark.needs_qemu
 
 QUIET = (
     "-q",
