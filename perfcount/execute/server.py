@@ -105,7 +105,7 @@ _NO_PID_NAMESPACE = ""
 #: the candidate process's pid as the host sees it (its own ``getpid`` is its pid in
 #: its namespace): its uid and the tag of its qemu record come from it
 _HOST_PID = 0
-_PR_GET_NO_NEW_PRIVS = 39
+_PR_GET_NO_NEW_PRIVS = 39  # prctl(2): a read-only option the rehearsal calls through ffi
 #: exit code of a child whose candidate closed or replaced the result channel
 EXIT_CHANNEL_GONE = 72
 CANDIDATE_FILE = "<candidate>"
