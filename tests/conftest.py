@@ -63,6 +63,28 @@ def qemu_reason() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def build_c(tmp_path_factory: pytest.TempPathFactory):
+    """``build_c(name, source, *flags)``: the path of ``source`` compiled with -O1 and pthreads.
+
+    Skips the test when there is no C compiler.
+    """
+    import subprocess
+
+    def build(name: str, source: str, *flags: str) -> str:
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if cc is None:
+            pytest.skip("no C compiler (cc/gcc)")
+        d = tmp_path_factory.mktemp(name)
+        (d / f"{name}.c").write_text(source)
+        out = d / name
+        argv = [cc, "-O1", *flags, "-o", str(out), str(d / f"{name}.c"), "-lpthread"]
+        subprocess.run(argv, check=True)
+        return str(out)
+
+    return build
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("needs_pmu") and (why := pmu_reason()):

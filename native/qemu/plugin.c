@@ -74,9 +74,9 @@
  * wall-clock limit. The thread blocks every signal (qemu's host signal
  * handler expects a vCPU thread) and touches nothing of qemu's. On API >= 3
  * the scoreboard is read only by a vCPU thread (qemu may reallocate it when a
- * vCPU starts), so there the budget is checked at every syscall and at exit
- * instead of by a thread: a loop without syscalls then runs to the
- * evaluator's wall-clock limit, and the reader still classes its count.
+ * vCPU starts), so there the budget is checked at every syscall instead of
+ * by a thread: a loop without syscalls then runs to the evaluator's
+ * wall-clock limit, and the reader still classes its count.
  *
  * execve by a measured process would run the new program natively, uncounted
  * (qemu-user executes the host binary). So the plugin writes an end=exec
@@ -102,9 +102,9 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
-#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,9 +124,8 @@
 /* The region marker (regions=on only); perfcount/counters/qemu.py REGION_SYSCALL. */
 #define PC_REGION_SYSCALL 0x2F5C0002
 #define PC_REGION_READ 1
-/* an arm's a2 at or above this: no instruction budget (perfcount/counters/qemu.py NO_BUDGET;
- * below 2^60 so that the Python int the fork server's child holds for it is the same size
- * for every budget) */
+/* an arm's a2 at or above this: no instruction budget (perfcount/counters/qemu.py
+ * NO_BUDGET), more instructions than any run makes */
 #define PC_NO_BUDGET ((1ull << 60) - 1)
 /* how often the budget watchdog looks at the count: 2 ms */
 #define PC_WATCH_NS 2000000L

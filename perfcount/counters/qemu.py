@@ -86,8 +86,8 @@ __all__ = [
 
 #: The arm marker's syscall number (``PC_ARM_SYSCALL`` in native/qemu/plugin.c).
 ARM_SYSCALL = 0x2F5C0001
-#: An arm's budget at or above this is none (``PC_NO_BUDGET``): below 2**60, so the
-#: int a fork server's child holds for any budget is an object of the same size.
+#: An arm's budget at or above this is none (``PC_NO_BUDGET``): more instructions than
+#: any run makes.
 NO_BUDGET = (1 << 60) - 1
 #: The region marker (``PC_REGION_SYSCALL``): answered only with ``regions=on``.
 REGION_SYSCALL = 0x2F5C0002

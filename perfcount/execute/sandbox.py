@@ -74,9 +74,9 @@ MEMORY_CGROUP_HEADROOM_MB = 768
 
 
 #: The smallest instruction budget :class:`Limits` takes: an empty candidate's harness
-#: share alone is ~1e4 instructions, and a budget is held as a Python int that is not one
-#: of the interpreter's cached small ones (every budget, and none, is an object of the
-#: same size in the heap a candidate's count starts from).
+#: share alone is ~1e4 instructions, and a budget is never one of the interpreter's cached
+#: small ints (those are not allocated when parsed, any other value is: the heap a
+#: candidate's count starts from would differ).
 MIN_INSTRUCTION_BUDGET = 100_000
 
 

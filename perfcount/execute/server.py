@@ -926,7 +926,7 @@ def _rehearse() -> None:
     try:
         os.write(gw, b"g")
         parsed = json.loads(json.dumps(req).encode())
-        Limits.from_wire(parsed["limits"])
+        Limits.from_wire(parsed["limits"])  # as child_entry parses them
         result = run_candidate(parsed, w, gr, Limits().instructions)
         data = json.dumps(result, separators=(",", ":"), allow_nan=False).encode()
         _write_all(w, HEADER.pack(len(data)) + data)

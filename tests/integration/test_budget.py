@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -71,16 +70,9 @@ WALL = 120.0  # far longer than any of these runs takes to reach its budget unde
 
 
 @pytest.fixture(scope="module")
-def prog(tmp_path_factory: pytest.TempPathFactory) -> str:
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        pytest.skip("no C compiler (cc/gcc)")
-    d = tmp_path_factory.mktemp("budget")
-    (d / "prog.c").write_text(PROG)
-    out = d / "prog"
-    flags = [f"-DARM_SYSCALL={qemu.ARM_SYSCALL}", f"-DNO_BUDGET={qemu.NO_BUDGET}ull"]
-    subprocess.run([cc, "-O1", *flags, "-o", str(out), str(d / "prog.c"), "-lpthread"], check=True)
-    return str(out)
+def prog(build_c) -> str:
+    flags = (f"-DARM_SYSCALL={qemu.ARM_SYSCALL}", f"-DNO_BUDGET={qemu.NO_BUDGET}ull")
+    return build_c("budget", PROG, *flags)
 
 
 def _budget_records(records: list[qemu.Record]) -> list[qemu.Record]:
@@ -94,9 +86,8 @@ def _budget_records(records: list[qemu.Record]) -> list[qemu.Record]:
 @pytest.mark.parametrize("mode", ["forever", "threads"])
 def test_a_process_over_its_budget_is_stopped_with_a_record(prog: str, mode: str) -> None:
     budget = 50_000_000
-    t0 = time.monotonic()
     res = run_qemu([prog, mode], env=ENV, budget=budget, timeout=WALL)
-    assert not res.timed_out and time.monotonic() - t0 < WALL / 2
+    assert not res.timed_out  # the plugin ended it (its record below), not the clock
     (rec,) = res.processes
     assert rec.end == "budget" and rec.budget == budget and rec.insns > budget, rec
     assert res.signal == 9
@@ -198,10 +189,8 @@ def qemu_runner():
 @needs_qemu
 @pytest.mark.parametrize("source", [LOOP, FORKS], ids=["loop", "forks"])
 def test_the_plugin_stops_a_candidate_at_its_budget(qemu_runner: Runner, source: str) -> None:
-    t0 = time.monotonic()
     p = qemu_runner.profile(source, "f", [[1]], instructions=10**8)
-    # the wall-clock limit is 30 s x 10 under qemu: the count ended it, long before
-    assert time.monotonic() - t0 < 60
+    # "stopped there": the plugin's end=budget record, not the wall-clock limit (30 s x 10)
     assert p.status == "timeout" and "stopped there" in p.error, p.error
 
 
@@ -255,12 +244,11 @@ def _demo(candidate: str) -> dict[str, str]:
 @needs_qemu
 def test_an_evaluation_stops_a_hopeless_candidate_at_its_budget() -> None:
     row = _demo("timeout_plain_recursion")
-    t0 = time.monotonic()
     res = perfcount.score(row["solution"], row["task_id"], backend="qemu")
-    # the task's time limit is 1 native second: 1e9 instructions, ~1 s under qemu here;
-    # waiting out the clock takes 10 s (x 10 under qemu)
-    assert res.status == "timeout" and "instruction budget of 1,000,000,000" in res.error
-    assert time.monotonic() - t0 < 60
+    # the task's time limit is 1 native second: 1e9 instructions, which the plugin stopped
+    # it at (the clock, 1 s x 10 under qemu, would say "wall-clock limit")
+    assert res.status == "timeout", res.error
+    assert "instruction budget of 1,000,000,000 and was stopped there" in res.error
 
 
 def test_the_limit_is_a_documented_switch(tmp_path: Path) -> None:

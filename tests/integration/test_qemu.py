@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -123,16 +122,8 @@ PY_WORK = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def prog(tmp_path_factory: pytest.TempPathFactory) -> str:
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        pytest.skip("no C compiler (cc/gcc)")
-    d = tmp_path_factory.mktemp("qemu")
-    (d / "prog.c").write_text(PROG)
-    out = d / "prog"
-    arm = f"-DARM_SYSCALL={qemu.ARM_SYSCALL}"
-    subprocess.run([cc, "-O1", arm, "-o", str(out), str(d / "prog.c"), "-lpthread"], check=True)
-    return str(out)
+def prog(build_c) -> str:
+    return build_c("qemu", PROG, f"-DARM_SYSCALL={qemu.ARM_SYSCALL}")
 
 
 def count(argv: list[str], **kw: object) -> int:
