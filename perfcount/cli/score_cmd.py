@@ -40,6 +40,12 @@ class Command:
                 raise InvalidArgument(
                     f"cannot read solution file {args.solution!r}: {exc.strerror}"
                 ) from None
+            except UnicodeDecodeError as exc:
+                raise InvalidArgument(
+                    f"solution file {args.solution!r} is not UTF-8 text ({exc.reason} at byte "
+                    f"{exc.start})",
+                    hint="save the solution as UTF-8",
+                ) from None
         result = score(
             source,
             args.task,

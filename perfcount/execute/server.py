@@ -349,12 +349,16 @@ class Server:
             except OSError as exc:
                 cg_error = f"cannot create {mem_path}: {exc}"
                 mem_path = None
-        # a profiled child is moved into its cgroups from out here, while it sets itself up:
-        # moving a process takes the kernel's cgroup_threadgroup_rwsem for writing, which
-        # waits for an RCU grace period unless another move came shortly before (measured:
-        # 13-20 ms for a child under qemu, ~0.6 ms natively when candidates follow each
-        # other, 9-14 ms natively after a pause). It runs no candidate code before "go".
-        moved_here = profile
+        # a child profiled under qemu or valgrind is moved into its cgroups from out here,
+        # while it sets itself up: moving a process takes the kernel's
+        # cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period unless
+        # another move came shortly before (measured: 13-20 ms for a child under qemu). It
+        # runs no candidate code before "go". Their counts are user-space instructions; a
+        # time-based count (perf, software) includes the kernel's charging of pages to the
+        # memory cgroup, so those children join before their set-up, as the count's start
+        # then finds them (a server-side move coincided with a trivial candidate's
+        # task-clock rising from ~54 to ~245 us in test_crash_safety, 2 of 6 CI runs).
+        moved_here = profile and (self.qemu or self.valgrind)
         req = dict(
             req,
             # fixed width: what the child parses before its count must not vary with the
