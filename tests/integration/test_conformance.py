@@ -27,9 +27,7 @@ BACKENDS = [
     pytest.param("valgrind", marks=pytest.mark.needs_valgrind),
     pytest.param(
         "qemu",
-        marks=pytest.mark.skipif(
-            shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed"
-        ),
+        marks=pytest.mark.needs_qemu,
     ),
     pytest.param("cachegrind", marks=pytest.mark.needs_valgrind),
 ]

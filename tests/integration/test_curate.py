@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -241,9 +240,7 @@ def sort_list(xs):
 }
 
 
-needs_qemu = pytest.mark.skipif(
-    shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed"
-)
+needs_qemu = pytest.mark.needs_qemu
 
 
 def _rows() -> list[dict]:

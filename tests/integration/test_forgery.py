@@ -27,7 +27,6 @@ import ast
 import importlib.util
 import os
 import re
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,9 +45,7 @@ BACKENDS = [
     pytest.param("valgrind", marks=pytest.mark.needs_valgrind),
     pytest.param(
         "qemu",
-        marks=pytest.mark.skipif(
-            shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed"
-        ),
+        marks=pytest.mark.needs_qemu,
     ),
     "software",
     # where the valgrind on PATH is older than 3.22, PERFCOUNT_TEST_CACHEGRIND_VALGRIND names

@@ -10,8 +10,6 @@ first difference, like a failed test.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import perfcount
@@ -37,7 +35,7 @@ def kth_smallest(xs, k):
 """
 
 
-@pytest.mark.skipif(shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed")
+@pytest.mark.needs_qemu
 def test_wrong_only_on_the_performance_input_fails(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PERFCOUNT_CACHE_DIR", str(tmp_path / "cache"))
     ds = perfcount.load_dataset("perfcount-py")

@@ -15,7 +15,6 @@ get its own reference's score (inclusive matching).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "benchmarks" / "reproducibility.py"
 
 
-@pytest.mark.skipif(shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed")
+@pytest.mark.needs_qemu
 @pytest.mark.slow
 def test_four_run_paths_give_identical_costs_and_scores() -> None:
     done = subprocess.run(

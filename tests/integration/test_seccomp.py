@@ -86,7 +86,7 @@ def _probe(backend: str) -> dict:
 
 QEMU = pytest.param(
     "qemu",
-    marks=pytest.mark.skipif(shutil.which("qemu-x86_64") is None, reason="no qemu-user"),
+    marks=pytest.mark.needs_qemu,
 )
 
 

@@ -9,7 +9,6 @@ it is ``suspect``, scores 0 and its line carries both figures.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ KERNEL_BURN = (
 )
 
 
-@pytest.mark.skipif(shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed")
+@pytest.mark.needs_qemu
 def test_cpu_time_far_beyond_the_cost_is_suspect() -> None:
     # references and candidates measured on one runner, not taken from the shared cache
     # (in the full suite a cached cost of this reference, from another runner, differed
