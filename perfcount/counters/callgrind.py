@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
 import shutil
 import stat
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +38,7 @@ __all__ = [
     "require_valgrind",
     "server_argv",
     "tree_argv",
+    "version_of",
 ]
 
 #: Under callgrind, instrumented code runs ~50-100x and un-instrumented code ~8x
@@ -76,8 +79,24 @@ def require_valgrind() -> str:
     return path
 
 
+_VERSION = re.compile(r"valgrind-(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+@functools.cache
+def version_of(path: str) -> tuple[int, ...] | None:
+    """The version of the valgrind at ``path`` (``(3, 19, 0)``), None if it does not say."""
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = _VERSION.search(done.stdout)
+    return tuple(int(g) for g in m.groups() if g is not None) if m else None
+
+
 def no_aslr() -> list[str]:
-    """``setarch -R`` when available: fixed addresses make callgrind counts repeatable."""
+    """``setarch ARCH -R`` when available: the argv prefix that turns address-space
+    randomisation off, so that valgrind's and qemu's guests get the same addresses,
+    and so the same counts, on every run."""
     setarch = shutil.which("setarch")
     return [setarch, os.uname().machine, "-R"] if setarch else []
 

@@ -518,6 +518,7 @@ def run_qemu(
                 budget=budget,
                 cpu=cpu,
                 qemu=qemu_path,
+                env=env,
             )
             res = run(
                 wrapped,

@@ -175,6 +175,12 @@ class RunnerBase:
     _backend: Backend
     _verified = False
 
+    @property
+    def tool(self) -> str:
+        """The measuring tool's identity and settings (``Backend.tool``), e.g.
+        ``"qemu 7.2.22 -cpu Nehalem-v1"``; "" for perf and software."""
+        return self._backend.tool()
+
     def _verify(self) -> None:
         """Check (once) that the backend works here; its error names the fix."""
         if not self._verified:

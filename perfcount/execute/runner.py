@@ -160,7 +160,9 @@ class _Server:
             key_fd = self.channel.key_fd()
             pass_fds = (self.channel.write_fd, key_fd)
             program, guest = qemu_counting.resolve_program(argv)
-            argv = qemu_counting.qemu_argv(self.channel, key_fd, program, guest, arm_start=False)
+            argv = qemu_counting.qemu_argv(
+                self.channel, key_fd, program, guest, arm_start=False, env=env
+            )
             env = qemu_counting.guest_env(env)
         #: what an empty candidate costs, per backend spec (the harness's share of a count)
         self.overhead: dict[str, dict[str, float]] = {}

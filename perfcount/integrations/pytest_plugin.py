@@ -180,8 +180,12 @@ def _run_under_qemu(config: pytest.Config) -> None:
             "--perfcount-backend qemu: pytest was re-run under qemu-x86_64, but perfcount's "
             "plugin does not answer region reads (was it loaded with regions=on?)"
         )
+    # the environment pytest was started with: pytest itself added PYTEST_VERSION (and
+    # sets it again in the re-run); passed on, it made this re-run's initial stack and
+    # os.environ differ from `python -m perfcount pytest`'s, and region counts with them
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     try:
-        argv = qemu.python_argv(sys.orig_argv[1:])
+        argv = qemu.python_argv(sys.orig_argv[1:], env=env)
     except PerfcountError as exc:
         raise pytest.UsageError(
             f"--perfcount-backend qemu: {exc}" + (f" ({exc.hint})" if exc.hint else "")
@@ -191,10 +195,6 @@ def _run_under_qemu(config: pytest.Config) -> None:
         capman.stop_global_capturing()
     sys.stdout.flush()
     sys.stderr.flush()
-    # the environment pytest was started with: pytest itself added PYTEST_VERSION (and
-    # sets it again in the re-run); passed on, it made this re-run's initial stack and
-    # os.environ differ from `python -m perfcount pytest`'s, and region counts with them
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     os.execve(argv[0], argv, qemu.python_env(env))
 
 

@@ -599,6 +599,8 @@ class _TaskEvaluator:
             "task_id": task.task_id,
             "fingerprint": self.fingerprint,
             "backend": runner.backend,
+            # the tool's version: qemu 7.2 and 10.0 count one program differently
+            "tool": runner.tool,
             "metric": runner.metric,
             "perfcount": __version__,
             # costs measured by another version of the measuring code are not reused

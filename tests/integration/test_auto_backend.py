@@ -26,9 +26,7 @@ LOOP = "def f(n):\n    return sum(i * i for i in range(n))\n"
 no_pmu = pytest.mark.skipif(
     hardware_available()[0], reason="a hardware PMU is present: auto is perf"
 )
-needs_qemu = pytest.mark.skipif(
-    shutil.which("qemu-x86_64") is None, reason="qemu-user is not installed"
-)
+needs_qemu = pytest.mark.needs_qemu
 needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="no valgrind")
 
 
@@ -42,23 +40,38 @@ esac
 """
 
 
-def _auto_with(
-    tmp_path: Path, tools: list[str], *, fake_qemu: bool = False, in_process: bool = False
-) -> tuple[str, str]:
-    """(name, reason) of ``select("auto")`` in a fresh interpreter that finds only ``tools``."""
+#: a "qemu-x86_64" that is the real one but says it is version 10.0.2
+NEWER_QEMU = """#!/bin/sh
+if [ "$1" = -version ]; then echo "qemu-x86_64 version 10.0.2 (relabelled)"; exit 0; fi
+exec {real} "$@"
+"""
+
+#: a statically linked "qemu-x86_64" without -plugin, as Debian 13's qemu-user is
+STATIC_QEMU = r"""#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "-version") == 0) puts("qemu-x86_64 version 10.0.2");
+    else if (argc > 1 && strcmp(argv[1], "-h") == 0) puts("-cpu model            select CPU");
+    else return 1;
+    return 0;
+}
+"""
+
+
+def _in_fresh_python(tmp_path: Path, tools: list[str], code: str, qemu: str | Path | None) -> list:
+    """``code``'s JSON output, run in an interpreter whose PATH finds only ``tools`` (and
+    ``qemu`` as qemu-x86_64: a program's Path, or the text of a script)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in tools:
         found = shutil.which(tool)
         assert found, tool
         (bin_dir / tool).symlink_to(found)
-    if fake_qemu:
-        (bin_dir / "qemu-x86_64").write_text(FAKE_QEMU)
+    if isinstance(qemu, Path):
+        (bin_dir / "qemu-x86_64").symlink_to(qemu)
+    elif qemu is not None:
+        (bin_dir / "qemu-x86_64").write_text(qemu)
         (bin_dir / "qemu-x86_64").chmod(0o755)
-    code = (
-        "import json; from perfcount.counters.backends import select; "
-        f"b, why = select('auto', in_process={in_process}); print(json.dumps([b.name, why]))"
-    )
     env = {"PATH": str(bin_dir), "PYTHONPATH": str(ROOT), "LC_ALL": "C"}
     done = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", code],
@@ -68,7 +81,18 @@ def _auto_with(
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    name, why = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def _auto_with(
+    tmp_path: Path, tools: list[str], *, fake_qemu: bool = False, in_process: bool = False
+) -> tuple[str, str]:
+    """(name, reason) of ``select("auto")`` in a fresh interpreter that finds only ``tools``."""
+    code = (
+        "import json; from perfcount.counters.backends import select; "
+        f"b, why = select('auto', in_process={in_process}); print(json.dumps([b.name, why]))"
+    )
+    name, why = _in_fresh_python(tmp_path, tools, code, FAKE_QEMU if fake_qemu else None)
     return name, why
 
 
@@ -100,6 +124,59 @@ def test_a_qemu_whose_counted_run_fails_is_skipped(tmp_path: Path) -> None:
     assert "qemu: " in why and "could not run perfcount's plugin" in why
     assert "fake qemu: cannot load the plugin" in why  # qemu's own words
     assert "valgrind: valgrind is not installed" in why
+
+
+@no_pmu
+@needs_qemu
+@needs_valgrind
+def test_auto_does_not_pick_a_qemu_version_whose_counts_were_not_verified(
+    tmp_path: Path,
+) -> None:
+    """A qemu that loads the plugin and counts, but is not 7.2: auto takes callgrind."""
+    real = shutil.which("qemu-x86_64")
+    script = NEWER_QEMU.format(real=real)
+    code = (
+        "import json; from perfcount.counters.backends import select; "
+        "from perfcount.counters.backends.qemu import QemuBackend; "
+        "b, why = select('auto'); q = QemuBackend(); q.check_available(); "
+        "print(json.dumps([b.name, why, q.tool()]))"
+    )
+    name, why, tool = _in_fresh_python(tmp_path, ["valgrind", "setarch"], code, script)
+    assert name == "valgrind", why
+    assert "qemu: qemu 10.0.2 is not a version auto picks" in why
+    assert "callgrind works here" in why
+    # an explicit backend='qemu' still runs it, and its costs are keyed by that version
+    assert tool == "qemu 10.0.2 (relabelled) -cpu Nehalem-v1"
+
+
+def test_a_static_qemu_is_named_as_such(tmp_path: Path, build_c) -> None:
+    """Debian 13's qemu-user is static-pie and has no -plugin: the error says so and how
+    to get one that has."""
+    try:
+        program = build_c("static_qemu", STATIC_QEMU, "-static")
+    except subprocess.CalledProcessError:
+        pytest.skip("no static C library to link a static program with")
+    code = (
+        "import json; from perfcount.counters import qemu\n"
+        "try:\n    qemu.require_qemu()\n"
+        "except Exception as exc:\n    print(json.dumps([str(exc), exc.hint]))"
+    )
+    message, hint = _in_fresh_python(tmp_path, [], code, Path(program))
+    assert "qemu 10.0.2) was built without TCG plugin support" in message, message
+    assert "(it is statically linked)" in message
+    assert "--enable-plugins" in hint and "backend='cachegrind'" in hint
+
+
+def test_a_dynamic_qemu_without_plugins_is_not_called_static(tmp_path: Path) -> None:
+    script = FAKE_QEMU.replace("-plugin", "-cpu")  # a shell script: not a static ELF
+    code = (
+        "import json; from perfcount.counters import qemu\n"
+        "try:\n    qemu.require_qemu()\n"
+        "except Exception as exc:\n    print(json.dumps([str(exc), exc.hint]))"
+    )
+    message, _ = _in_fresh_python(tmp_path, [], code, script)
+    assert "built without TCG plugin support" in message
+    assert "statically" not in message
 
 
 @no_pmu

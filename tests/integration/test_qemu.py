@@ -234,11 +234,23 @@ def test_a_child_killed_before_its_exit_makes_the_count_incomplete(prog: str) ->
     assert "left no record" in (res.counts.backend_reason or "")
 
 
-def test_a_fatal_signal_leaves_no_record(prog: str) -> None:
+def _qemu_major() -> int:
+    version = qemu.describe()["version"] or "0"
+    return int(version.split(".")[0])
+
+
+def test_a_fatal_signal_is_recorded_where_qemu_runs_the_exit_callbacks(prog: str) -> None:
     res = run_qemu([prog, "segv", "1000"], env=ENV)
     assert res.signal == 11 and res.returncode == -11
-    assert res.processes == () and not res.complete
-    assert "instructions" in res.counts.not_counted
+    major = _qemu_major()
+    if major < 8:  # qemu 7.2 re-raises the signal without the exit callbacks: no record
+        assert res.processes == () and not res.complete
+        assert "instructions" in res.counts.not_counted
+    elif major >= 10:  # measured on 10.0: they run, and the record says why it ended
+        assert [p.end for p in res.processes] == ["signal"] and res.complete
+        assert res.counts["instructions"] == res.processes[0].insns > 0
+    else:
+        pytest.skip(f"not measured on qemu {major}.x")
 
 
 # -- the candidate cannot reset, hide or forge its count

@@ -271,6 +271,12 @@ def _pytest(folder: Path, argv: list[str], json_name: str) -> tuple[str, dict[st
 
 
 @pytest.mark.slow
+def _launcher() -> list[str]:
+    """python_argv's words up to the -plugin value (``[setarch ARCH -R] qemu ... -plugin V``)."""
+    argv = qemu.python_argv([])
+    return argv[: argv.index("-plugin") + 2]
+
+
 def test_pytest_budgets_under_qemu_pass_fail_and_repeat(tmp_path: Path) -> None:
     folder = tmp_path / "suite"  # results go beside it: the suite's folder stays the same
     folder.mkdir()
@@ -455,7 +461,7 @@ def test_an_armed_process_gets_no_answer_and_keeps_its_count(tmp_path: Path) -> 
         with qemu.Channel() as ch:
             kfd = ch.key_fd()
             argv = qemu.qemu_argv(ch, kfd, prog, [prog, str(number)], arm_start=True)
-            argv[4] += ",regions=on"  # the -plugin value
+            argv[argv.index("-plugin") + 1] += ",regions=on"
             done = subprocess.run(
                 argv, pass_fds=(kfd, ch.write_fd), capture_output=True, text=True, timeout=60
             )
@@ -468,7 +474,7 @@ def test_an_armed_process_gets_no_answer_and_keeps_its_count(tmp_path: Path) -> 
         counts[number] = tree.instructions
     assert counts[qemu.REGION_SYSCALL] == counts[other]
     # and unmeasured, in regions mode, it answers with the loop's count in between
-    plain = qemu.python_argv([])[:5]  # qemu -cpu MODEL -plugin PLUGIN,regions=on
+    plain = _launcher()  # [setarch ARCH -R] qemu -cpu MODEL -plugin PLUGIN,regions=on
     done = subprocess.run(
         [*plain, prog, hex(qemu.REGION_SYSCALL)], capture_output=True, text=True, timeout=60
     )
@@ -477,8 +483,8 @@ def test_an_armed_process_gets_no_answer_and_keeps_its_count(tmp_path: Path) -> 
 
 
 def test_plugin_arguments_for_regions_are_checked(tmp_path: Path) -> None:
-    plain = qemu.python_argv([])[:5]
-    bad = [*plain[:4], plain[4] + ",fd=1", "/bin/true"]
+    plain = _launcher()
+    bad = [*plain[:-1], plain[-1] + ",fd=1", "/bin/true"]
     done = subprocess.run(bad, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "keyfd=" in done.stderr
 

@@ -278,3 +278,26 @@ def test_a_tampered_cache_cannot_raise_a_score(
 
 def _stored_key(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text())["key"])
+
+
+@pytest.mark.needs_valgrind
+def test_costs_measured_by_another_version_of_the_tool_are_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qemu 7.2 and 10.0 count one program differently: the tool's version is in the key."""
+    from perfcount.counters.backends.valgrind import ValgrindBackend
+    from perfcount.pipeline.evaluation import evaluate
+
+    monkeypatch.setenv("PERFCOUNT_CACHE_DIR", str(tmp_path / "cache"))
+    ds = write_mini_dataset(tmp_path / "mini.jsonl")
+    rows = [{"task_id": "count_common", "solution": CANDIDATES["count_common"]["slow"]}]
+    kw: dict[str, Any] = {"backend": "valgrind", "workers": 1, "progress": False}
+    evaluate(rows, ds, output=tmp_path / "a.jsonl", **kw)
+    (path,) = (tmp_path / "cache" / "references").glob("count_common-*.json")
+    assert _stored_key(path)["tool"].startswith("callgrind, valgrind 3.")
+    same = evaluate(rows, ds, output=tmp_path / "b.jsonl", **kw)
+    assert [r["cached"] for r in same.tasks[0]["references"]] == [True, True, True]
+
+    monkeypatch.setattr(ValgrindBackend, "tool", lambda self: "callgrind, valgrind 99.0.0")
+    upgraded = evaluate(rows, ds, output=tmp_path / "c.jsonl", **kw)
+    assert [r["cached"] for r in upgraded.tasks[0]["references"]] == [False, False, False]

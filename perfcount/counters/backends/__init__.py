@@ -109,6 +109,10 @@ def _deterministic(in_process: bool) -> tuple[str | None, str]:
         except PerfcountError as exc:
             skipped.append(f"{name}: {str(exc).splitlines()[0]}")
             continue
+        refusal = backend.auto_refusal()
+        if refusal:
+            skipped.append(f"{name}: {refusal}")
+            continue
         where = "counts a region of this process" if in_process else "works here"
         return name, f"{_TOOL[name]} {where}" + (f" ({'; '.join(skipped)})" if skipped else "")
     return None, "no deterministic backend works here (" + "; ".join(skipped) + ")"

@@ -95,6 +95,16 @@ class Backend:
         """What the child needs to rebuild this backend (sent over the protocol)."""
         return {"name": self.name, "events": self.events, "repeats": self.repeats}
 
+    def auto_refusal(self) -> str | None:
+        """Why ``auto`` must not pick this backend although it works here (None: it may)."""
+        return None
+
+    def tool(self) -> str:
+        """The measuring tool and the settings its counts depend on ("" when none but
+        the kernel's, which the machine fingerprint names): part of the reference
+        cache's key, so that an upgraded tool never reuses another's costs."""
+        return ""
+
     # -- in-process half (measure()/count() in the user's own process) ---------------
     @contextmanager
     def region(self, label: str) -> Iterator[Region]:

@@ -22,9 +22,7 @@ only the CPU-time check (``suspect``) bounds that. ``auto`` never picks it.
 
 from __future__ import annotations
 
-import functools
 import re
-import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +30,7 @@ from typing import Any
 
 from perfcount.counters.backends.base import InstructionsOnly, Region
 from perfcount.counters.backends.valgrind import candidate_logs, trusted_count
-from perfcount.counters.callgrind import TIMEOUT_FACTOR, no_aslr, require_valgrind
+from perfcount.counters.callgrind import TIMEOUT_FACTOR, no_aslr, require_valgrind, version_of
 from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["MIN_VERSION", "CachegrindBackend", "log_count", "server_argv", "valgrind_version"]
@@ -40,23 +38,11 @@ __all__ = ["MIN_VERSION", "CachegrindBackend", "log_count", "server_argv", "valg
 #: the first valgrind whose cachegrind has client requests and --instr-at-start
 MIN_VERSION = (3, 22)
 
-_VERSION = re.compile(r"valgrind-(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-@functools.cache
-def _version_of(path: str) -> tuple[int, ...] | None:
-    try:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    m = _VERSION.search(done.stdout)
-    return tuple(int(g) for g in m.groups() if g is not None) if m else None
-
 
 def valgrind_version() -> tuple[int, ...] | None:
     """The installed valgrind's version (``(3, 19, 0)``), ``None`` if unknown or absent."""
     try:
-        return _version_of(require_valgrind())
+        return version_of(require_valgrind())
     except BackendError:
         return None
 
@@ -141,9 +127,16 @@ class CachegrindBackend(InstructionsOnly):
             "in a Python that runs under callgrind",
         )
 
+    def tool(self) -> str:
+        try:
+            found = version_of(require_valgrind())
+        except BackendError:
+            found = None
+        return "cachegrind, valgrind " + (".".join(map(str, found)) if found else "unknown")
+
     def check_available(self) -> None:
         path = require_valgrind()
-        found = _version_of(path)
+        found = version_of(path)
         if found is None or found[:2] < MIN_VERSION:
             shown = ".".join(map(str, found)) if found else "of unknown version"
             raise BackendError(

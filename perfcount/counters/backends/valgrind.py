@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from perfcount.counters.backends.base import InstructionsOnly, Region
-from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind
+from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind, version_of
 from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["ValgrindBackend", "candidate_logs", "log_pid", "trusted_count"]
@@ -85,6 +85,13 @@ class ValgrindBackend(InstructionsOnly):
                 "callgrind for you), or run Python under "
                 "`valgrind --tool=callgrind --instr-atstart=no python ...`",
             )
+
+    def tool(self) -> str:
+        try:
+            found = version_of(require_valgrind())
+        except BackendError:
+            found = None
+        return "callgrind, valgrind " + (".".join(map(str, found)) if found else "unknown")
 
     def check_available(self) -> None:
         require_valgrind()
