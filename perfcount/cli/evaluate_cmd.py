@@ -58,7 +58,7 @@ class Command:
             "--preset",
             choices=["evalperf"],
             help="EvalPlus's evalperf defaults (--min-correct 10 --max-profile 20, inclusive "
-            "matching, --limit wall; its correctness gate with --plus-tests), recorded in the "
+            "matching, --limit wall, --switch-interval 0.005; its correctness gate with --plus-tests), recorded in the "
             "results header",
         )
         parser.add_argument(
@@ -100,6 +100,14 @@ class Command:
             "evalperf sets it; an explicit --timeout is a wall limit too)",
         )
         parser.add_argument("--memory-mb", type=int, help="per-candidate memory limit (MiB)")
+        parser.add_argument(
+            "--switch-interval",
+            type=float,
+            metavar="SECONDS",
+            help="Python candidates' sys.setswitchinterval (default: 1e6, so their threads "
+            "switch only where they block and threaded candidates count the same on every "
+            "run; 0.005 is Python's own, which --preset evalperf sets)",
+        )
         parser.add_argument(
             "--no-cache", dest="cache", action="store_false", help="re-measure references"
         )
@@ -164,4 +172,5 @@ class Command:
             preset=args.preset,
             plus_tests=args.plus_tests,
             limit=args.limit,
+            switch_interval=args.switch_interval,
         )

@@ -174,6 +174,9 @@ class RunnerBase:
     kind = ""
     _backend: Backend
     _verified = False
+    #: the candidates' ``sys.setswitchinterval`` (Python runners; None: not a Python
+    #: process's setting), part of the reference cache's key
+    switch_interval: float | None = None
 
     @property
     def tool(self) -> str:

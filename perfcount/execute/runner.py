@@ -81,6 +81,7 @@ from perfcount.execute.candidate import (
 )
 from perfcount.execute.sandbox import (
     DEFAULT_TIMEOUT,
+    GIL_SWITCH_INTERVAL,
     NO_BUDGET,
     Limits,
     MemoryCgroup,
@@ -355,8 +356,13 @@ class Runner(RunnerBase):
     its file descriptors. ``network=False`` (default) runs candidates in an
     empty network namespace where that is permitted; ``drop_root`` (default)
     runs every candidate as a uid of its own when the evaluator is root (see
-    :mod:`perfcount.execute.sandbox` and SECURITY.md). ``verify=False`` defers the check that the backend
-    works here to the first :meth:`profile` (``check`` never needs it).
+    :mod:`perfcount.execute.sandbox` and SECURITY.md). ``switch_interval``
+    is the candidates' ``sys.setswitchinterval``: by default so long that
+    their threads switch only where they block, which keeps counts of
+    threaded candidates repeatable; ``sandbox.PYTHON_SWITCH_INTERVAL``
+    (0.005) is Python's own (see :data:`~perfcount.execute.sandbox.GIL_SWITCH_INTERVAL`).
+    ``verify=False`` defers the check that the backend works here to the
+    first :meth:`profile` (``check`` never needs it).
 
     Safe to use from one thread at a time (calls are serialised); a server
     killed by a candidate is restarted on the next call. Use as a context
@@ -382,6 +388,7 @@ class Runner(RunnerBase):
         grace: float = 0.5,
         network: bool = False,
         drop_root: bool = True,
+        switch_interval: float = GIL_SWITCH_INTERVAL,
         verify: bool = True,
     ) -> None:
         self._backend: Backend
@@ -400,7 +407,9 @@ class Runner(RunnerBase):
             grace=grace,
             network=network,
             drop_root=drop_root,
+            switch_interval=switch_interval,
         )
+        self.switch_interval = self.limits.switch_interval
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         #: compiled code of the last few profiled sources (sha256 of the source -> marshal)

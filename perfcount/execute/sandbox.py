@@ -27,8 +27,10 @@ from typing import Any
 __all__ = [
     "CANDIDATE_UID_BASE",
     "DEFAULT_TIMEOUT",
+    "GIL_SWITCH_INTERVAL",
     "MIN_INSTRUCTION_BUDGET",
     "NO_BUDGET",
+    "PYTHON_SWITCH_INTERVAL",
     "VALGRIND_TIMEOUT_FACTOR",
     "Limits",
     "MemoryCgroup",
@@ -79,6 +81,21 @@ MEMORY_CGROUP_HEADROOM_MB = 768
 #: candidate's count starts from would differ).
 MIN_INSTRUCTION_BUDGET = 100_000
 
+#: A candidate's ``sys.setswitchinterval`` (seconds): so long that a thread gives up the
+#: GIL only where it blocks (a lock, ``join``, I/O, ``sleep``) or ends, never because
+#: 5 ms of wall-clock time passed. With Python's default, how many switches a run
+#: makes depends on the clock, and each costs instructions: two compute-bound threads
+#: under qemu, 5 runs each (benchmarks/results/threads.txt), spread over 3,800
+#: instructions at 2.1e7 and 39,144 at 2.1e8; with this interval 537 and 444 --
+#: what is left does not grow with the work: glibc's lock and futex paths at the
+#: few hand-overs, which differ with when the kernel wakes a thread (callgrind
+#: alike). A candidate that busy-waits for another Python thread never lets it run
+#: and ends at its limit: ``switch_interval=PYTHON_SWITCH_INTERVAL`` is Python's (and
+#: EvalPerf's) own behaviour.
+GIL_SWITCH_INTERVAL = 1e6
+#: Python's own switch interval (``sys.getswitchinterval()`` of a fresh interpreter)
+PYTHON_SWITCH_INTERVAL = 0.005
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -101,6 +118,8 @@ class Limits:
     the plugin stops every process once its own count is over it (see
     :func:`perfcount.counters.qemu.arm`). Unlike the wall-clock limit it
     gives the same verdict under any load;
+    ``switch_interval`` is the candidate's ``sys.setswitchinterval`` (see
+    :data:`GIL_SWITCH_INTERVAL`);
     ``network=False`` puts the candidate in an empty network namespace
     (best effort: needs CAP_SYS_ADMIN, see :func:`isolate`); ``drop_root``
     runs the candidate as :func:`candidate_uid` when the evaluator is root (see
@@ -118,6 +137,7 @@ class Limits:
     network: bool = False
     drop_root: bool = True
     instructions: int = NO_BUDGET
+    switch_interval: float = GIL_SWITCH_INTERVAL
 
     def __post_init__(self) -> None:
         from perfcount.errors import InvalidArgument
@@ -145,6 +165,19 @@ class Limits:
                 f"{MIN_INSTRUCTION_BUDGET:,}, got {budget!r}",
                 hint="pass e.g. instructions=10**9, or leave it out for no budget",
             )
+        interval = self.switch_interval
+        if (
+            not isinstance(interval, (int, float))
+            or isinstance(interval, bool)
+            or not (1e-6 <= interval <= 1e9)
+        ):
+            raise InvalidArgument(
+                f"switch_interval must be a number of seconds in [1e-6, 1e9], got {interval!r}",
+                hint=f"pass e.g. switch_interval={PYTHON_SWITCH_INTERVAL} (Python's own), "
+                f"or leave it out for {GIL_SWITCH_INTERVAL:g} (threads switch where they block)",
+            )
+        # one wire form for 1 and 1.0 (see to_wire)
+        object.__setattr__(self, "switch_interval", float(interval))
         if 0 < self.memory_mb < 64:
             raise InvalidArgument(
                 f"memory_mb={self.memory_mb} is too small for a Python process",

@@ -1120,6 +1120,8 @@ def child_main(
     if uid is not None:
         os.environ["USER"] = os.environ["LOGNAME"] = f"candidate{uid}"
     apply_rlimits(limits)
+    # threads switch where they block, not where the clock says (sandbox.GIL_SWITCH_INTERVAL)
+    sys.setswitchinterval(limits.switch_interval)
     # after the namespaces and mounts (they need some of the denied calls), before any
     # candidate code; the harness counts from outside, so a candidate needs no perf_event
     # under callgrind the count is per process: a process the candidate started could

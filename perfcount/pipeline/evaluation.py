@@ -93,6 +93,7 @@ from perfcount.errors import DatasetError, InvalidArgument
 from perfcount.execute.candidate import CandidateRunner
 from perfcount.execute.pool import RunnerPool
 from perfcount.execute.runner import harness_digest
+from perfcount.execute.sandbox import PYTHON_SWITCH_INTERVAL, Limits
 from perfcount.pipeline import progress as _progress
 from perfcount.pipeline.kinds import kind_of, resolve_backend
 from perfcount.pipeline.progress import ProgressPlan, Reporter, TaskProgress, reporter
@@ -131,6 +132,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "match": "inclusive",
         "correctness": "plus-tests",
         "limit": "wall",
+        # Python's own GIL switching, as EvalPerf's candidates ran (counts of threaded
+        # candidates then depend on the clock: sandbox.GIL_SWITCH_INTERVAL)
+        "switch_interval": PYTHON_SWITCH_INTERVAL,
     },
 }
 
@@ -181,6 +185,8 @@ _CONFIG_DEFAULTS: dict[str, Any] = {
     "plus": None,
     # how a candidate's time limit is decided (LIMITS)
     "limit": "instructions",
+    # Python candidates' sys.setswitchinterval; None: sandbox.GIL_SWITCH_INTERVAL
+    "switch_interval": None,
 }
 
 #: ``limit`` values. ``"instructions"``: on a backend that counts instructions,
@@ -508,6 +514,9 @@ def make_config(**overrides: Any) -> dict[str, Any]:
             hint="limit='instructions' (a budget where the backend counts instructions) or "
             "'wall' (EvalPerf's wall-clock limit only)",
         )
+    if cfg["switch_interval"] is not None:
+        # the runner's own check, with its message, before any task starts
+        Limits(switch_interval=cfg["switch_interval"])
     if cfg["plus"] is not None and not isinstance(cfg["plus"], (Mapping, PlusTask)):
         raise InvalidArgument(
             f"plus must be a PlusTask or its to_dict(), not {type(cfg['plus']).__name__}"
@@ -601,6 +610,8 @@ class _TaskEvaluator:
             "backend": runner.backend,
             # the tool's version: qemu 7.2 and 10.0 count one program differently
             "tool": runner.tool,
+            # where a threaded candidate's threads switch changes its count
+            "switch_interval": runner.switch_interval,
             "metric": runner.metric,
             "perfcount": __version__,
             # costs measured by another version of the measuring code are not reused
@@ -1371,7 +1382,12 @@ def evaluate_task(
     with contextlib.ExitStack() as stack:
         pool = runners if runners is not None else stack.enter_context(RunnerPool())
         own = kind.open_runner(
-            pool, backend, task, timeout=cfg["timeout"], memory_mb=cfg["memory_mb"]
+            pool,
+            backend,
+            task,
+            timeout=cfg["timeout"],
+            memory_mb=cfg["memory_mb"],
+            switch_interval=cfg["switch_interval"],
         )
         return _TaskEvaluator(task, own, cfg, progress).run(samples)
 
@@ -1632,6 +1648,7 @@ def evaluate(
     preset: str | None = None,
     plus_tests: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | PlusTests | None = None,
     limit: str = "instructions",
+    switch_interval: float | None = None,
 ) -> Evaluation:
     """Evaluate samples (JSONL path or list of dicts) on a dataset with DPE.
 
@@ -1657,9 +1674,14 @@ def evaluate(
     default an instruction budget where the backend counts instructions
     (the same verdict under any load; qemu stops the candidate there), or
     ``"wall"``, EvalPerf's wall-clock limit only; recorded in the header.
+    ``switch_interval``: the Python candidates' ``sys.setswitchinterval``
+    (default ``sandbox.GIL_SWITCH_INTERVAL``: threads switch only where they
+    block, so threaded candidates count the same on every run; 0.005 is
+    Python's own); recorded in the header when given.
     ``preset="evalperf"`` takes EvalPlus's defaults (``min_correct=10``,
-    ``max_profile=20``, inclusive matching, ``limit="wall"``) for numbers
-    comparable with its published ones; the header records the preset.
+    ``max_profile=20``, inclusive matching, ``limit="wall"``, Python's own
+    switch interval) for numbers comparable with its published ones; the
+    header records the preset.
 
     ``plus_tests``: EvalPlus's HumanEval+/MBPP+ files (a path, a folder
     holding them, several paths, or a loaded
@@ -1677,11 +1699,12 @@ def evaluate(
                 f"unknown preset {preset!r}", hint="presets: " + ", ".join(sorted(PRESETS))
             )
         chosen = PRESETS[preset]
-        min_correct, max_profile, match, limit = (
+        min_correct, max_profile, match, limit, switch_interval = (
             chosen["min_correct"],
             chosen["max_profile"],
             chosen["match"],
             chosen["limit"],
+            chosen["switch_interval"],
         )
     from perfcount.dpe.results import ResultsWriter, read_results
 
@@ -1727,6 +1750,7 @@ def evaluate(
         match=match,
         tolerance=tolerance,
         limit=limit,
+        switch_interval=switch_interval,
     )
     header = {
         "perfcount": __version__,
@@ -1746,6 +1770,7 @@ def evaluate(
             "limit": config["limit"],
             # only when given: files from before the option resume as they are
             **({"plus_tests": plus_files} if plus_files is not None else {}),
+            **({"switch_interval": switch_interval} if switch_interval is not None else {}),
         },
         "samples": samples_path,
         "samples_sha256": content_hash([{k: v for k, v in s.items()} for s in all_samples]),

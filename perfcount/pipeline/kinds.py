@@ -65,9 +65,15 @@ class Kind:
         memory_mb: int | None = None,
         repeats: int | None = None,
         verify: bool = True,
+        switch_interval: float | None = None,
     ) -> CandidateRunner:
-        """This thread's runner for ``task`` from ``pool`` (warm after the first call)."""
+        """This thread's runner for ``task`` from ``pool`` (warm after the first call).
+
+        ``switch_interval``: the Python candidates' ``sys.setswitchinterval``
+        (None: the runner's default, ``sandbox.GIL_SWITCH_INTERVAL``)."""
         options = self.runner_options(task, memory_mb)
+        if switch_interval is not None and self.name == "python":
+            options["switch_interval"] = switch_interval
         return pool.get(
             self.name, backend, timeout=timeout, repeats=repeats, verify=verify, **options
         )

@@ -499,3 +499,29 @@ def test_results_writer_appends_each_task_with_one_write(
     w.close()
     assert len(writes) == 1 and len(fsyncs) == 1
     assert os.path.getsize(path) - writes[0] == len(path.read_text().splitlines()[0]) + 1
+
+
+def test_the_switch_interval_reaches_every_candidate_and_the_header(tmp_path: Path) -> None:
+    """``switch_interval=`` (``--switch-interval``) is what candidates run with. The
+    default (threads switch where they block) stays out of the header, so that files
+    written before the option resume."""
+    from perfcount.dpe.results import read_results
+    from perfcount.pipeline.evaluation import evaluate
+
+    ds = write_mini_dataset(tmp_path / "mini.jsonl")
+    sample = (
+        "import sys\n"
+        "def sum_squares(n):\n"
+        "    assert sys.getswitchinterval() == 0.005, sys.getswitchinterval()\n"
+        "    return (n - 1) * n * (2 * n - 1) // 6\n"
+    )
+    rows = [{"task_id": "sum_squares", "solution": sample}]
+    kw = {"backend": "software", "workers": 1, "progress": False, "cache": False}
+    default = evaluate(rows, ds, output=tmp_path / "default.jsonl", **kw)
+    assert default.samples[0]["status"] == "failed", default.samples[0]
+    assert "switch_interval" not in read_results(tmp_path / "default.jsonl").header["config"]
+    python_s = evaluate(rows, ds, output=tmp_path / "py.jsonl", switch_interval=0.005, **kw)
+    assert python_s.samples[0]["status"] == "ok", python_s.samples[0]
+    assert read_results(tmp_path / "py.jsonl").header["config"]["switch_interval"] == 0.005
+    with pytest.raises(InvalidArgument, match="switch_interval must be"):
+        evaluate(rows, ds, switch_interval=-1.0, **kw)

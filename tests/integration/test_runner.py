@@ -418,3 +418,20 @@ def test_runner_pool_keeps_one_warm_runner_per_thread_and_key():
     with pytest.raises(InvalidArgument, match="unknown runner kind"):
         shared_pool().get("java", "software")
     assert shared_pool() is shared_pool()
+
+
+def test_candidates_get_the_runner_s_switch_interval() -> None:
+    """By default threads switch where they block (sandbox.GIL_SWITCH_INTERVAL);
+    Python's own interval is one argument away, and a bad one is refused by name."""
+    from perfcount.execute.sandbox import GIL_SWITCH_INTERVAL, PYTHON_SWITCH_INTERVAL
+
+    probe = "import sys\ndef f():\n    return sys.getswitchinterval()\n"
+    with Runner("software", repeats=1) as r:
+        checked = r.check(probe, "f", [[]], [GIL_SWITCH_INTERVAL])
+        assert checked.status == "ok" and checked.passed, checked
+        assert r.profile(probe, "f", [[]]).outputs == [GIL_SWITCH_INTERVAL]
+    with Runner("software", repeats=1, switch_interval=PYTHON_SWITCH_INTERVAL) as r:
+        assert r.profile(probe, "f", [[]]).outputs == [PYTHON_SWITCH_INTERVAL]
+        assert r.switch_interval == PYTHON_SWITCH_INTERVAL
+    with pytest.raises(InvalidArgument, match="switch_interval must be"):
+        Runner("software", switch_interval=0)
