@@ -58,8 +58,8 @@ class Command:
             "--preset",
             choices=["evalperf"],
             help="EvalPlus's evalperf defaults (--min-correct 10 --max-profile 20, inclusive "
-            "matching, --limit wall, --switch-interval 0.005; its correctness gate with --plus-tests), recorded in the "
-            "results header",
+            "matching, --limit wall, --switch-interval 0.005; its correctness gate with "
+            "--plus-tests), recorded in the results header",
         )
         parser.add_argument(
             "--plus-tests",
@@ -105,8 +105,8 @@ class Command:
             type=float,
             metavar="SECONDS",
             help="Python candidates' sys.setswitchinterval (default: 1e6, so their threads "
-            "switch only where they block and threaded candidates count the same on every "
-            "run; 0.005 is Python's own, which --preset evalperf sets)",
+            "switch only where they block and a threaded candidate's count does not drift "
+            "with the clock; 0.005 is Python's own, which --preset evalperf sets)",
         )
         parser.add_argument(
             "--no-cache", dest="cache", action="store_false", help="re-measure references"

@@ -358,8 +358,8 @@ class Runner(RunnerBase):
     runs every candidate as a uid of its own when the evaluator is root (see
     :mod:`perfcount.execute.sandbox` and SECURITY.md). ``switch_interval``
     is the candidates' ``sys.setswitchinterval``: by default so long that
-    their threads switch only where they block, which keeps counts of
-    threaded candidates repeatable; ``sandbox.PYTHON_SWITCH_INTERVAL``
+    their threads switch only where they block, so that a threaded
+    candidate's count does not drift with the clock; ``sandbox.PYTHON_SWITCH_INTERVAL``
     (0.005) is Python's own (see :data:`~perfcount.execute.sandbox.GIL_SWITCH_INTERVAL`).
     ``verify=False`` defers the check that the backend works here to the
     first :meth:`profile` (``check`` never needs it).

@@ -1676,8 +1676,8 @@ def evaluate(
     ``"wall"``, EvalPerf's wall-clock limit only; recorded in the header.
     ``switch_interval``: the Python candidates' ``sys.setswitchinterval``
     (default ``sandbox.GIL_SWITCH_INTERVAL``: threads switch only where they
-    block, so threaded candidates count the same on every run; 0.005 is
-    Python's own); recorded in the header when given.
+    block, so a threaded candidate's count does not drift with the clock;
+    0.005 is Python's own); recorded in the header when given.
     ``preset="evalperf"`` takes EvalPlus's defaults (``min_correct=10``,
     ``max_profile=20``, inclusive matching, ``limit="wall"``, Python's own
     switch interval) for numbers comparable with its published ones; the
