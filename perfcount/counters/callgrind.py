@@ -37,7 +37,9 @@ __all__ = [
     "read_own_dump",
     "require_valgrind",
     "server_argv",
+    "tool_label",
     "tree_argv",
+    "valgrind_version",
     "version_of",
 ]
 
@@ -91,6 +93,21 @@ def version_of(path: str) -> tuple[int, ...] | None:
         return None
     m = _VERSION.search(done.stdout)
     return tuple(int(g) for g in m.groups() if g is not None) if m else None
+
+
+def valgrind_version() -> tuple[int, ...] | None:
+    """The installed valgrind's version (``(3, 19, 0)``), ``None`` if unknown or absent."""
+    try:
+        return version_of(require_valgrind())
+    except BackendError:
+        return None
+
+
+def tool_label(tool: str) -> str:
+    """``"callgrind, valgrind 3.19.0"``: a valgrind tool and the installed valgrind's
+    version, what ``Backend.tool`` says for the valgrind backends."""
+    found = valgrind_version()
+    return f"{tool}, valgrind " + (".".join(map(str, found)) if found else "unknown")
 
 
 def no_aslr() -> list[str]:

@@ -30,21 +30,20 @@ from typing import Any
 
 from perfcount.counters.backends.base import InstructionsOnly, Region
 from perfcount.counters.backends.valgrind import candidate_logs, trusted_count
-from perfcount.counters.callgrind import TIMEOUT_FACTOR, no_aslr, require_valgrind, version_of
+from perfcount.counters.callgrind import (
+    TIMEOUT_FACTOR,
+    no_aslr,
+    require_valgrind,
+    tool_label,
+    valgrind_version,
+    version_of,
+)
 from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["MIN_VERSION", "CachegrindBackend", "log_count", "server_argv", "valgrind_version"]
 
 #: the first valgrind whose cachegrind has client requests and --instr-at-start
 MIN_VERSION = (3, 22)
-
-
-def valgrind_version() -> tuple[int, ...] | None:
-    """The installed valgrind's version (``(3, 19, 0)``), ``None`` if unknown or absent."""
-    try:
-        return version_of(require_valgrind())
-    except BackendError:
-        return None
 
 
 def server_argv(log_dir: Path, argv: Sequence[str], *, log_fd: int | None = None) -> list[str]:
@@ -128,11 +127,7 @@ class CachegrindBackend(InstructionsOnly):
         )
 
     def tool(self) -> str:
-        try:
-            found = version_of(require_valgrind())
-        except BackendError:
-            found = None
-        return "cachegrind, valgrind " + (".".join(map(str, found)) if found else "unknown")
+        return tool_label("cachegrind")
 
     def check_available(self) -> None:
         path = require_valgrind()

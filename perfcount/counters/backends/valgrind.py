@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from perfcount.counters.backends.base import InstructionsOnly, Region
-from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind, version_of
+from perfcount.counters.callgrind import TIMEOUT_FACTOR, log_count, require_valgrind, tool_label
 from perfcount.errors import BackendError, CandidateError
 
 __all__ = ["ValgrindBackend", "candidate_logs", "log_pid", "trusted_count"]
@@ -87,11 +87,7 @@ class ValgrindBackend(InstructionsOnly):
             )
 
     def tool(self) -> str:
-        try:
-            found = version_of(require_valgrind())
-        except BackendError:
-            found = None
-        return "callgrind, valgrind " + (".".join(map(str, found)) if found else "unknown")
+        return tool_label("callgrind")
 
     def check_available(self) -> None:
         require_valgrind()
