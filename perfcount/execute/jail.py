@@ -218,7 +218,10 @@ def _python_env() -> dict[str, str]:
     import perfcount
 
     env = {"PATH": PATH, "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
-    env["PYTHONPATH"] = str(Path(perfcount.__file__).resolve().parents[1])
+    # every folder of the package's path: a source checkout beside an installed copy finds
+    # the installed copy's compiled part through it (perfcount/__init__.py's extend_path)
+    roots = dict.fromkeys(str(Path(p).resolve().parent) for p in perfcount.__path__)
+    env["PYTHONPATH"] = os.pathsep.join(roots)
     for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
         if os.environ.get(name):
             env[name] = os.environ[name]
