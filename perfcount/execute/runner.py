@@ -891,9 +891,10 @@ def server_environment() -> dict[str, str]:
     An allowlist, not a copy of ``os.environ``: ``PATH``, a UTF-8 C locale,
     ``PYTHONHASHSEED=0`` (deterministic string hashing),
     ``PYTHONDONTWRITEBYTECODE``, ``LD_LIBRARY_PATH``/``PYTHONHOME`` when set (the
-    interpreter may need them to start), and ``PYTHONPATH`` set to a fixed-length link
-    to the folder perfcount is imported from (so an editable checkout and a
-    wheel give the server the same path lengths). ``PERFCOUNT_ENV_PAD`` fills
+    interpreter may need them to start), and ``PYTHONPATH`` set to
+    :func:`_import_root`, a fixed-length folder holding a canonical copy of
+    perfcount (so an editable checkout and a wheel give the server the same
+    path lengths and imports). ``PERFCOUNT_ENV_PAD`` fills
     the block to :data:`SERVER_ENV_SIZE` bytes, so the initial stack is at the
     same address whatever the lengths above.
     """
