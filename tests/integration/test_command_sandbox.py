@@ -581,10 +581,13 @@ def test_without_root_the_candidate_runs_and_the_result_says_what_did_not_apply(
     # process loaded goes where the other user can read it (the package path takes it in)
     from perfcount import _native
 
-    with tempfile.TemporaryDirectory(prefix="perfcount-native-") as extra:
-        os.chmod(extra, 0o755)
-        (Path(extra) / "perfcount").mkdir(mode=0o755)
-        shutil.copy(_native.__file__, Path(extra) / "perfcount" / Path(_native.__file__).name)
+    # in /tmp whatever TMPDIR says: another user must reach it
+    with tempfile.TemporaryDirectory(prefix="perfcount-native-", dir="/tmp") as extra:
+        package = Path(extra) / "perfcount"
+        package.mkdir()
+        copy = Path(shutil.copy(_native.__file__, package / Path(_native.__file__).name))
+        for path, mode in ((Path(extra), 0o755), (package, 0o755), (copy, 0o644)):
+            path.chmod(mode)  # whatever the umask
         proc = subprocess.run(
             [python, "-c", NOBODY, SUM_C],
             user=65534,
