@@ -174,9 +174,12 @@ class RunnerBase:
     kind = ""
     _backend: Backend
     _verified = False
-    #: the candidates' ``sys.setswitchinterval`` (Python runners; None: not a Python
-    #: process's setting), part of the reference cache's key
-    switch_interval: float | None = None
+
+    @property
+    def switch_interval(self) -> float | None:
+        """The candidates' ``sys.setswitchinterval`` (Python runners; None: not a
+        Python process's setting), part of the reference cache's key."""
+        return None
 
     @property
     def tool(self) -> str:

@@ -409,7 +409,6 @@ class Runner(RunnerBase):
             drop_root=drop_root,
             switch_interval=switch_interval,
         )
-        self.switch_interval = self.limits.switch_interval
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         #: compiled code of the last few profiled sources (sha256 of the source -> marshal)
@@ -432,6 +431,10 @@ class Runner(RunnerBase):
         self._closed = False
         _open_runners.add(self)
         self._env = server_environment()
+
+    @property
+    def switch_interval(self) -> float:
+        return self.limits.switch_interval
 
     # -- lifecycle --
     def close(self) -> None:

@@ -71,15 +71,16 @@ class Kind:
 
         ``switch_interval``: the Python candidates' ``sys.setswitchinterval``
         (None: the runner's default, ``sandbox.GIL_SWITCH_INTERVAL``)."""
-        options = self.runner_options(task, memory_mb)
-        if switch_interval is not None and self.name == "python":
-            options["switch_interval"] = switch_interval
+        options = self.runner_options(task, memory_mb, switch_interval)
         return pool.get(
             self.name, backend, timeout=timeout, repeats=repeats, verify=verify, **options
         )
 
-    def runner_options(self, task: Any, memory_mb: int | None) -> dict[str, Any]:
-        """What this kind's runner needs beyond the backend, timeout and repeats."""
+    def runner_options(
+        self, task: Any, memory_mb: int | None, switch_interval: float | None
+    ) -> dict[str, Any]:
+        """What this kind's runner needs beyond the backend, timeout and repeats
+        (None: that setting's default, or not a setting of this kind's runner)."""
         raise NotImplementedError
 
     def check(
@@ -157,8 +158,13 @@ class PythonKind(Kind):
     ) -> dict[str, Any]:
         return pools.validate_python_row(row, path=path, line=line)
 
-    def runner_options(self, task: Any, memory_mb: int | None) -> dict[str, Any]:
-        return {"memory_mb": memory_mb}
+    def runner_options(
+        self, task: Any, memory_mb: int | None, switch_interval: float | None
+    ) -> dict[str, Any]:
+        options: dict[str, Any] = {"memory_mb": memory_mb}
+        if switch_interval is not None:
+            options["switch_interval"] = switch_interval
+        return options
 
     def placeholders(self, n: int) -> list[Any]:
         # a tagged value no candidate returns, so it never counts as the right output
@@ -210,7 +216,10 @@ class CommandKind(Kind):
             return pools.command_spec(task)
         return CommandSpec.from_task(task)
 
-    def runner_options(self, task: Any, memory_mb: int | None) -> dict[str, Any]:
+    def runner_options(
+        self, task: Any, memory_mb: int | None, switch_interval: float | None
+    ) -> dict[str, Any]:
+        # switch_interval is a Python process's setting: a command has none
         # a Task also names its metric (Task.extra["metric"]), a pool row only its spec;
         # memory_mb bounds each process of the jailed run (perfcount.execute.jail)
         options: dict[str, Any] = {
