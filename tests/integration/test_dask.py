@@ -284,6 +284,44 @@ def test_worker_killed_mid_task_is_rerun_and_written_once(tmp_path: Path, cache_
     assert Evaluation.load(out).samples == ev.samples
 
 
+def test_the_switch_interval_reaches_candidates_on_dask_workers(tmp_path: Path) -> None:
+    """``--switch-interval`` travels in the config to the workers' runners: a sample that
+    passes only under that interval passes there, and the header records it."""
+    ds = write_mini_dataset(tmp_path / "mini.jsonl")
+    sample = (
+        "import sys\n"
+        "def sum_squares(n):\n"
+        "    assert sys.getswitchinterval() == 0.005, sys.getswitchinterval()\n"
+        "    return (n - 1) * n * (2 * n - 1) // 6\n"
+    )
+    samples = write_samples(
+        tmp_path / "samples.jsonl", [{"task_id": "sum_squares", "solution": sample}]
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+    }
+    out = tmp_path / "dask.jsonl"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "perfcount", "evaluate", str(samples), "--dataset", str(ds)),
+            *("--dask", "local:1", "--backend", "software", "--no-cache", "--no-progress"),
+            *("--switch-interval", "0.005", "-o", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr
+    from perfcount.pipeline.evaluation import Evaluation
+
+    remote = Evaluation.load(out)
+    assert remote.header["config"]["switch_interval"] == 0.005
+    assert [s["status"] for s in remote.samples] == ["ok"], remote.samples
+
+
 # ---------------------------------------------------------------- options and errors
 
 
